@@ -1,0 +1,7 @@
+"""``python -m tpsym`` runs the ``tpsym`` command."""
+
+import sys
+
+from tpsym.cli import main
+
+sys.exit(main())
