@@ -1,0 +1,205 @@
+"""Free additive and multiplicative convolution of moment sequences.
+
+* ``boxplus``: free cumulants add (Voiculescu; Nica–Speicher, Lecture 12).
+* ``boxtimes``: S-transforms multiply (Voiculescu 1987; Nica–Speicher,
+  Lecture 18). Every factor is first rescaled to mean 1, so that
+  ``S(0) = 1`` and powers ``S^t`` with a symbolic ``t`` stay exact; the means
+  are put back at the end, ``m_n(a b) = (m_1(a) m_1(b))^n m_n(a' b')``. A
+  factor of mean 0 has no S-transform: then the product is computed by the
+  Kreweras formula ``phi((ab)^n) = sum_{pi in NC(n)} kappa_pi[a] m_{K(pi)}[b]``
+  (Nica–Speicher, Theorem 14.4), which enumerates NC(n).
+* ``boxtimes_power``: the ⊠-power ``a^{⊠t}`` with ``S = S_a^t``; for a
+  symbolic ``t`` the moments are ``m_1^(n t)`` times polynomials in ``t``.
+* ``boxplus_power``: the ⊞-power (free compression) with ``kappa_n -> t kappa_n``.
+
+Examples
+--------
+MP ⊠ MP with ratios 1 gives the Fuss–Catalan numbers binom(3n, n)/(2n+1)
+(OEIS A001764):
+
+>>> boxtimes([1, 2, 5, 14], [1, 2, 5, 14])
+(1, 3, 12, 55)
+>>> boxplus([0, 1, 0, 2], [0, 1, 0, 2])  # semicircles add variances
+(0, 2, 0, 8)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sympy
+
+from tpsym.errors import DomainError, InputError
+from tpsym.free.cumulants import _cumulants_from_moments_series, _moments_from_cumulants_series
+from tpsym.free.transforms import _moments_from_s, _s_transform
+from tpsym.series import Series
+from tpsym.series.encode import Encoder
+
+__all__ = ["boxplus", "boxtimes", "boxtimes_power", "boxplus_power", "KREWERAS_MAX_ORDER"]
+
+#: Largest order for which ⊠ with a mean-zero factor enumerates NC(n).
+KREWERAS_MAX_ORDER = 14
+
+
+# -- field-level kernels ------------------------------------------------------
+def _boxplus(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
+    n = min(len(m) for m in moment_lists)
+    total = [F.zero] * n
+    for mom in moment_lists:
+        kap = _cumulants_from_moments_series(list(mom[:n]), "free", F)
+        total = [a + b for a, b in zip(total, kap)]
+    return _moments_from_cumulants_series(total, "free", F)
+
+
+def _rescale(mom: Sequence[Any], factor: Any) -> list[Any]:
+    out, p = [], None
+    for m in mom:
+        p = factor if p is None else p * factor
+        out.append(m * p)
+    return out
+
+
+def _boxtimes_two_kreweras(a: Sequence[Any], b: Sequence[Any], F: Any) -> list[Any]:
+    from tpsym.combinat import kreweras, noncrossing_partitions
+
+    n = min(len(a), len(b))
+    if n > KREWERAS_MAX_ORDER:
+        raise DomainError(
+            f"a factor of mean 0 has no S-transform; the Kreweras sum over NC(n) is limited to "
+            f"order {KREWERAS_MAX_ORDER}, {n} asked"
+        )
+    kap = _cumulants_from_moments_series(list(a[:n]), "free", F)
+    out = []
+    for k in range(1, n + 1):
+        total = F.zero
+        for pi in noncrossing_partitions(k):
+            term = F.one
+            for block in pi.blocks:
+                term = term * kap[len(block) - 1]
+            for block in kreweras(pi).blocks:
+                term = term * b[len(block) - 1]
+            total = total + term
+        out.append(total)
+    return out
+
+
+def _boxtimes_kreweras(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
+    """⊠ of laws given by moments, some of mean 0, by the Kreweras formula."""
+    result = list(moment_lists[0])
+    for mom in moment_lists[1:]:
+        result = _boxtimes_two_kreweras(result, mom, F)
+    return result
+
+
+def _boxtimes_s(s_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
+    """⊠ of laws given by their S-transforms s_0..s_{n-1}: moments m_1..m_n."""
+    n = min(len(s) for s in s_lists)
+    S = Series(list(s_lists[0][:n]), F, n)
+    for s in s_lists[1:]:
+        S = S * Series(list(s[:n]), F, n)
+    return _moments_from_s(list(S.coefficients), F)
+
+
+def _boxtimes(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
+    n = min(len(m) for m in moment_lists)
+    if any(F.is_zero(m[0]) for m in moment_lists):
+        return _boxtimes_kreweras([m[:n] for m in moment_lists], F)
+    return _boxtimes_s([_s_transform(list(m[:n]), F, n) for m in moment_lists], F)
+
+
+def _boxtimes_power(s: Sequence[Any], t: Any, unit: Any, F: Any) -> list[Any]:
+    """Moments of a^{⊠t} from the S-transform ``s`` of ``a``.
+
+    ``unit`` is the field element standing for ``m_1^t``: the law is rescaled
+    to mean 1 (``S(0) = 1``), so that ``S^t`` is exact, and rescaled back.
+    """
+    n = len(s)
+    S = Series(list(s), F, n)
+    S = S.scale(F.inv(s[0])).power(t)
+    return _rescale(_moments_from_s(list(S.coefficients), F), unit)
+
+
+def _boxplus_power(mom: Sequence[Any], t: Any, F: Any) -> list[Any]:
+    kap = _cumulants_from_moments_series(list(mom), "free", F)
+    return _moments_from_cumulants_series([k * t for k in kap], "free", F)
+
+
+# -- public, expression-level -------------------------------------------------
+def _encode_all(seqs: Sequence[Sequence[Any]], extra: Sequence[Any] = ()) -> tuple[Encoder, list[list[Any]]]:
+    if len(seqs) < 1:
+        raise InputError("give at least one moment sequence")
+    lists = []
+    for s in seqs:
+        if isinstance(s, (str, bytes)) or not len(s):
+            raise InputError("every law must be given as a non-empty sequence of moments")
+        lists.append(list(s))
+    enc = Encoder.for_exprs([x for s in lists for x in s] + list(extra))
+    return enc, [[enc.encode(x) for x in s] for s in lists]
+
+
+def boxplus(*moment_sequences: Sequence[Any]) -> tuple[sympy.Expr, ...]:
+    """Moments of the free additive convolution of laws given by their moments.
+
+    The result has as many moments as the shortest input.
+
+    >>> a = sympy.Symbol("a")
+    >>> boxplus([a, a**2], [1, 2])  # Dirac at a, then MP(1): a shift by a
+    (a + 1, a**2 + 2*a + 2)
+    """
+    enc, lists = _encode_all(moment_sequences)
+    return tuple(enc.decode(x) for x in _boxplus(lists, enc.field))
+
+
+def boxtimes(*moment_sequences: Sequence[Any]) -> tuple[sympy.Expr, ...]:
+    """Moments of the free multiplicative convolution of laws given by their moments.
+
+    >>> boxtimes([0, 1, 0, 2], [1, 1, 1, 1])  # semicircle ⊠ Dirac(1)
+    (0, 1, 0, 2)
+    """
+    enc, lists = _encode_all(moment_sequences)
+    return tuple(enc.decode(x) for x in _boxtimes(lists, enc.field))
+
+
+def boxtimes_power(moments: Sequence[Any], t: Any) -> tuple[sympy.Expr, ...]:
+    """Moments of the ⊠-power ``a^{⊠t}``, ``t`` a number or a symbol.
+
+    The k-th moment is ``m_1^(k t)`` times a polynomial in ``t``.
+
+    Examples
+    --------
+    Products of ``L`` free MP(1) laws: the Fuss–Catalan numbers
+    ``binom((L+1)k, k)/(L k + 1)`` (OEIS A001764 at L = 2):
+
+    >>> L = sympy.Symbol("L")
+    >>> boxtimes_power([1, 2, 5], L)
+    (1, L + 1, 3*L**2/2 + 5*L/2 + 1)
+    >>> boxtimes_power([1, 2, 5], 2)
+    (1, 3, 12)
+    """
+    t = sympy.sympify(t) if not isinstance(t, sympy.Basic) else t
+    if isinstance(moments, (str, bytes)) or not len(moments):
+        raise InputError("give the moments as a non-empty sequence")
+    mean = sympy.sympify(moments[0]) if not isinstance(moments[0], sympy.Basic) else moments[0]
+    if t.is_Integer:
+        if t < 1:
+            raise DomainError(f"a ⊠-power needs an exponent ≥ 1, got {t}")
+        return boxtimes(*([moments] * int(t)))
+    unit = sympy.Symbol("_unit")  # stands for m_1**t, an atom outside QQ(parameters)
+    enc = Encoder.for_exprs(list(moments) + [t], substitutions={unit: mean**t})
+    F = enc.field
+    mom = [enc.encode(x) for x in moments]
+    if F.is_zero(mom[0]):
+        raise DomainError("a ⊠-power needs a law of non-zero mean (its S-transform)")
+    out = _boxtimes_power(_s_transform(mom, F, len(mom)), enc.encode(t), F.gen(unit.name), F)
+    return tuple(sympy.expand(enc.decode(x)) for x in out)
+
+
+def boxplus_power(moments: Sequence[Any], t: Any) -> tuple[sympy.Expr, ...]:
+    """Moments of the ⊞-power ``a^{⊞t}`` (``kappa_n -> t kappa_n``).
+
+    >>> boxplus_power([0, 1, 0, 2], sympy.Symbol("t"))  # semicircle of variance t
+    (0, t, 0, 2*t**2)
+    """
+    enc, (mom, tl) = _encode_all([moments, [t]])
+    return tuple(enc.decode(x) for x in _boxplus_power(mom, tl[0], enc.field))

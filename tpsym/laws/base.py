@@ -1,0 +1,330 @@
+"""The :class:`Law` value type and the exact computation context.
+
+A law is a frozen, hashable value: a node of the catalogue
+(:mod:`tpsym.laws.catalogue`) or an operation on laws
+(:mod:`tpsym.laws.operations`). Its parameters are sympy expressions. Every
+exact quantity of a law (moments, cumulants, transforms) is computed in one
+field chosen for the whole law tree by :class:`Context`: QQ when all
+parameters are rational numbers, QQ(parameters) otherwise (see
+:mod:`tpsym.series.encode`).
+
+Each node class implements one of ``_moments(ctx, n)`` and
+``_free_cumulants(ctx, n)``; the other follows by the series route of
+:mod:`tpsym.free.cumulants`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any, ClassVar, Literal
+
+import sympy
+
+from tpsym.errors import DomainError, InputError
+from tpsym.free.cumulants import _cumulants_from_moments_series, _moments_from_cumulants_series
+from tpsym.free.transforms import _s_transform
+from tpsym.series.encode import Encoder, atoms_of
+
+__all__ = ["Law", "Context", "check_order", "as_param"]
+
+CumulantKind = Literal["free", "boolean", "classical"]
+
+
+def check_order(order: Any) -> int:
+    """Validate an order (a positive integer) and return it.
+
+    >>> check_order(3)
+    3
+    """
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise InputError(f"the order must be a positive integer, not {order!r}")
+    if order < 1:
+        raise InputError(f"the order must be at least 1, got order={order}")
+    return order
+
+
+def as_param(value: Any, name: str) -> sympy.Expr:
+    """Turn a parameter into an exact sympy expression, or raise naming it.
+
+    >>> as_param(2, "variance")
+    2
+    >>> as_param(0.5, "ratio")
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.DomainError: ratio=0.5 is a float; tpsym is exact: write it as a fraction such as 1/2
+    """
+    if isinstance(value, bool):
+        raise DomainError(f"{name}={value!r} is not a number")
+    if isinstance(value, float):
+        raise DomainError(f"{name}={value!r} is a float; tpsym is exact: write it as a fraction such as 1/2")
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, str):
+        raise DomainError(f"{name}={value!r} is a string; pass a number or a sympy expression")
+    if not isinstance(value, sympy.Expr):
+        try:
+            from fractions import Fraction
+
+            if isinstance(value, Fraction):
+                return sympy.Rational(value.numerator, value.denominator)
+        except ImportError:  # pragma: no cover
+            pass
+        raise DomainError(f"{name}={value!r} is not a number or a sympy expression")
+    if value.has(sympy.Float):
+        raise DomainError(f"{name}={value} contains a float; tpsym is exact: write it as a fraction")
+    if value.has(sympy.I) or (value.is_number and value.is_real is False):
+        raise DomainError(f"{name}={value} is not real")
+    return value
+
+
+def _sign_check(value: sympy.Expr, name: str, *, positive: bool = False, nonnegative: bool = False) -> None:
+    if positive and value.is_positive is False:
+        raise DomainError(f"{name} must be positive, got {name}={value}")
+    if nonnegative and value.is_nonnegative is False:
+        raise DomainError(f"{name} must be non-negative, got {name}={value}")
+
+
+class Context:
+    """One exact computation: the field of a law tree and memoised results.
+
+    Parameters
+    ----------
+    laws : Law
+        The laws whose quantities will be computed together.
+    order : int
+        The highest order that will be asked (generic laws need a generator
+        per moment).
+    extra : sympy expressions
+        Other expressions that must live in the same field.
+    """
+
+    def __init__(self, *laws: Law, order: int, extra: tuple[Any, ...] = ()):
+        symbols: set[sympy.Symbol] = set()
+        atoms: set[sympy.Expr] = set()
+        subs: dict[sympy.Symbol, sympy.Expr] = {}
+        for law in laws:
+            for node in law.walk():
+                for p in node._params():
+                    s, a = atoms_of(p)
+                    symbols |= s
+                    atoms |= a
+                symbols |= node._order_symbols(order)
+                subs.update(node._internal_symbols())
+        for e in extra:
+            s, a = atoms_of(e)
+            symbols |= s
+            atoms |= a
+        self.encoder = Encoder(symbols - set(subs), atoms, subs)
+        self.field = self.encoder.field
+        self._moments: dict[Law, list[Any]] = {}
+        self._cumulants: dict[Law, list[Any]] = {}
+        self._s: dict[Law, list[Any]] = {}
+
+    def encode(self, expr: Any) -> Any:
+        return self.encoder.encode(expr)
+
+    def decode(self, x: Any) -> sympy.Expr:
+        return self.encoder.decode(x)
+
+    def moments(self, law: Law, n: int) -> list[Any]:
+        """``m_1..m_n`` of ``law`` as field elements (memoised)."""
+        got = self._moments.get(law)
+        if got is None or len(got) < n:
+            got = law._moments(self, n)
+            self._moments[law] = got
+        return got[:n]
+
+    def s_transform(self, law: Law, n: int) -> list[Any]:
+        """``s_0..s_{n-1}`` of the S-transform of ``law`` (memoised; needs a non-zero mean)."""
+        got = self._s.get(law)
+        if got is None or len(got) < n:
+            got = law._s_transform(self, n)
+            self._s[law] = got
+        return got[:n]
+
+    def free_cumulants(self, law: Law, n: int) -> list[Any]:
+        """``kappa_1..kappa_n`` of ``law`` as field elements (memoised)."""
+        got = self._cumulants.get(law)
+        if got is None or len(got) < n:
+            got = law._free_cumulants(self, n)
+            self._cumulants[law] = got
+        return got[:n]
+
+
+class Law:
+    """A probability law (or a distribution in the algebraic sense) known exactly.
+
+    Subclasses are frozen dataclasses. Public methods return sympy
+    expressions; ``str(law)`` is its canonical spec, which
+    :func:`tpsym.spec.parse_spec` reads back.
+    """
+
+    __slots__ = ()
+    _spec_name: ClassVar[str] = "law"
+
+    # -- structure --------------------------------------------------------
+    def children(self) -> tuple[Law, ...]:
+        """The laws this one is built from (none for catalogue laws)."""
+        return ()
+
+    def _params(self) -> tuple[sympy.Expr, ...]:
+        """The parameter expressions of this node (not of its children)."""
+        return ()
+
+    def _order_symbols(self, n: int) -> set[sympy.Symbol]:
+        """Symbols needed for the first ``n`` moments beyond the parameters."""
+        return set()
+
+    def _internal_symbols(self) -> dict[sympy.Symbol, sympy.Expr]:
+        """Internal generators this node introduces and what they stand for."""
+        return {}
+
+    def walk(self) -> Iterator[Law]:
+        """This law and every law below it, depth first.
+
+        >>> from tpsym.laws import boxplus, semicircle, dirac
+        >>> [str(x) for x in boxplus(semicircle(), dirac(1)).walk()]
+        ['boxplus(semicircle(), dirac(1))', 'semicircle()', 'dirac(1)']
+        """
+        stack = [self]
+        while stack:  # invariant: the stack holds the roots of the subtrees still to visit
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children()))
+
+    @property
+    def parameters(self) -> frozenset[sympy.Symbol]:
+        """The free symbols of the law's parameters."""
+        out: set[sympy.Symbol] = set()
+        for node in self.walk():
+            for p in node._params():
+                out |= p.free_symbols
+        return frozenset(out)
+
+    # -- field-level hooks ------------------------------------------------
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        return _moments_from_cumulants_series(ctx.free_cumulants(self, n), "free", ctx.field)
+
+    def _free_cumulants(self, ctx: Context, n: int) -> list[Any]:
+        if type(self)._moments is Law._moments:
+            raise NotImplementedError(f"{type(self).__name__} defines neither moments nor free cumulants")
+        return _cumulants_from_moments_series(ctx.moments(self, n), "free", ctx.field)
+
+    def _s_transform(self, ctx: Context, n: int) -> list[Any]:
+        mom = ctx.moments(self, n)
+        if ctx.field.is_zero(mom[0]):
+            raise DomainError(f"{self} has mean 0 and no S-transform")
+        return _s_transform(mom, ctx.field, n)
+
+    # -- public, exact ----------------------------------------------------
+    def moments(self, order: int) -> tuple[sympy.Expr, ...]:
+        """The moments ``m_1, ..., m_order``, exactly.
+
+        >>> from tpsym.laws import semicircle
+        >>> semicircle().moments(6)
+        (0, 1, 0, 2, 0, 5)
+        """
+        return _law_moments(self, check_order(order))
+
+    def moment(self, k: int) -> sympy.Expr:
+        """The k-th moment (``m_0 = 1``).
+
+        >>> from tpsym.laws import mp
+        >>> mp(ratio=1).moment(4)  # Catalan number, OEIS A000108
+        14
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise InputError(f"a moment index is a non-negative integer, not {k!r}")
+        return sympy.Integer(1) if k == 0 else self.moments(k)[k - 1]
+
+    def cumulants(self, order: int, kind: CumulantKind = "free") -> tuple[sympy.Expr, ...]:
+        """The cumulants ``c_1..c_order`` of the given kind.
+
+        >>> from tpsym.laws import free_poisson
+        >>> lam = sympy.Symbol("lam")
+        >>> free_poisson(rate=lam).cumulants(3)
+        (lam, lam, lam)
+        >>> free_poisson(rate=lam).cumulants(2, kind="classical")
+        (lam, lam)
+        """
+        return _law_cumulants(self, check_order(order), kind)
+
+    def r_transform(self, order: int) -> tuple[sympy.Expr, ...]:
+        """Coefficients ``kappa_1..kappa_order`` of ``R(z) = sum kappa_n z^(n-1)``.
+
+        >>> from tpsym.laws import semicircle
+        >>> semicircle(variance=sympy.Symbol("s")).r_transform(3)
+        (0, s, 0)
+        """
+        return self.cumulants(order, "free")
+
+    def s_transform(self, order: int) -> tuple[sympy.Expr, ...]:
+        """Coefficients ``s_0..s_{order-1}`` of the S-transform (needs a non-zero mean).
+
+        >>> from tpsym.laws import mp
+        >>> mp(ratio=sympy.Symbol("c")).s_transform(3)  # S(z) = 1/(1 + c z)
+        (1, -c, c**2)
+        """
+        return _law_s_transform(self, check_order(order))
+
+    @property
+    def mean(self) -> sympy.Expr:
+        """The first moment.
+
+        >>> from tpsym.laws import free_poisson
+        >>> free_poisson(rate=2, jump=3).mean
+        6
+        """
+        return self.moments(1)[0]
+
+    # -- presentation -----------------------------------------------------
+    @property
+    def spec(self) -> str:
+        """The canonical spec string of the law."""
+        return self._spec()
+
+    def _spec(self) -> str:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self._spec()
+
+    def _latex(self, printer: Any) -> str:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def _repr_latex_(self) -> str:
+        return f"${sympy.latex(self)}$"
+
+    def _sympystr(self, printer: Any) -> str:
+        return self._spec()
+
+    def _internal_name(self, prefix: str) -> str:
+        digest = hashlib.sha1(self._spec().encode()).hexdigest()[:10]
+        return f"_{prefix}{digest}"
+
+
+@lru_cache(maxsize=512)
+def _law_moments(law: Law, order: int) -> tuple[sympy.Expr, ...]:
+    ctx = Context(law, order=order)
+    return tuple(ctx.decode(x) for x in ctx.moments(law, order))
+
+
+@lru_cache(maxsize=512)
+def _law_cumulants(law: Law, order: int, kind: str) -> tuple[sympy.Expr, ...]:
+    from tpsym.free.cumulants import _check_kind, _cumulants_from_moments
+
+    _check_kind(kind)
+    ctx = Context(law, order=order)
+    if kind == "free":
+        values = ctx.free_cumulants(law, order)
+    else:
+        values = _cumulants_from_moments(ctx.moments(law, order), kind, ctx.field)  # type: ignore[arg-type]
+    return tuple(ctx.decode(x) for x in values)
+
+
+@lru_cache(maxsize=512)
+def _law_s_transform(law: Law, order: int) -> tuple[sympy.Expr, ...]:
+    ctx = Context(law, order=order)
+    return tuple(ctx.decode(x) for x in ctx.s_transform(law, order))

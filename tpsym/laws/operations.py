@@ -1,0 +1,334 @@
+"""Laws built from laws: free sums and products, their powers, scalings and shifts.
+
+Free sums ⊞ add free cumulants; free products ⊠ multiply S-transforms (see
+:mod:`tpsym.free.convolution`). A ⊠-power with a symbolic exponent ``L`` has
+moments ``m_1^(k L)`` times polynomials in ``L``: the factor ``m_1^L`` is
+carried as one internal generator of the field, so the computation stays
+exact (see :mod:`tpsym.series.encode`).
+
+Examples
+--------
+>>> from tpsym.laws import mp, boxtimes, boxpower
+>>> boxtimes(mp(ratio=1), mp(ratio=1)).moments(4)  # Fuss–Catalan, OEIS A001764
+(1, 3, 12, 55)
+>>> L = sympy.Symbol("L")
+>>> boxpower(mp(ratio=1), L).moments(2)
+(1, L + 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from tpsym.errors import DomainError, InputError
+from tpsym.free.convolution import _boxtimes_kreweras, _boxtimes_power, _boxtimes_s
+from tpsym.laws.base import Context, Law, as_param
+from tpsym.series import Series
+
+__all__ = [
+    "BoxPlus",
+    "BoxTimes",
+    "BoxPower",
+    "BoxPlusPower",
+    "Scaled",
+    "Shifted",
+    "boxplus",
+    "boxtimes",
+    "boxpower",
+    "boxplus_power",
+    "fuss_catalan",
+    "scale",
+    "shift",
+]
+
+
+def _check_laws(laws: tuple[Any, ...], op: str) -> tuple[Law, ...]:
+    if len(laws) < 2:
+        raise InputError(f"{op} needs at least two laws, got {len(laws)}")
+    for i, law in enumerate(laws, 1):
+        if not isinstance(law, Law):
+            raise InputError(f"argument {i} of {op} is not a law: {law!r}")
+    return laws
+
+
+def _wrap(law: Law, printer: Any) -> str:
+    s = printer._print(law)
+    return rf"\left({s}\right)" if isinstance(law, (BoxPlus, BoxTimes, Shifted)) else s
+
+
+@dataclass(frozen=True, slots=True)
+class BoxPlus(Law):
+    """The free additive convolution of two or more laws."""
+
+    factors: tuple[Law, ...]
+
+    def children(self) -> tuple[Law, ...]:
+        return self.factors
+
+    def _free_cumulants(self, ctx: Context, n: int) -> list[Any]:
+        total = [ctx.field.zero] * n
+        for f in self.factors:
+            total = [a + b for a, b in zip(total, ctx.free_cumulants(f, n))]
+        return total
+
+    def _spec(self) -> str:
+        return f"boxplus({', '.join(f._spec() for f in self.factors)})"
+
+    def _latex(self, printer: Any) -> str:
+        return r" \boxplus ".join(_wrap(f, printer) for f in self.factors)
+
+
+def boxplus(*laws: Law) -> BoxPlus:
+    """The free additive convolution ``a ⊞ b ⊞ ...`` (the law of a sum of free variables).
+
+    >>> from tpsym.laws import semicircle
+    >>> boxplus(semicircle(), semicircle()).moments(4)
+    (0, 2, 0, 8)
+    """
+    return BoxPlus(_check_laws(laws, "boxplus"))
+
+
+@dataclass(frozen=True, slots=True)
+class BoxTimes(Law):
+    """The free multiplicative convolution of two or more laws."""
+
+    factors: tuple[Law, ...]
+
+    def children(self) -> tuple[Law, ...]:
+        return self.factors
+
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        F = ctx.field
+        means = [ctx.moments(f, 1)[0] for f in self.factors]
+        if any(F.is_zero(m) for m in means):
+            return _boxtimes_kreweras([ctx.moments(f, n) for f in self.factors], F)
+        return _boxtimes_s([ctx.s_transform(f, n) for f in self.factors], F)
+
+    def _s_transform(self, ctx: Context, n: int) -> list[Any]:
+        means = [ctx.moments(f, 1)[0] for f in self.factors]
+        if any(ctx.field.is_zero(m) for m in means):
+            return Law._s_transform(self, ctx, n)
+        S = Series(ctx.s_transform(self.factors[0], n), ctx.field, n)
+        for f in self.factors[1:]:
+            S = S * Series(ctx.s_transform(f, n), ctx.field, n)
+        return list(S.coefficients)
+
+    def _spec(self) -> str:
+        return f"boxtimes({', '.join(f._spec() for f in self.factors)})"
+
+    def _latex(self, printer: Any) -> str:
+        return r" \boxtimes ".join(_wrap(f, printer) for f in self.factors)
+
+
+def boxtimes(*laws: Law) -> BoxTimes:
+    """The free multiplicative convolution ``a ⊠ b ⊠ ...``: moments ``phi((ab)^n)`` for free ``a, b``.
+
+    Computed through S-transforms when every factor has a non-zero mean,
+    otherwise by the Kreweras formula (orders up to
+    :data:`tpsym.free.convolution.KREWERAS_MAX_ORDER`).
+
+    >>> from tpsym.laws import mp
+    >>> boxtimes(mp(ratio=sympy.Rational(1, 2)), mp(ratio=sympy.Rational(1, 3))).moments(2)
+    (1, 11/6)
+    """
+    return BoxTimes(_check_laws(laws, "boxtimes"))
+
+
+@dataclass(frozen=True, slots=True)
+class BoxPower(Law):
+    """The ⊠-power ``base^{⊠ exponent}``."""
+
+    base: Law
+    exponent: sympy.Expr
+
+    def children(self) -> tuple[Law, ...]:
+        return (self.base,)
+
+    def _params(self) -> tuple[sympy.Expr, ...]:
+        return (self.exponent,)
+
+    def _unit_symbol(self) -> sympy.Symbol:
+        return sympy.Symbol(self._internal_name("u"))
+
+    def _internal_symbols(self) -> dict[sympy.Symbol, sympy.Expr]:
+        if self.exponent.is_Integer:
+            return {}
+        return {self._unit_symbol(): self.base.mean**self.exponent}
+
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        F = ctx.field
+        if F.is_zero(ctx.moments(self.base, 1)[0]):
+            if not self.exponent.is_Integer:
+                raise DomainError(f"{self}: a ⊠-power with exponent {self.exponent} needs a base of non-zero mean")
+            return _boxtimes_kreweras([ctx.moments(self.base, n)] * int(self.exponent), F)
+        s = ctx.s_transform(self.base, n)
+        if self.exponent.is_Integer:
+            return _boxtimes_s([s] * int(self.exponent), F)
+        unit = ctx.encode(self._unit_symbol())
+        return _boxtimes_power(s, ctx.encode(self.exponent), unit, F)
+
+    def _spec(self) -> str:
+        return f"boxpower({self.base._spec()}, {sympy.sstr(self.exponent)})"
+
+    def _latex(self, printer: Any) -> str:
+        inner = rf"\left({printer._print(self.base)}\right)"
+        return rf"{inner}^{{\boxtimes {printer._print(self.exponent)}}}"
+
+
+def _check_exponent(t: Any, op: str) -> sympy.Expr:
+    e = as_param(t, "exponent")
+    if e.is_number and e < 1:
+        raise DomainError(f"{op} needs an exponent >= 1, got {e}")
+    if e.is_positive is False:
+        raise DomainError(f"{op} needs a positive exponent, got {e}")
+    return e
+
+
+def boxpower(law: Law, exponent: Any) -> BoxPower:
+    """The ⊠-power of a law: the law of a product of ``exponent`` free copies.
+
+    ``exponent`` is an integer ``>= 1``, a rational ``>= 1`` or a symbol; with
+    a symbol ``L`` the k-th moment is ``m_1^(k L)`` times a polynomial in ``L``.
+
+    Examples
+    --------
+    Products of free Marchenko–Pastur laws give Fuss–Catalan numbers
+    ``binom((L+1)k, k)/(L k + 1)`` (OEIS A001764 at L = 2):
+
+    >>> from tpsym.laws import mp
+    >>> boxpower(mp(ratio=1), 2).moments(4)
+    (1, 3, 12, 55)
+    """
+    if not isinstance(law, Law):
+        raise InputError(f"boxpower needs a law as its first argument, not {law!r}")
+    return BoxPower(law, _check_exponent(exponent, "boxpower"))
+
+
+def fuss_catalan(s: Any = 2, ratio: Any = 1) -> BoxPower:
+    """The Fuss–Catalan law: the ⊠-power ``mp(ratio)^{⊠ s}``.
+
+    Its moments at ``ratio = 1`` are the Fuss–Catalan numbers
+    ``binom((s+1)k, k)/(s k + 1)`` (OEIS A001764 for s = 2, A002293 for s = 3).
+
+    >>> fuss_catalan(3).moments(4)
+    (1, 4, 22, 140)
+    """
+    from tpsym.laws.catalogue import marchenko_pastur
+
+    return boxpower(marchenko_pastur(ratio), s)
+
+
+@dataclass(frozen=True, slots=True)
+class BoxPlusPower(Law):
+    """The ⊞-power ``base^{⊞ exponent}`` (free cumulants times ``exponent``)."""
+
+    base: Law
+    exponent: sympy.Expr
+
+    def children(self) -> tuple[Law, ...]:
+        return (self.base,)
+
+    def _params(self) -> tuple[sympy.Expr, ...]:
+        return (self.exponent,)
+
+    def _free_cumulants(self, ctx: Context, n: int) -> list[Any]:
+        t = ctx.encode(self.exponent)
+        return [k * t for k in ctx.free_cumulants(self.base, n)]
+
+    def _spec(self) -> str:
+        return f"boxplus_power({self.base._spec()}, {sympy.sstr(self.exponent)})"
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\left({printer._print(self.base)}\right)^{{\boxplus {printer._print(self.exponent)}}}"
+
+
+def boxplus_power(law: Law, exponent: Any) -> BoxPlusPower:
+    """The ⊞-power ``law^{⊞ t}``, ``t >= 1`` (Nica–Speicher, Corollary 14.13: it exists for every law).
+
+    >>> from tpsym.laws import semicircle
+    >>> boxplus_power(semicircle(), 3).moments(2)
+    (0, 3)
+    """
+    if not isinstance(law, Law):
+        raise InputError(f"boxplus_power needs a law as its first argument, not {law!r}")
+    return BoxPlusPower(law, _check_exponent(exponent, "boxplus_power"))
+
+
+@dataclass(frozen=True, slots=True)
+class Scaled(Law):
+    """The law of ``c X`` for ``X`` of law ``base``."""
+
+    base: Law
+    factor: sympy.Expr
+
+    def children(self) -> tuple[Law, ...]:
+        return (self.base,)
+
+    def _params(self) -> tuple[sympy.Expr, ...]:
+        return (self.factor,)
+
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        c = ctx.encode(self.factor)
+        out, p = [], ctx.field.one
+        for m in ctx.moments(self.base, n):
+            p = p * c
+            out.append(m * p)
+        return out
+
+    def _spec(self) -> str:
+        return f"scale({self.base._spec()}, {sympy.sstr(self.factor)})"
+
+    def _latex(self, printer: Any) -> str:
+        return rf"{printer._print(self.factor)} \cdot {_wrap(self.base, printer)}"
+
+
+def scale(law: Law, factor: Any) -> Scaled:
+    """The law of ``factor * X``.
+
+    >>> from tpsym.laws import semicircle
+    >>> scale(semicircle(), 3).moments(2)
+    (0, 9)
+    """
+    if not isinstance(law, Law):
+        raise InputError(f"scale needs a law as its first argument, not {law!r}")
+    return Scaled(law, as_param(factor, "factor"))
+
+
+@dataclass(frozen=True, slots=True)
+class Shifted(Law):
+    """The law of ``X + c`` (only the first free cumulant moves)."""
+
+    base: Law
+    shift: sympy.Expr
+
+    def children(self) -> tuple[Law, ...]:
+        return (self.base,)
+
+    def _params(self) -> tuple[sympy.Expr, ...]:
+        return (self.shift,)
+
+    def _free_cumulants(self, ctx: Context, n: int) -> list[Any]:
+        kap = list(ctx.free_cumulants(self.base, n))
+        kap[0] = kap[0] + ctx.encode(self.shift)
+        return kap
+
+    def _spec(self) -> str:
+        return f"shift({self.base._spec()}, {sympy.sstr(self.shift)})"
+
+    def _latex(self, printer: Any) -> str:
+        return rf"{_wrap(self.base, printer)} + {printer._print(self.shift)}"
+
+
+def shift(law: Law, amount: Any) -> Shifted:
+    """The law of ``X + amount``.
+
+    >>> from tpsym.laws import semicircle
+    >>> shift(semicircle(), 1).moments(3)
+    (1, 2, 4)
+    """
+    if not isinstance(law, Law):
+        raise InputError(f"shift needs a law as its first argument, not {law!r}")
+    return Shifted(law, as_param(amount, "shift"))
