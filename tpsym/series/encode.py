@@ -93,7 +93,7 @@ class Encoder:
         atoms: Iterable[sympy.Expr] = (),
         substitutions: Mapping[sympy.Symbol, sympy.Expr] | None = None,
     ):
-        symbols = set(symbols)
+        symbols = {sympy.Symbol(s.name) for s in symbols}  # generators are named: assumptions are dropped
         for s in symbols:
             if s.name.startswith(_PREFIX) and s.name[len(_PREFIX):].isdigit():
                 raise DomainError(f"the symbol name {s.name!r} is reserved")

@@ -321,6 +321,10 @@ class RationalFunctionField:
         if isinstance(expr, int):
             return self.from_int(expr)
         expr = sympy.sympify(expr) if not isinstance(expr, sympy.Basic) else expr
+        # a symbol with assumptions is the generator of the same name
+        renamed = {s: sympy.Symbol(s.name) for s in expr.free_symbols if s.name in self.names and s not in self.symbols}
+        if renamed:
+            expr = expr.xreplace(renamed)
         extra = expr.free_symbols - set(self.symbols)
         if extra:
             names = ", ".join(sorted(str(s) for s in extra))

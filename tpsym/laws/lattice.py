@@ -1,0 +1,175 @@
+"""The combinatorial route to the moments of a law: the witness of the series route.
+
+:meth:`tpsym.laws.Law.moments` computes through transforms and power series
+(fast, any order). :func:`lattice_moments` computes the same numbers by sums
+over non-crossing partitions only, sharing no series code with it:
+
+* a law given by free cumulants: ``m_n = sum_{pi in NC(n)} kappa_pi``,
+  grouped by block type with Kreweras' count;
+* a law given by moments (Bernoulli, arcsine, Dirac, generic): its moments;
+  its free cumulants, where a parent needs them, by triangular inversion of
+  the same lattice sum;
+* ``a ⊞ b``: free cumulants add;
+* ``a ⊠ b``: ``m_n = sum_{pi in NC(n)} kappa_pi[a] m_{K(pi)}[b]`` with the
+  Kreweras complement (Nica–Speicher, Theorem 14.4), enumerating NC(n);
+* an integer ⊠-power: repeated Kreweras products; ``c X`` and ``X + c``
+  directly on moments and free cumulants.
+
+A ⊠-power with a symbolic exponent has no finite lattice formula; asking for
+it raises :class:`~tpsym.errors.DomainError`, and callers record that only
+the series route was available.
+
+Examples
+--------
+>>> from tpsym.laws import boxtimes, mp
+>>> law = boxtimes(mp(ratio=1), mp(ratio=1))
+>>> lattice_moments(law, 5) == law.moments(5)  # Fuss–Catalan, OEIS A001764
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import sympy
+
+from tpsym.errors import DomainError
+from tpsym.free.cumulants import _cumulants_from_moments_lattice, _moments_from_cumulants_lattice
+from tpsym.laws.base import Context, Law, check_order
+from tpsym.laws.catalogue import FreePoisson, Semicircle
+from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Scaled, Shifted
+
+__all__ = ["lattice_moments", "LATTICE_MAX_ORDER"]
+
+#: Highest order the lattice route enumerates NC(n) for (products of laws).
+LATTICE_MAX_ORDER = 12
+
+
+class _Lattice:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.F = ctx.field
+        self._m: dict[Law, list[Any]] = {}
+        self._k: dict[Law, list[Any]] = {}
+
+    def moments(self, law: Law, n: int) -> list[Any]:
+        got = self._m.get(law)
+        if got is None or len(got) < n:
+            got = self._compute_moments(law, n)
+            self._m[law] = got
+        return got[:n]
+
+    def cumulants(self, law: Law, n: int) -> list[Any]:
+        got = self._k.get(law)
+        if got is None or len(got) < n:
+            got = self._compute_cumulants(law, n)
+            self._k[law] = got
+        return got[:n]
+
+    def _natural_cumulants(self, law: Law, n: int) -> list[Any] | None:
+        ctx, F = self.ctx, self.F
+        if isinstance(law, Semicircle):
+            return [ctx.encode(law.mean_), ctx.encode(law.variance)] + [F.zero] * max(0, n - 2)
+        if isinstance(law, FreePoisson):
+            lam, a = ctx.encode(law.rate), ctx.encode(law.jump)
+            out, p = [], lam
+            for _ in range(n):
+                p = p * a
+                out.append(p)
+            return out
+        if isinstance(law, BoxPlus):
+            total = [F.zero] * n
+            for f in law.factors:
+                total = [x + y for x, y in zip(total, self.cumulants(f, n))]
+            return total
+        if isinstance(law, BoxPlusPower):
+            t = ctx.encode(law.exponent)
+            return [x * t for x in self.cumulants(law.base, n)]
+        if isinstance(law, Shifted):
+            kap = list(self.cumulants(law.base, n))
+            kap[0] = kap[0] + ctx.encode(law.shift)
+            return kap
+        if type(law)._moments is Law._moments:  # another law defined by its free cumulants
+            return law._free_cumulants(ctx, n)
+        return None
+
+    def _compute_cumulants(self, law: Law, n: int) -> list[Any]:
+        nat = self._natural_cumulants(law, n)
+        if nat is not None:
+            return nat[:n]
+        return _cumulants_from_moments_lattice(self.moments(law, n), "free", self.F)
+
+    def _compute_moments(self, law: Law, n: int) -> list[Any]:
+        F = self.F
+        nat = self._natural_cumulants(law, n)
+        if nat is not None:
+            return _moments_from_cumulants_lattice(nat[:n], "free", F)
+        if isinstance(law, BoxTimes):
+            result = self.moments(law.factors[0], n)
+            for f in law.factors[1:]:
+                result = self._kreweras_product(result, self.moments(f, n))
+            return result
+        if isinstance(law, BoxPower):
+            if not law.exponent.is_Integer:
+                raise DomainError(
+                    f"{law}: a ⊠-power with the symbolic exponent {law.exponent} has no lattice formula"
+                )
+            base = self.moments(law.base, n)
+            result = base
+            for _ in range(int(law.exponent) - 1):
+                result = self._kreweras_product(result, base)
+            return result
+        if isinstance(law, Scaled):
+            c = self.ctx.encode(law.factor)
+            out, p = [], F.one
+            for m in self.moments(law.base, n):
+                p = p * c
+                out.append(m * p)
+            return out
+        # catalogue laws given by their moments (Bernoulli, arcsine, Dirac, generic)
+        # and laws of other layers: their own definition is the lattice-free datum
+        return law._moments(self.ctx, n)
+
+    def _kreweras_product(self, a: list[Any], b: list[Any]) -> list[Any]:
+        from tpsym.combinat import kreweras, noncrossing_partitions
+
+        F = self.F
+        n = min(len(a), len(b))
+        if n > LATTICE_MAX_ORDER:
+            raise DomainError(f"the lattice route enumerates NC(n) for products up to order {LATTICE_MAX_ORDER}, {n} asked")
+        kap = _cumulants_from_moments_lattice(a[:n], "free", F)
+        out = []
+        for k in range(1, n + 1):
+            total = F.zero
+            for pi in noncrossing_partitions(k):
+                term = F.one
+                for block in pi.blocks:
+                    term = term * kap[len(block) - 1]
+                for block in kreweras(pi).blocks:
+                    term = term * b[len(block) - 1]
+                total = total + term
+            out.append(total)
+        return out
+
+
+@lru_cache(maxsize=256)
+def lattice_moments(law: Law, order: int) -> tuple[sympy.Expr, ...]:
+    """The moments ``m_1..m_order`` of a law by sums over non-crossing partitions only.
+
+    Raises
+    ------
+    DomainError
+        For a ⊠-power with a symbolic exponent, or a product beyond
+        :data:`LATTICE_MAX_ORDER`.
+
+    Examples
+    --------
+    >>> from tpsym.laws import semicircle
+    >>> lattice_moments(semicircle(), 6)  # Catalan numbers, OEIS A000108
+    (0, 1, 0, 2, 0, 5)
+    """
+    order = check_order(order)
+    ctx = Context(law, order=order)
+    lat = _Lattice(ctx)
+    return tuple(ctx.decode(x) for x in lat.moments(law, order))

@@ -1,0 +1,165 @@
+"""Claims: what a proof file or ``tpsym check`` asks tpsym to establish.
+
+A claim is one statement with its provenance:
+
+* ``identity``: ``"lhs == rhs"`` for every value of its loop variables, e.g.
+  ``moment(semicircle(), 2*k) == catalan(k)`` for ``k = 1..12`` or for all
+  ``k >= 1``; both sides are formulas of the spec language with the claim
+  functions of :mod:`tpsym.proof.functions` (``moment``, ``cumulant``,
+  counting functions, mean-field quantities);
+* ``same_law``: two or more law specs have the same moments;
+* ``numeric``: the moments of a law are confirmed by the numeric layer (a
+  claim that only numbers can support, such as universality).
+
+Loops are written ``"k = 1..12"``, ``"k >= 1"`` (every k from 1 on: an
+all-order claim) or ``"k = 1..n"`` (an inner range bounded by an outer
+variable).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sympy
+
+from tpsym.errors import ProofFileError
+
+__all__ = ["Loop", "Claim", "NumericSettings", "parse_loop", "ASSUMPTION_WORDS", "StatementKind"]
+
+StatementKind = Literal["identity", "same_law", "numeric"]
+
+#: Assumption words a proof file may attach to a parameter.
+ASSUMPTION_WORDS = {
+    "positive": {"positive": True},
+    "nonnegative": {"nonnegative": True},
+    "negative": {"negative": True},
+    "integer": {"integer": True},
+    "real": {"real": True},
+    "nonzero": {"nonzero": True},
+}
+
+_LOOP_RANGE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.+?)\s*\.\.\s*(.+?)\s*$")
+_LOOP_ALL = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*>=\s*(-?\d+)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """One loop variable: ``var`` runs from ``start`` to ``stop`` (inclusive).
+
+    ``stop is None`` means every integer from ``start`` on (an all-order
+    claim). ``start`` and ``stop`` are formula strings that may name outer
+    loop variables.
+    """
+
+    var: str
+    start: str
+    stop: str | None
+
+    @property
+    def unbounded(self) -> bool:
+        return self.stop is None
+
+    def __str__(self) -> str:
+        return f"{self.var} >= {self.start}" if self.stop is None else f"{self.var} = {self.start}..{self.stop}"
+
+
+def parse_loop(text: str) -> Loop:
+    """Read ``"k = 1..12"`` or ``"k >= 1"``.
+
+    >>> parse_loop("k = 1..12")
+    Loop(var='k', start='1', stop='12')
+    >>> parse_loop("k >= 0").unbounded
+    True
+    >>> parse_loop("k in 1..3")
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.ProofFileError: a loop reads 'k = 1..12' or 'k >= 1', not 'k in 1..3'
+    """
+    if not isinstance(text, str):
+        raise ProofFileError(f"a loop is a string such as 'k = 1..12', not {text!r}")
+    m = _LOOP_ALL.match(text)
+    if m:
+        return Loop(m.group(1), m.group(2), None)
+    m = _LOOP_RANGE.match(text)
+    if m:
+        stop = m.group(3)
+        if stop in ("all", "oo", "inf"):
+            return Loop(m.group(1), m.group(2), None)
+        return Loop(m.group(1), m.group(2), stop)
+    raise ProofFileError(f"a loop reads 'k = 1..12' or 'k >= 1', not {text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class NumericSettings:
+    """Settings of the numeric cross-check of a claim."""
+
+    law: str | None = None
+    order: int = 4
+    sizes: tuple[int, ...] = (128, 256)
+    trials: int = 4
+    seed: int = 0
+    entries: str = "gaussian"
+    alpha: float = 0.001
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claim with its provenance.
+
+    Parameters
+    ----------
+    id, title, source : str
+        Identifier, one-line title, and the source (arXiv id with equation or
+        section, or a book).
+    kind : {"identity", "same_law", "numeric"}
+    statement : str
+        ``"lhs == rhs"`` for an identity.
+    laws : tuple of str
+        The specs of a ``same_law`` claim.
+    loops : tuple of Loop
+        Loop variables of an identity, outermost first.
+    order : int
+        Highest order of a ``same_law`` claim, and how far an all-order claim
+        is also checked term by term.
+    assumptions : mapping
+        Parameter name to the assumption words that hold for it.
+    numeric : NumericSettings or None
+    file, line : where the claim was written (for error messages).
+    """
+
+    id: str
+    title: str
+    source: str
+    kind: StatementKind
+    statement: str = ""
+    laws: tuple[str, ...] = ()
+    loops: tuple[Loop, ...] = ()
+    order: int = 10
+    assumptions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    numeric: NumericSettings | None = None
+    file: str | None = None
+    line: int | None = None
+    extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    def where(self) -> str:
+        """``file:line`` of the claim, or its id."""
+        if self.file is None:
+            return self.id
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def symbols(self) -> dict[str, sympy.Symbol]:
+        """The parameter symbols with their declared assumptions."""
+        out = {}
+        for name, words in self.assumptions:
+            kw: dict[str, bool] = {}
+            for w in words:
+                kw.update(ASSUMPTION_WORDS[w])
+            out[name] = sympy.Symbol(name, **kw)
+        return out
+
+    @property
+    def all_orders(self) -> bool:
+        """Whether the claim is stated for every value of an unbounded loop."""
+        return any(loop.unbounded for loop in self.loops)
