@@ -1,0 +1,140 @@
+"""``tpsym verify``, ``tpsym check`` and ``tpsym recheck``.
+
+Exit status: 0 when nothing is refuted, contradicted or in error, 1
+otherwise, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from tpsym.cli import EXIT_FAIL, EXIT_OK, emit_json
+from tpsym.errors import CertificateError, InputError
+
+__all__ = ["register"]
+
+
+def _verdict_of_error(err: Any) -> Any:
+    from tpsym.proof.claims import Claim
+    from tpsym.proof.verify import Verdict
+
+    claim = Claim(err.id, err.id, "-", "identity", file=err.file, line=err.line)
+    return Verdict(claim, "error", f"{err.where()}: {err.message}")
+
+
+def _run(claims: list[Any], args: argparse.Namespace) -> list[Any]:
+    from tpsym.proof.fileformat import ClaimError
+    from tpsym.proof.verify import verify_claim
+    from tpsym.render.report import text_line
+
+    verdicts = []
+    for c in claims:
+        if isinstance(c, ClaimError):
+            v = _verdict_of_error(c)
+        else:
+            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric)
+        verdicts.append(v)
+        if not args.json:
+            print(text_line(v), flush=True)
+    return verdicts
+
+
+def _finish(verdicts: list[Any], args: argparse.Namespace, *, single: bool = False) -> int:
+    from tpsym.proof.certificate import certificate
+    from tpsym.render.report import latex_report, run_summary, text_summary, verdict_record
+
+    if args.certificates:
+        out = Path(args.certificates)
+        out.mkdir(parents=True, exist_ok=True)
+        for v in verdicts:
+            (out / f"{v.claim.id}.json").write_text(json.dumps(certificate(v), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if getattr(args, "latex", None):
+        Path(args.latex).write_text(latex_report(verdicts) + "\n", encoding="utf-8")
+    ok = all(v.ok for v in verdicts)
+    if args.json and single:
+        emit_json({**verdict_record(verdicts[0]), "ok": ok})
+    elif args.json:
+        emit_json({"claims": [verdict_record(v) for v in verdicts], "summary": run_summary(verdicts), "ok": ok})
+    else:
+        print(text_summary(verdicts))
+    return EXIT_OK if ok else EXIT_FAIL
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from tpsym.proof.fileformat import load_claims
+
+    claims = load_claims(args.paths)
+    return _finish(_run(claims, args), args)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from tpsym.proof.claims import Claim, NumericSettings, parse_loop
+
+    loops = []
+    order = args.order
+    for spec in args.for_ or []:
+        if spec == "all":
+            raise InputError("--for all needs the variable: write --for k=all (or 'k>=1')")
+        if spec.endswith("=all"):
+            spec = f"{spec[:-4]} >= 1"
+        loops.append(parse_loop(spec.replace("=", " = ", 1) if ">=" not in spec else spec))
+    numeric = None
+    if args.numeric_law:
+        numeric = NumericSettings(law=args.numeric_law, order=min(order, 8))
+    claim = Claim("check", args.statement, "command line", "identity", statement=args.statement, loops=tuple(loops), order=order, numeric=numeric)
+    return _finish(_run([claim], args), args, single=True)
+
+
+def _recheck(args: argparse.Namespace) -> int:
+    from tpsym.proof.certificate import recheck
+
+    results = []
+    for path in args.certificates_in:
+        try:
+            cert = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(f"{path}: cannot read the certificate: {exc}") from exc
+        try:
+            r = recheck(cert)
+        except CertificateError as exc:
+            raise InputError(f"{path}: {exc}") from exc
+        results.append(r)
+        if not args.json:
+            print(r.summary())
+    ok = all(r.holds for r in results)
+    if args.json:
+        emit_json({"certificates": [{"id": r.claim_id, "holds": r.holds, "problems": r.problems, "notes": r.notes} for r in results], "ok": ok})
+    return EXIT_OK if ok else EXIT_FAIL
+
+
+def register(sub: Any) -> None:
+    """Add ``verify``, ``check`` and ``recheck``."""
+    p = sub.add_parser("verify", help="prove, check or refute the claims of proof files")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="proof files (*.toml) or directories of them")
+    p.add_argument("--no-numeric", action="store_true", help="skip the numeric cross-checks")
+    p.add_argument("--full-numeric", action="store_true", help="run the numeric cross-checks at their full settings")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--latex", metavar="FILE", help="write a LaTeX report of the run")
+    p.add_argument("--certificates", metavar="DIR", help="write one JSON certificate per claim")
+    p.set_defaults(func=_verify)
+
+    c = sub.add_parser("check", help="prove, check or refute one claim given on the command line")
+    c.add_argument("statement", help="a claim 'lhs == rhs', e.g. \"moment(semicircle(), 2*k) == catalan(k)\"")
+    c.add_argument("--for", dest="for_", action="append", metavar="LOOP", help="k=1..12 or k=all (repeatable)")
+    c.add_argument("--order", type=int, default=10, help="terms checked exactly for an all-order claim (default 10)")
+    c.add_argument("--numeric-law", metavar="SPEC", help="also cross-check the moments of this law numerically")
+    c.add_argument("--no-numeric", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--full-numeric", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--latex", metavar="FILE", help="write a LaTeX report")
+    c.add_argument("--certificates", metavar="DIR", help="write the JSON certificate")
+    c.set_defaults(func=_check)
+
+    r = sub.add_parser("recheck", help="re-derive every step of certificates")
+    r.add_argument("certificates_in", nargs="+", metavar="CERT", help="certificate JSON files")
+    r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.set_defaults(func=_recheck)
+

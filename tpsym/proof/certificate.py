@@ -1,0 +1,209 @@
+"""Certificates: every step behind a verdict, in JSON, and their re-check.
+
+A certificate records the claim, the verdict, every step (the value of both
+sides at each index, the comparison used, the agreement of the lattice
+route), the all-order proof with its exact data, the numeric statistics, the
+versions of tpsym and of its exact-arithmetic libraries, and a SHA-256 digest
+of all that.
+
+:func:`recheck` trusts nothing in the file: it rebuilds the claim through the
+same validation as a proof file, re-derives every step from scratch, re-runs
+the stored all-order proof's own check (:meth:`AllOrderProof.recheck`),
+recomputes the numeric decision from the recorded estimates, and compares
+each recorded value with the re-derived one. A certificate with one changed
+number fails, whether or not its digest was updated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from typing import Any
+
+from tpsym.errors import CertificateError, TpsymError
+from tpsym.proof.claims import Claim
+from tpsym.proof.verify import Verdict, exact_equal, verify_claim
+
+__all__ = ["FORMAT", "certificate", "recheck", "RecheckResult", "versions"]
+
+FORMAT = "tpsym-certificate/1"
+
+
+def versions() -> dict[str, str]:
+    """Versions of tpsym and the libraries its exact results depend on."""
+    out = {"python": platform.python_version()}
+    for dist in ("tpsym", "sympy", "python-flint", "numpy", "mpmath"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def _claim_record(c: Claim) -> dict[str, Any]:
+    rec: dict[str, Any] = {"id": c.id, "title": c.title, "source": c.source}
+    if c.kind == "identity":
+        rec["statement"] = c.statement
+        rec["for"] = [str(lp) for lp in c.loops]
+    elif c.kind == "same_law":
+        rec["same_law"] = list(c.laws)
+    rec["order"] = c.order
+    if c.assumptions:
+        rec["assume"] = {name: list(words) for name, words in c.assumptions}
+    if c.numeric is not None:
+        num = asdict(c.numeric)
+        num["sizes"] = list(num["sizes"])
+        rec["numeric"] = {k: v for k, v in num.items() if v is not None}
+    return rec
+
+
+def _digest(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def certificate(verdict: Verdict) -> dict[str, Any]:
+    """The JSON-ready certificate of a verdict.
+
+    Examples
+    --------
+    >>> from tpsym.proof.claims import Claim, parse_loop
+    >>> v = verify_claim(Claim("c", "Catalan", "OEIS A000108", "identity",
+    ...     statement="moment(mp(ratio=1), k) == catalan(k)", loops=(parse_loop("k = 1..4"),)))
+    >>> cert = certificate(v)
+    >>> cert["verdict"], len(cert["steps"]), recheck(cert).holds
+    ('verified', 4, True)
+    """
+    body = {
+        "format": FORMAT,
+        "claim": _claim_record(verdict.claim),
+        "kind": verdict.claim.kind,
+        "verdict": verdict.status,
+        "summary": verdict.summary,
+        "steps": verdict.steps,
+        "failure": verdict.failure,
+        "proof": verdict.proof,
+        "numeric": verdict.numeric,
+        "notes": verdict.notes,
+        "versions": versions(),
+    }
+    body = json.loads(json.dumps(body, default=str))
+    return {**body, "digest": _digest(body)}
+
+
+@dataclass
+class RecheckResult:
+    """The outcome of :func:`recheck`."""
+
+    holds: bool
+    claim_id: str
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.holds:
+            return f"{self.claim_id}: the certificate holds"
+        return f"{self.claim_id}: the certificate does not hold: " + "; ".join(self.problems)
+
+
+def _same_value(recorded: Any, fresh: Any) -> bool:
+    from tpsym.spec import parse_formula
+
+    if recorded == fresh:
+        return True
+    if not isinstance(recorded, str) or not isinstance(fresh, str):
+        return False
+    try:
+        return exact_equal(parse_formula(recorded), parse_formula(fresh))[0]
+    except TpsymError:
+        return False
+
+
+def _compare(recorded: Any, fresh: Any, path: str, problems: list[str]) -> None:
+    if isinstance(recorded, dict) and isinstance(fresh, dict):
+        for key in sorted(set(recorded) | set(fresh)):
+            if key not in fresh:
+                problems.append(f"{path}.{key} is recorded but not re-derived")
+            elif key not in recorded:
+                problems.append(f"{path}.{key} is missing")
+            else:
+                _compare(recorded[key], fresh[key], f"{path}.{key}", problems)
+    elif isinstance(recorded, list) and isinstance(fresh, list):
+        if len(recorded) != len(fresh):
+            problems.append(f"{path} has {len(recorded)} entries, re-derived {len(fresh)}")
+            return
+        for i, (a, b) in enumerate(zip(recorded, fresh)):
+            _compare(a, b, f"{path}[{i}]", problems)
+    elif not _same_value(recorded, fresh):
+        problems.append(f"{path}: recorded {recorded!r}, re-derived {fresh!r}")
+
+
+def _recheck_numeric(numeric: dict[str, Any], problems: list[str]) -> None:
+    from tpsym.proof.numeric import redecide
+
+    try:
+        verdict = redecide(numeric)
+    except (TpsymError, KeyError, TypeError, ValueError) as exc:
+        problems.append(f"numeric: the recorded statistics cannot be re-decided: {exc}")
+        return
+    if verdict != numeric.get("verdict"):
+        problems.append(f"numeric: the recorded estimates give {verdict!r}, the certificate says {numeric.get('verdict')!r}")
+
+
+def recheck(cert: Any) -> RecheckResult:
+    """Re-derive every step of a certificate and say whether it still holds.
+
+    Parameters
+    ----------
+    cert : dict
+        A certificate as written by :func:`certificate` (read from JSON).
+
+    Returns
+    -------
+    RecheckResult
+        ``holds`` is True when every recorded value is re-derived.
+    """
+    from tpsym.proof.allorders import recheck_proof
+    from tpsym.proof.fileformat import _claim
+
+    if not isinstance(cert, dict) or cert.get("format") != FORMAT:
+        raise CertificateError(f"not a tpsym certificate (expected format {FORMAT!r})")
+    claim_rec = cert.get("claim")
+    cid = claim_rec.get("id", "?") if isinstance(claim_rec, dict) else "?"
+    result = RecheckResult(True, str(cid))
+    body = {k: v for k, v in cert.items() if k != "digest"}
+    if cert.get("digest") != _digest(body):
+        result.problems.append("the digest does not match the content: the certificate was changed after it was written")
+    try:
+        claim = _claim(claim_rec, "<certificate>", None)
+    except TpsymError as exc:
+        result.problems.append(f"the recorded claim is malformed: {exc}")
+        result.holds = False
+        return result
+    fresh = certificate(verify_claim(claim, numeric=False))
+    recorded = cert.get("verdict")
+    if claim.kind == "numeric":
+        if not cert.get("numeric"):
+            result.problems.append("a numeric claim without recorded statistics")
+    elif recorded == "contradicted" and cert.get("numeric"):
+        if fresh["verdict"] not in ("proved", "verified"):
+            result.problems.append(f"verdict: the exact part re-derives as {fresh['verdict']!r}")
+    elif fresh["verdict"] != recorded:
+        result.problems.append(f"verdict: recorded {recorded!r}, re-derived {fresh['verdict']!r}")
+    for key in ("steps", "failure", "proof"):
+        _compare(cert.get(key), fresh.get(key), key, result.problems)
+    if cert.get("proof"):
+        try:
+            recheck_proof(cert["proof"])
+        except TpsymError as exc:
+            result.problems.append(f"proof: {exc}")
+    if cert.get("numeric"):
+        _recheck_numeric(cert["numeric"], result.problems)
+        result.notes.append("numeric estimates were re-decided, not re-sampled")
+    recorded_versions = cert.get("versions", {})
+    if recorded_versions != fresh["versions"]:
+        result.notes.append(f"written with {recorded_versions}, re-checked with {fresh['versions']}")
+    result.holds = not result.problems
+    return result

@@ -1,0 +1,258 @@
+"""Proof files: TOML documents of claims, read with :mod:`tomllib`.
+
+A proof file is untrusted data. Its strings only ever reach the whitelisting
+parser of :mod:`tpsym.spec`; nothing in it can run code. The format::
+
+    [[claim]]
+    id = "semicircle-catalan"                  # unique in the file
+    title = "Even moments of the semicircle law are Catalan numbers"
+    source = "Nica–Speicher, Lecture 2; arXiv 2009.10685, Sec. 2"
+    statement = "moment(semicircle(), 2*k) == catalan(k)"
+    for = "k >= 1"                             # or "k = 1..12", or a list of loops
+    order = 12                                 # terms checked exactly (default 10)
+    assume = { c = ["positive"] }              # optional assumptions on parameters
+
+    [[claim]]
+    id = "fuss-catalan-law"
+    title = "MP ⊠ MP is the Fuss–Catalan law of order 2"
+    source = "OEIS A001764"
+    same_law = ["boxtimes(mp(ratio=1), mp(ratio=1))", "fuss_catalan(2)"]
+
+    [[claim]]
+    id = "universality"
+    title = "Wigner matrices with Rademacher entries have semicircle moments"
+    source = "Pastur & Slavin, arXiv 2011.11439"
+    numeric = { law = "semicircle()", entries = "rademacher", order = 4 }
+
+Exactly one of ``statement``, ``same_law`` and (alone) ``numeric`` states the
+claim; a ``numeric`` table next to a statement adds a cross-check.
+
+:func:`load_claims` returns one :class:`Claim` per well-formed claim and one
+:class:`ClaimError` (file, line and problem) per malformed one, so a bad
+claim never stops the others from being checked.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tpsym.errors import ProofFileError, TpsymError
+from tpsym.proof.claims import ASSUMPTION_WORDS, Claim, NumericSettings, parse_loop
+
+__all__ = ["ClaimError", "load_claims", "parse_claims", "find_proof_files", "CLAIM_KEYS", "NUMERIC_KEYS"]
+
+CLAIM_KEYS = frozenset({"id", "title", "source", "statement", "for", "order", "assume", "same_law", "numeric", "notes"})
+NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha"})
+_MAX_ORDER = 200
+
+
+@dataclass(frozen=True)
+class ClaimError:
+    """A claim (or a whole file) that could not be read."""
+
+    id: str
+    file: str
+    line: int | None
+    message: str
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def _claim_lines(text: str) -> list[int]:
+    """1-based line numbers of the ``[[claim]]`` headers."""
+    return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
+
+
+def _str(table: dict[str, Any], key: str, *, required: bool = True) -> str:
+    v = table.get(key)
+    if v is None:
+        if required:
+            raise ProofFileError(f"missing key {key!r}")
+        return ""
+    if not isinstance(v, str) or not v.strip():
+        raise ProofFileError(f"{key!r} must be a non-empty string")
+    return v.strip()
+
+
+def _int(v: Any, key: str, lo: int, hi: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise ProofFileError(f"{key!r} must be an integer in [{lo}, {hi}], got {v!r}")
+    return v
+
+
+def _numeric(table: Any) -> NumericSettings:
+    if not isinstance(table, dict):
+        raise ProofFileError("'numeric' must be a table")
+    unknown = sorted(set(table) - NUMERIC_KEYS)
+    if unknown:
+        raise ProofFileError(f"unknown key {unknown[0]!r} in 'numeric' (known: {', '.join(sorted(NUMERIC_KEYS))})")
+    kw: dict[str, Any] = {}
+    if "law" in table:
+        kw["law"] = _str(table, "law")
+    if "order" in table:
+        kw["order"] = _int(table["order"], "numeric.order", 1, 12)
+    if "sizes" in table:
+        sizes = table["sizes"]
+        if not isinstance(sizes, list) or not sizes:
+            raise ProofFileError("'numeric.sizes' must be a non-empty list of integers")
+        kw["sizes"] = tuple(_int(s, "numeric.sizes", 8, 16384) for s in sizes)
+    if "trials" in table:
+        kw["trials"] = _int(table["trials"], "numeric.trials", 2, 10000)
+    if "seed" in table:
+        kw["seed"] = _int(table["seed"], "numeric.seed", 0, 2**63 - 1)
+    if "entries" in table:
+        kw["entries"] = _str(table, "entries")
+    if "alpha" in table:
+        a = table["alpha"]
+        if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
+            raise ProofFileError(f"'numeric.alpha' must be a number in (0, 1), got {a!r}")
+        kw["alpha"] = float(a)
+    return NumericSettings(**kw)
+
+
+def _claim(table: Any, file: str, line: int | None) -> Claim:
+    if not isinstance(table, dict):
+        raise ProofFileError("a claim must be a table")
+    unknown = sorted(set(table) - CLAIM_KEYS)
+    if unknown:
+        raise ProofFileError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(CLAIM_KEYS))})")
+    cid = _str(table, "id")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", cid):
+        raise ProofFileError(f"the id {cid!r} must be letters, digits, '-', '_' or '.'")
+    title = _str(table, "title")
+    source = _str(table, "source")
+    kinds = [k for k in ("statement", "same_law") if k in table]
+    if len(kinds) > 1:
+        raise ProofFileError("a claim has one statement: give 'statement' or 'same_law', not both")
+    numeric = _numeric(table["numeric"]) if "numeric" in table else None
+    if not kinds and numeric is None:
+        raise ProofFileError("the claim has no statement: give 'statement', 'same_law' or 'numeric'")
+    order = _int(table.get("order", 10), "order", 1, _MAX_ORDER)
+    assumptions = []
+    assume = table.get("assume", {})
+    if not isinstance(assume, dict):
+        raise ProofFileError("'assume' must be a table such as { c = [\"positive\"] }")
+    for name, words in assume.items():
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise ProofFileError(f"cannot assume anything of {name!r}: not a parameter name")
+        if isinstance(words, str):
+            words = [words]
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ProofFileError(f"the assumptions on {name!r} must be a list of words")
+        for w in words:
+            if w not in ASSUMPTION_WORDS:
+                raise ProofFileError(f"unknown assumption {w!r} on {name!r} (known: {', '.join(ASSUMPTION_WORDS)})")
+        assumptions.append((name, tuple(words)))
+    common = dict(id=cid, title=title, source=source, order=order, assumptions=tuple(assumptions),
+                  numeric=numeric, file=file, line=line)
+    if "statement" in table:
+        statement = _str(table, "statement")
+        if "==" not in statement:
+            raise ProofFileError("a statement reads 'lhs == rhs'")
+        loops_raw = table.get("for", [])
+        if isinstance(loops_raw, str):
+            loops_raw = [loops_raw]
+        if not isinstance(loops_raw, list):
+            raise ProofFileError("'for' must be a loop such as 'k = 1..12' or a list of loops")
+        loops = tuple(parse_loop(s) for s in loops_raw)
+        names = [lp.var for lp in loops]
+        if len(set(names)) != len(names):
+            raise ProofFileError(f"a loop variable is repeated in {names}")
+        return Claim(kind="identity", statement=statement, loops=loops, **common)
+    if "for" in table:
+        raise ProofFileError("'for' belongs to claims with a 'statement'")
+    if "same_law" in table:
+        laws = table["same_law"]
+        if not isinstance(laws, list) or len(laws) < 2 or not all(isinstance(s, str) and s.strip() for s in laws):
+            raise ProofFileError("'same_law' must be a list of at least two law specs")
+        return Claim(kind="same_law", laws=tuple(s.strip() for s in laws), **common)
+    if numeric is not None and numeric.law is None:
+        raise ProofFileError("a numeric claim names its law: numeric = { law = \"...\" }")
+    return Claim(kind="numeric", **common)
+
+
+def parse_claims(text: str, file: str = "<string>") -> list[Claim | ClaimError]:
+    """Read the claims of a proof file's text.
+
+    Examples
+    --------
+    >>> text = '''
+    ... [[claim]]
+    ... id = "cat"
+    ... title = "Catalan"
+    ... source = "OEIS A000108"
+    ... statement = "moment(semicircle(), 2*k) == catalan(k)"
+    ... for = "k >= 1"
+    ...
+    ... [[claim]]
+    ... id = "bad"
+    ... title = "no statement"
+    ... source = "-"
+    ... '''
+    >>> [type(c).__name__ for c in parse_claims(text, "x.toml")]
+    ['Claim', 'ClaimError']
+    >>> parse_claims(text, "x.toml")[1].message
+    "the claim has no statement: give 'statement', 'same_law' or 'numeric'"
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        return [ClaimError("<file>", file, int(m.group(1)) if m else None, f"malformed TOML: {exc}")]
+    unknown = sorted(set(doc) - {"claim", "title", "description"})
+    out: list[Claim | ClaimError] = []
+    if unknown:
+        out.append(ClaimError("<file>", file, None, f"unknown top-level key {unknown[0]!r} (a file holds [[claim]] tables)"))
+    claims = doc.get("claim", [])
+    if not isinstance(claims, list) or not claims:
+        if not out:
+            out.append(ClaimError("<file>", file, None, "no claims: a proof file holds [[claim]] tables"))
+        return out
+    lines = _claim_lines(text)
+    seen: set[str] = set()
+    for i, table in enumerate(claims):
+        line = lines[i] if i < len(lines) else None
+        cid = table.get("id") if isinstance(table, dict) and isinstance(table.get("id"), str) else f"claim #{i + 1}"
+        try:
+            claim = _claim(table, file, line)
+            if claim.id in seen:
+                raise ProofFileError(f"the id {claim.id!r} is used twice")
+            seen.add(claim.id)
+            out.append(claim)
+        except TpsymError as exc:
+            out.append(ClaimError(cid, file, line, str(exc)))
+    return out
+
+
+def find_proof_files(paths: list[str]) -> list[Path]:
+    """The ``*.toml`` files named by ``paths`` (directories are searched recursively, sorted)."""
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.toml")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ProofFileError(f"{p}: no such file or directory")
+    if not files:
+        raise ProofFileError(f"no proof files (*.toml) under {', '.join(paths)}")
+    return files
+
+
+def load_claims(paths: list[str]) -> list[Claim | ClaimError]:
+    """Every claim (or claim error) of the proof files under ``paths``."""
+    out: list[Claim | ClaimError] = []
+    for f in find_proof_files(paths):
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            out.append(ClaimError("<file>", str(f), None, f"cannot read: {exc}"))
+            continue
+        out.extend(parse_claims(text, str(f)))
+    return out

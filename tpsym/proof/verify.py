@@ -1,0 +1,362 @@
+"""The verifier: a verdict, and the steps behind it, for every claim.
+
+Verdicts, strongest first (:data:`VERDICTS`):
+
+* ``proved`` — for every index of an unbounded loop, by an exact argument
+  that the certificate spells out (:mod:`tpsym.proof.allorders`);
+* ``verified`` — for every index of the claim's (finite) loops, or for the
+  first ``order`` indices of an unbounded one, by exact equality of canonical
+  forms, with both the series and the lattice route;
+* ``refuted`` — the first index where the claim fails, the claimed and the
+  derived value, and their difference;
+* ``confirmed`` / ``contradicted`` — the numeric layer's verdict, for claims
+  that only numbers can support;
+* ``error`` — the claim is malformed, with file, line and the problem;
+* ``skipped`` — a numeric-only claim when numeric checks are off.
+
+Exact comparison: both sides are mapped into one field QQ(generators) of
+:mod:`tpsym.series` and compared there (a canonical form: reduced fraction of
+polynomials with a monic denominator); no ``simplify``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sympy
+
+from tpsym.errors import DomainError, InputError, TpsymError
+from tpsym.proof.claims import Claim, Loop
+from tpsym.proof.functions import Route, _Recorder, claim_functions
+from tpsym.series.encode import Encoder
+
+__all__ = ["VERDICTS", "Status", "Verdict", "verify_claim", "exact_equal", "plain", "iterate_loops", "evaluate_sides"]
+
+Status = Literal["proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped"]
+VERDICTS: tuple[Status, ...] = ("proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped")
+FAILING: frozenset[str] = frozenset({"refuted", "contradicted", "error"})
+
+
+@dataclass
+class Verdict:
+    """The verdict on one claim and everything needed to re-check it."""
+
+    claim: Claim
+    status: Status
+    summary: str
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    failure: dict[str, Any] | None = None
+    proof: dict[str, Any] | None = None
+    numeric: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status not in FAILING
+
+
+def plain(e: Any) -> Any:
+    """The expression with every symbol replaced by the plain symbol of the same name.
+
+    Assumptions declared by a claim are kept apart from its computations, so
+    that ``L`` (positive integer) and ``L`` are one generator.
+
+    >>> plain(sympy.Symbol("L", positive=True) - sympy.Symbol("L"))
+    0
+    """
+    if not isinstance(e, sympy.Basic):
+        return e
+    repl = {s: sympy.Symbol(s.name) for s in e.free_symbols if isinstance(s, sympy.Symbol) and s.assumptions0}
+    return e.xreplace(repl) if repl else e
+
+
+def exact_equal(a: Any, b: Any, *, integers: frozenset[str] = frozenset()) -> tuple[bool, str]:
+    """Decide ``a == b`` exactly; return the answer and the comparison used.
+
+    Parameters
+    ----------
+    a, b : sympy expressions
+    integers : frozenset of str
+        Names declared integer (used only to choose the evaluation point of
+        the numerical fallback below).
+
+    When the canonical forms differ and the expressions contain atoms other
+    than symbols (``erf(1)``, ``sqrt(2)``, an unexpanded binomial), whose
+    relations the canonical form cannot see, the difference is evaluated to
+    60 digits at a point: a non-zero value refutes the equality.
+
+    Raises
+    ------
+    DomainError
+        When the canonical forms differ but the difference evaluates to 0:
+        undecided.
+
+    Examples
+    --------
+    >>> c = sympy.Symbol("c")
+    >>> exact_equal((c**2 - 1) / (c - 1), c + 1)
+    (True, 'canonical form in QQ(c)')
+    >>> exact_equal(sympy.Rational(1, 3), sympy.Rational(2, 6))
+    (True, 'rational equality')
+    """
+    a = plain(sympy.sympify(a) if not isinstance(a, sympy.Basic) else a)
+    b = plain(sympy.sympify(b) if not isinstance(b, sympy.Basic) else b)
+    if a.is_Rational and b.is_Rational:
+        return a == b, "rational equality"
+    # binomials, factorials and rising factorials with an integer second argument become polynomials
+    a, b = sympy.expand_func(a), sympy.expand_func(b)
+    enc = Encoder.for_exprs([a, b])
+    equal = enc.encode(a) == enc.encode(b)
+    where = f"canonical form in {enc.field!r}"
+    if equal or not enc.has_atoms:
+        return equal, where
+    # Atoms (functions, radicals) are generators without their relations: a difference
+    # in the canonical form may vanish. Evaluate at 60 digits at a rational point.
+    diff = a - b
+    subs = {
+        s: sympy.Integer(5 + i) if s.name in integers else sympy.Rational(7 + 3 * i, 11 + 2 * i)
+        for i, s in enumerate(sorted(diff.free_symbols, key=str))
+    }
+    value = sympy.N(diff.xreplace(subs), 60)
+    if value.is_number and abs(value) > sympy.Rational(1, 10**40):
+        return False, f"{where}; differs numerically at {subs or 'the constants'} (60 digits)"
+    raise DomainError(f"cannot decide whether {a} equals {b}: their atoms may be related")
+
+
+def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded_terms: int) -> Iterator[dict[str, sympy.Integer]]:
+    """Every assignment of the loop variables, outer loops first.
+
+    An unbounded loop yields ``unbounded_terms`` values from its start.
+
+    >>> from tpsym.proof.claims import parse_loop
+    >>> [dict((k, int(v)) for k, v in a.items()) for a in iterate_loops((parse_loop("n = 1..2"), parse_loop("k = 1..n")), {}, unbounded_terms=3)]
+    [{'n': 1, 'k': 1}, {'n': 2, 'k': 1}, {'n': 2, 'k': 2}]
+    """
+    from tpsym.spec import parse_formula
+
+    def bound(text: str, env: dict[str, Any], what: str) -> int:
+        v = parse_formula(text, locals={**symbols, **env})
+        if not v.is_Integer:
+            raise InputError(f"the loop {what} {text!r} is not an integer")
+        return int(v)
+
+    def rec(i: int, env: dict[str, sympy.Integer]) -> Iterator[dict[str, sympy.Integer]]:
+        if i == len(loops):
+            yield dict(env)
+            return
+        loop = loops[i]
+        lo = bound(loop.start, env, "start")
+        hi = lo + unbounded_terms - 1 if loop.stop is None else bound(loop.stop, env, "end")
+        for v in range(lo, hi + 1):
+            env[loop.var] = sympy.Integer(v)
+            yield from rec(i + 1, env)
+        env.pop(loop.var, None)
+
+    yield from rec(0, {})
+
+
+def evaluate_sides(statement: str, env: dict[str, Any], route: Route) -> tuple[sympy.Expr, sympy.Expr]:
+    """Both sides of ``statement`` with the loop variables bound, by one route.
+
+    >>> evaluate_sides("moment(mp(ratio=1), k) == catalan(k)", {"k": sympy.Integer(4)}, "lattice")
+    (14, 14)
+    """
+    from tpsym.spec import parse_claim
+
+    c = parse_claim(statement, functions=claim_functions(route), locals=env)
+    lhs, rhs = (e.doit() if isinstance(e, sympy.Basic) and e.has(sympy.Sum, sympy.Product) else e for e in (c.lhs, c.rhs))
+    return plain(lhs), plain(rhs)
+
+
+def _fmt(e: Any) -> str:
+    return sympy.sstr(e)
+
+
+def _verify_identity(claim: Claim, verdict: Verdict) -> None:
+    symbols = claim.symbols()
+    integers = frozenset(name for name, words in claim.assumptions if "integer" in words)
+    if not claim.statement:
+        raise InputError("the claim has no statement")
+    terms = claim.order
+    checked = 0
+    lattice_missing: str | None = None
+    last_env: dict[str, Any] = {}
+    for env in iterate_loops(claim.loops, symbols, unbounded_terms=terms):
+        full_env = {**symbols, **env}
+        lhs, rhs = evaluate_sides(claim.statement, full_env, "series")
+        equal, how = exact_equal(lhs, rhs, integers=integers)
+        step: dict[str, Any] = {
+            "step": "evaluate",
+            "at": {k: int(v) for k, v in env.items()},
+            "lhs": _fmt(lhs),
+            "rhs": _fmt(rhs),
+            "comparison": how,
+        }
+        try:
+            lhs_l, rhs_l = evaluate_sides(claim.statement, full_env, "lattice")
+        except (DomainError, InputError) as exc:
+            lattice_missing = lattice_missing or str(exc)
+            step["lattice"] = f"unavailable: {exc}"
+        else:
+            agree = exact_equal(lhs_l, lhs)[0] and exact_equal(rhs_l, rhs)[0]
+            step["lattice"] = "agrees" if agree else f"DISAGREES: lhs {_fmt(lhs_l)}, rhs {_fmt(rhs_l)}"
+            if not agree:
+                verdict.steps.append(step)
+                raise TpsymError(
+                    f"the series and lattice routes disagree at {step['at']}: {_fmt(lhs)} vs {_fmt(lhs_l)}"
+                )
+        verdict.steps.append(step)
+        if not equal:
+            diff = sympy.factor(sympy.together(lhs - rhs))
+            verdict.status = "refuted"
+            verdict.failure = {"at": step["at"], "claimed": _fmt(rhs), "derived": _fmt(lhs), "difference": _fmt(diff)}
+            at = ", ".join(f"{k}={v}" for k, v in step["at"].items())
+            verdict.summary = f"refuted{' at ' + at if at else ''}: derived {_fmt(lhs)}, claimed {_fmt(rhs)} (difference {_fmt(diff)})"
+            return
+        checked += 1
+        last_env = env
+    if checked == 0:
+        raise InputError(f"the loops {', '.join(map(str, claim.loops))} are empty: nothing to check")
+    routes = "series and lattice routes" if lattice_missing is None else "series route (lattice route unavailable)"
+    if lattice_missing:
+        verdict.notes.append(f"lattice route unavailable: {lattice_missing}")
+    checks = f"{checked} exact check{'s' if checked != 1 else ''}"
+    verdict.status = "verified"
+    if claim.loops:
+        where = ", ".join(f"{k} <= {int(v)}" for k, v in last_env.items())
+        verdict.summary = f"verified for {where} ({checks}, {routes})"
+    else:
+        verdict.summary = f"verified ({checks}, {routes})"
+    if claim.all_orders:
+        from tpsym.proof.allorders import prove_all_orders
+
+        try:
+            proof = prove_all_orders(claim)
+        except TpsymError as exc:
+            verdict.notes.append(f"no all-order proof: {exc}")
+            verdict.summary += "; not proved for all orders: " + str(exc).split("\n")[0]
+        else:
+            verdict.status = "proved"
+            verdict.proof = proof
+            verdict.summary = f"proved for all {claim.loops[0].var} >= {claim.loops[0].start} ({proof['method']}); " + verdict.summary
+
+
+def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
+    from tpsym.laws.lattice import lattice_moments
+    from tpsym.spec import parse_spec
+
+    if len(claim.laws) < 2:
+        raise InputError("same_law needs at least two law specs")
+    symbols = claim.symbols()
+    laws = [parse_spec(s, locals=symbols) for s in claim.laws]
+    order = claim.order
+    series = [law.moments(order) for law in laws]
+    lattice_note = None
+    for law, ms in zip(laws, series):
+        try:
+            lat = lattice_moments(law, order)
+        except DomainError as exc:
+            lattice_note = str(exc)
+            continue
+        for k, (a, b) in enumerate(zip(ms, lat), 1):
+            if not exact_equal(a, b)[0]:
+                raise TpsymError(f"the series and lattice routes disagree on m_{k} of {law}: {a} vs {b}")
+    ref = series[0]
+    for law, ms in zip(laws[1:], series[1:]):
+        for k, (a, b) in enumerate(zip(ref, ms), 1):
+            equal, how = exact_equal(a, b)
+            verdict.steps.append({"step": "compare moments", "k": k, "laws": [str(laws[0]), str(law)], "values": [_fmt(a), _fmt(b)], "comparison": how})
+            if not equal:
+                diff = sympy.factor(sympy.together(b - a))
+                verdict.status = "refuted"
+                verdict.failure = {"at": {"k": k}, "claimed": _fmt(b), "derived": _fmt(a), "difference": _fmt(diff)}
+                verdict.summary = f"refuted at k={k}: m_{k} of {laws[0]} is {_fmt(a)}, of {law} it is {_fmt(b)}"
+                return
+    routes = "series and lattice routes" if lattice_note is None else "series route (lattice route unavailable)"
+    if lattice_note:
+        verdict.notes.append(f"lattice route unavailable: {lattice_note}")
+    verdict.status = "verified"
+    verdict.summary = f"verified for k <= {order} ({routes})"
+    from tpsym.proof.allorders import prove_same_law
+
+    try:
+        proof = prove_same_law(laws)
+    except TpsymError as exc:
+        verdict.notes.append(f"no all-order proof: {exc}")
+    else:
+        verdict.status = "proved"
+        verdict.proof = proof
+        verdict.summary = f"proved for all k ({proof['method']}); " + verdict.summary
+
+
+def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
+    from tpsym.proof.numeric import run_numeric
+
+    result = run_numeric(claim, fast=fast)
+    verdict.numeric = result
+    if claim.kind == "numeric":
+        verdict.status = result["verdict"]
+        verdict.summary = result["summary"]
+    elif result["verdict"] == "contradicted":
+        verdict.status = "contradicted"
+        verdict.summary = f"{verdict.summary}; but {result['summary']}"
+    else:
+        verdict.summary = f"{verdict.summary}; {result['summary']}"
+
+
+def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = False) -> Verdict:
+    """Establish, check or refute one claim.
+
+    Parameters
+    ----------
+    claim : Claim
+    numeric : bool
+        Run the numeric cross-check where the claim asks for one.
+    fast_numeric : bool
+        Use the small, quick setting of the numeric layer.
+
+    Returns
+    -------
+    Verdict
+        Never raises for a bad claim: the verdict is ``error`` with the reason.
+
+    Examples
+    --------
+    >>> from tpsym.proof.claims import Claim, parse_loop
+    >>> c = Claim("cat", "Catalan", "OEIS A000108", "identity",
+    ...           statement="moment(semicircle(), 2*k) == catalan(k)", loops=(parse_loop("k = 1..6"),))
+    >>> verify_claim(c).status
+    'verified'
+    >>> bad = Claim("off", "off by one", "-", "identity",
+    ...             statement="moment(semicircle(), 2*k) == catalan(k + 1)", loops=(parse_loop("k = 1..6"),))
+    >>> verify_claim(bad).summary
+    'refuted at k=1: derived 1, claimed 2 (difference -1)'
+    """
+    start = time.perf_counter()
+    verdict = Verdict(claim, "error", "")
+    try:
+        if claim.kind == "identity":
+            _verify_identity(claim, verdict)
+        elif claim.kind == "same_law":
+            _verify_same_law(claim, verdict)
+        elif claim.kind != "numeric":
+            raise InputError(f"unknown claim kind {claim.kind!r}")
+        if claim.kind == "numeric":
+            if claim.numeric is None:
+                raise InputError("a numeric claim needs a [numeric] table")
+            if numeric:
+                _numeric(claim, verdict, fast=fast_numeric)
+            else:
+                verdict.status = "skipped"
+                verdict.summary = "not run: numeric checks are off (--no-numeric)"
+        elif numeric and claim.numeric is not None and verdict.status != "refuted":
+            _numeric(claim, verdict, fast=fast_numeric)
+    except TpsymError as exc:
+        verdict.status = "error"
+        verdict.summary = f"{claim.where()}: {exc}"
+    verdict.elapsed = time.perf_counter() - start
+    return verdict
