@@ -4,12 +4,15 @@ Python examples in those files (``>>>`` lines) run as doctests through
 pytest's ``--doctest-glob``. This module runs the shell examples: in a
 ``console`` code block, a line ``$ tpsym ARGS`` is run through
 :func:`tpsym.cli.main` and its output must equal the lines that follow it, up
-to the next ``$`` line or the end of the block. A block whose opening fence
-reads ```` ```console skip ```` is shown but not run (long jobs).
+to the next ``$`` line or the end of the block, compared as a doctest
+compares (``...`` matches anything, whitespace is normalised), so that
+timings can be elided. A block whose opening fence reads
+```` ```console skip ```` is shown but not run (long jobs).
 """
 
 from __future__ import annotations
 
+import doctest
 import re
 import shlex
 from pathlib import Path
@@ -48,6 +51,9 @@ def test_console_example(command, expected, capsys, monkeypatch):
     argv = shlex.split(command)
     assert argv[0] == "tpsym", f"console examples run tpsym only, not {argv[0]!r}"
     status = main(argv[1:])
-    out = capsys.readouterr().out.rstrip("\n").splitlines()
-    assert [line.rstrip() for line in out] == [line.rstrip() for line in expected]
+    out = capsys.readouterr().out
+    want = "\n".join(expected).rstrip() + "\n"
+    checker = doctest.OutputChecker()
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    assert checker.check_output(want, out, flags), checker.output_difference(doctest.Example(command, want), out, flags)
     assert status in (0, 1)

@@ -51,7 +51,7 @@ from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, Generic
 from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Scaled, Shifted
 from tpsym.series import Series
 
-__all__ = ["AlgebraicEquation", "algebraic_equation", "Z", "Y"]
+__all__ = ["AlgebraicEquation", "algebraic_equation", "cumulant_equation", "Z", "Y"]
 
 #: The variable and the unknown of every equation.
 Z, Y = sympy.symbols("z y")
@@ -285,3 +285,23 @@ def algebraic_equation(law: Law) -> AlgebraicEquation:
     P = _primitive(P)
     params = tuple(sorted(P.free_symbols - {Z, Y}, key=lambda s: s.name))
     return AlgebraicEquation(P, params, tuple(d.steps))
+
+
+@lru_cache(maxsize=128)
+def cumulant_equation(law: Law) -> AlgebraicEquation:
+    """The irreducible equation ``Q(z, y) = 0`` of the free cumulant series ``y = 1 + sum kappa_n z^n``.
+
+    Examples
+    --------
+    Free Poisson, ``kappa_n = lam`` (Nica–Speicher, Proposition 12.11):
+
+    >>> from tpsym.laws import free_poisson
+    >>> cumulant_equation(free_poisson(rate=sympy.Symbol("lam"))).expr
+    lam*z + y*z - y - z + 1
+    """
+    d = _Deriver(law)
+    Q = d.Q(law).subs({_W: Z, _C: Y}, simultaneous=True)
+    Q = _select_factor(sympy.expand(Q), Z, Y, lambda n: d.c_series(law, n), d.ctx, "free cumulant")
+    Q = _primitive(Q)
+    params = tuple(sorted(Q.free_symbols - {Z, Y}, key=lambda s: s.name))
+    return AlgebraicEquation(Q, params, tuple(d.steps))

@@ -146,6 +146,11 @@ class Encoder:
             e = e.xreplace(self._decode_map)
         return e
 
+    @property
+    def has_atoms(self) -> bool:
+        """Whether some generator stands for an atom other than a symbol."""
+        return bool(self._atom_to_symbol)
+
     def _atom_names(self) -> set[str]:
         return {s.name for s in self._atom_to_symbol.values()}
 

@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +64,8 @@ def _to_fmpq(value: Any) -> flint.fmpq:
         return flint.fmpq(value)
     if isinstance(value, sympy.Rational):
         return flint.fmpq(int(value.p), int(value.q))
+    if isinstance(value, Fraction):
+        return flint.fmpq(value.numerator, value.denominator)
     if isinstance(value, sympy.Basic) and value.is_Rational:
         return flint.fmpq(int(value.p), int(value.q))
     raise DomainError(f"{value!r} is not an exact rational number")

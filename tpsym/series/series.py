@@ -43,6 +43,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+import math
 from contextlib import contextmanager
 from typing import Any
 
@@ -50,7 +51,7 @@ import flint
 import sympy
 
 from tpsym.errors import InputError, InversionError, ReversionError, SeriesError
-from tpsym.series.ring import QQ, RationalField, RationalFunctionField
+from tpsym.series.ring import QQ, RationalField, RationalFunction, RationalFunctionField
 
 __all__ = ["Series", "Field"]
 
@@ -67,6 +68,58 @@ def _flint_cap(prec: int):
         yield
     finally:
         flint.ctx.cap = old
+
+
+#: Largest bit length of the scaling D for which reversion over QQ runs over the integers.
+_MAX_SCALE_BITS = 256
+
+
+def _integral_scale(g: Sequence[flint.fmpq]) -> int | None:
+    """An integer ``D`` with ``g_k D^(k-1)`` integral for every ``k``, or None if too large.
+
+    Grows ``D`` by the part of each denominator that ``D^(k-1)`` does not yet
+    absorb; gives up past :data:`_MAX_SCALE_BITS` bits (factorial-like
+    denominators), where the caller falls back to flint's rational reversion.
+    """
+    D = 1
+    for k in range(2, len(g)):
+        d = int(g[k].q)
+        if d == 1 or (D > 1 and pow(D, k - 1, d) == 0):
+            continue
+        D = D * d // math.gcd(D, d)
+        if D.bit_length() > _MAX_SCALE_BITS:
+            return None
+    return D
+
+
+def _reversion_qq(c: Sequence[flint.fmpq]) -> list[flint.fmpq]:
+    """The compositional inverse of ``sum c_k x^k`` (``c_0 = 0``, ``c_1 != 0``) over QQ.
+
+    With ``g = f / c_1`` and ``D`` from :func:`_integral_scale`,
+    ``G(w) = g(D w) / D`` has integer coefficients and ``G_1 = 1``, so its
+    reversion runs in flint's ``fmpz_series`` (no gcds; about ten times faster
+    than ``fmpq_series`` at a thousand terms); then
+    ``f^{-1}(y) = D G^{-1}(y / (c_1 D))``.
+    """
+    n = len(c)
+    c1 = c[1]
+    g = [a / c1 for a in c]
+    D = _integral_scale(g)
+    with _flint_cap(n):
+        if D is None:
+            return [flint.fmpq(a) for a in flint.fmpq_series(list(c), prec=n).reversion().coeffs()]
+        G, p = [0, 1], 1
+        for k in range(2, n):
+            p *= D
+            G.append(int((g[k] * p).p))
+        Ginv = flint.fmpz_series(G, prec=n).reversion().coeffs()
+    out, scale = [flint.fmpq(0)], flint.fmpq(1)
+    step = 1 / (c1 * D)
+    for k in range(1, n):
+        scale = scale * step
+        a = Ginv[k] if k < len(Ginv) else 0
+        out.append(flint.fmpq(a) * scale * D if a else flint.fmpq(0))
+    return out
 
 
 def _check_prec(prec: Any) -> int:
@@ -276,6 +329,8 @@ class Series:
 
     def __pow__(self, k: int) -> Series:
         """Integer powers (negative ones through :meth:`inverse`)."""
+        if isinstance(k, sympy.Integer):
+            k = int(k)
         if isinstance(k, bool) or not isinstance(k, int):
             raise SeriesError(f"use .power(alpha) for the non-integer exponent {k!r}")
         if k < 0:
@@ -395,27 +450,38 @@ class Series:
         if n < 2 or F.is_zero(self._c[1]):
             raise ReversionError("the linear coefficient is zero: the series has no compositional inverse")
         if self._is_qq():
-            with _flint_cap(n):
-                return Series._from_flint(self._to_flint().reversion(), n)
+            return Series(_reversion_qq(self._c), QQ, n)
         # h = x/f has h_0 = 1/a_1; (x/f)^k = h_0^k (h/h_0)^k with Miller's recurrence.
         h = self.shift(-1)  # prec n-1: f/x
         h = h.inverse()
         h0 = h._c[0]
         u = h.scale(F.inv(h0))  # u_0 = 1
+        raw = all(a.den.is_one() for a in u._c)
+        if raw:
+            # Polynomial coefficients (the usual case): run Miller's loop on the raw
+            # flint polynomials, without the rational-function wrapper.
+            uc, zero, one = [a.num for a in u._c], F.zero.num, F.poly_one
+        else:
+            uc, zero, one = list(u._c), F.zero, F.one
+        inv = [None] + [flint.fmpq(1, j) for j in range(1, n)]
+        nz = [i for i in range(1, n - 1) if not F.is_zero(u._c[i])]  # non-zero u_i, increasing
         out = [F.zero]
         h0_pow = F.one
         for k in range(1, n):
             h0_pow = h0_pow * h0
             # [x^{k-1}] u^k via Miller: p_0 = 1, j p_j = sum_{i=1}^j ((k+1) i - j) u_i p_{j-i}
-            p = [F.one]
+            p = [one]
             for j in range(1, k):
-                s = F.zero
-                for i in range(1, j + 1):
+                s = zero
+                for i in nz:
+                    if i > j:
+                        break
                     c = (k + 1) * i - j
                     if c:
-                        s = s + u._c[i] * p[j - i] * c
-                p.append(s / j)
-            out.append(p[k - 1] * h0_pow / k)
+                        s = s + uc[i] * p[j - i] * c
+                p.append(s * inv[j])
+            last = RationalFunction(F, p[k - 1], reduced=True) if raw else p[k - 1]
+            out.append(last * h0_pow * inv[k])
         return Series(out, F, n)
 
     # -- calculus ---------------------------------------------------------
@@ -496,6 +562,8 @@ class Series:
             if alpha.is_Integer:
                 return self ** int(alpha)
             alpha = F.from_expr(alpha)
+        else:
+            alpha = F(alpha)  # a field element passes; a float is refused with DomainError
         if self._c[0] != F.one:
             raise SeriesError("f**alpha for a non-integer alpha needs f(0) = 1")
         if self._is_qq():
