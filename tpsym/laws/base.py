@@ -111,7 +111,7 @@ class Context:
                     symbols |= s
                     atoms |= a
                 symbols |= node._order_symbols(order)
-                subs.update(node._internal_symbols())
+                subs.update(node._internal_symbols(order))
         for e in extra:
             s, a = atoms_of(e)
             symbols |= s
@@ -177,8 +177,13 @@ class Law:
         """Symbols needed for the first ``n`` moments beyond the parameters."""
         return set()
 
-    def _internal_symbols(self) -> dict[sympy.Symbol, sympy.Expr]:
-        """Internal generators this node introduces and what they stand for."""
+    def _internal_symbols(self, n: int) -> dict[sympy.Symbol, sympy.Expr]:
+        """Internal generators this node introduces for the first ``n`` moments, and what they stand for.
+
+        Their values may be any sympy expressions (numbers given to finite
+        precision too): the computation is exact in the generators and the
+        values are put in only when results are decoded.
+        """
         return {}
 
     def walk(self) -> Iterator[Law]:

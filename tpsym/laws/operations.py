@@ -153,7 +153,7 @@ class BoxPower(Law):
     def _unit_symbol(self) -> sympy.Symbol:
         return sympy.Symbol(self._internal_name("u"))
 
-    def _internal_symbols(self) -> dict[sympy.Symbol, sympy.Expr]:
+    def _internal_symbols(self, n: int) -> dict[sympy.Symbol, sympy.Expr]:
         if self.exponent.is_Integer:
             return {}
         return {self._unit_symbol(): self.base.mean**self.exponent}

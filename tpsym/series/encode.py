@@ -68,8 +68,40 @@ def atoms_of(expr: Any) -> tuple[set[sympy.Symbol], set[sympy.Expr]]:
         elif _is_polynomial_node(e):
             stack.extend(e.args)
         else:
-            others.add(e)
+            base_atom = _power_atom(e)
+            if base_atom is not None:
+                stack.append(base_atom)
+            else:
+                others.add(e)
     return symbols, others
+
+
+def _power_atom(e: sympy.Basic) -> sympy.Expr | None:
+    """For ``b**(c*x)`` with an integer ``c != 1`` and a symbolic ``x``: ``b**x`` (else None).
+
+    So ``mu**(2*L)`` and ``mu**L`` share the generator ``mu**L``.
+    """
+    if not e.is_Pow or e.exp.is_number:
+        return None
+    c, rest = e.exp.as_coeff_Mul()
+    if c.is_Integer and c != 1 and not rest.is_number:
+        return sympy.Pow(e.base, rest)
+    return None
+
+
+def _replace_atoms(e: sympy.Basic, table: dict[sympy.Expr, sympy.Symbol]) -> sympy.Basic:
+    """Replace every atom by its generator (``b**(c*x)`` by ``g**c`` where ``g`` stands for ``b**x``)."""
+    if e in table:
+        return table[e]
+    if e.is_Atom:
+        return e
+    base_atom = _power_atom(e)
+    if base_atom is not None and base_atom in table:
+        c, _ = e.exp.as_coeff_Mul()
+        return table[base_atom] ** c
+    if _is_polynomial_node(e):
+        return e.func(*(_replace_atoms(a, table) for a in e.args))
+    return e
 
 
 class Encoder:
@@ -128,7 +160,7 @@ class Encoder:
             return self.field.from_int(expr)
         expr = sympy.sympify(expr) if isinstance(expr, float) else expr
         if self._atom_to_symbol:
-            expr = expr.xreplace(self._atom_to_symbol)
+            expr = _replace_atoms(expr, self._atom_to_symbol)
         if self.field is QQ:
             return QQ.from_expr(expr)
         return self.field.from_expr(expr)
