@@ -1,0 +1,232 @@
+"""The algebra subcommands: ``moments``, ``cumulants``, ``mixed`` and ``table``.
+
+Each reads law specs with :func:`tpsym.spec.parse_spec`, asks the law for
+exact values and prints them: one line per value, a JSON object with
+``--json`` (every value a string in sympy syntax), or a table.
+
+>>> from tpsym.cli import main
+>>> main(["moments", "semicircle()", "--order", "4", "--json"])
+{"law": "semicircle()", "moments": ["0", "1", "0", "2"]}
+0
+>>> main(["mixed", "a a b b", "--law", "a=semicircle()", "--law", "b=semicircle()"])
+phi(a a b b) = 1
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from tpsym.errors import InputError
+from tpsym.render import (
+    QUANTITY_NAMES,
+    expr_str,
+    exprs_str,
+    latex_table,
+    markdown_table,
+    moment_table,
+    table_json,
+    text_table,
+)
+from tpsym.spec import parse_spec
+
+__all__ = ["register", "parse_order", "parse_law_option", "parse_word"]
+
+_KINDS = ("free", "boolean", "classical")
+
+
+def parse_order(order: int) -> int:
+    """Check the value of ``--order``.
+
+    Raises
+    ------
+    InputError
+        If ``order`` is below 1.
+
+    Examples
+    --------
+    >>> parse_order(3)
+    3
+    >>> parse_order(0)
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.InputError: --order must be at least 1, got 0
+    """
+    if order < 1:
+        raise InputError(f"--order must be at least 1, got {order}")
+    return order
+
+
+def parse_law_option(items: Sequence[str]) -> dict[str, Any]:
+    """Read the ``--law LABEL=SPEC`` options into ``{label: Law}``.
+
+    Raises
+    ------
+    InputError
+        If an item has no ``=``, a label is not a name or appears twice.
+    SpecError, DomainError
+        If a spec is malformed or a parameter out of its domain (the message
+        names the label).
+
+    Examples
+    --------
+    >>> laws = parse_law_option(["a=semicircle()", "b = mp(ratio=1)"])
+    >>> {label: law.spec for label, law in laws.items()}
+    {'a': 'semicircle()', 'b': 'mp(ratio=1)'}
+    """
+    laws: dict[str, Any] = {}
+    for item in items:
+        label, sep, spec = item.partition("=")
+        label = label.strip()
+        if not sep or not label.isidentifier():
+            raise InputError(f"--law takes LABEL=SPEC such as a=semicircle(), got {item!r}")
+        if label in laws:
+            raise InputError(f"--law {label}=... given twice")
+        try:
+            laws[label] = parse_spec(spec)
+        except InputError as exc:  # SpecError, DomainError
+            raise type(exc)(f"--law {label}: {exc}") from None
+    return laws
+
+
+def parse_word(word: str, labels: Sequence[str]) -> list[str]:
+    """Split a word such as ``"a b a b"`` into labels, each of which must be known.
+
+    Raises
+    ------
+    InputError
+        If the word is empty or has a label not in ``labels`` (named in the
+        message).
+
+    Examples
+    --------
+    >>> parse_word("a b  a b", ["a", "b"])
+    ['a', 'b', 'a', 'b']
+    >>> parse_word("a c", ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.InputError: unknown label 'c' in the word 'a c'; labels given by --law: a, b
+    """
+    letters = word.split()
+    if not letters:
+        raise InputError("the word is empty; write its letters separated by spaces, such as 'a b a b'")
+    for letter in letters:
+        if letter not in labels:
+            known = ", ".join(labels) or "none"
+            hint = " (separate the letters by spaces)" if all(ch in labels for ch in letter) else ""
+            raise InputError(
+                f"unknown label {letter!r} in the word {' '.join(letters)!r}; labels given by --law: {known}{hint}"
+            )
+    return letters
+
+
+def _moments(args: argparse.Namespace) -> int:
+    order = parse_order(args.order)
+    law = parse_spec(args.spec)
+    values = law.moments(order)
+    if args.json:
+        from tpsym.cli import emit_json
+
+        emit_json({"law": law.spec, "moments": exprs_str(values)})
+    else:
+        for k, value in enumerate(values, 1):
+            print(f"m_{k} = {expr_str(value)}")
+    return 0
+
+
+def _cumulants(args: argparse.Namespace) -> int:
+    order = parse_order(args.order)
+    law = parse_spec(args.spec)
+    values = law.cumulants(order, kind=args.kind)
+    if args.json:
+        from tpsym.cli import emit_json
+
+        emit_json({"law": law.spec, "kind": args.kind, "cumulants": exprs_str(values)})
+    else:
+        name = QUANTITY_NAMES[args.kind]
+        for k, value in enumerate(values, 1):
+            print(f"{name}_{k} = {expr_str(value)}")
+    return 0
+
+
+def _mixed(args: argparse.Namespace) -> int:
+    laws = parse_law_option(args.law or [])
+    if not laws:
+        raise InputError("give the law of each letter with --law LABEL=SPEC, such as --law a=semicircle()")
+    word = parse_word(args.word, list(laws))
+    import tpsym.free as free
+
+    if args.cumulant:
+        value, key, name = free.mixed_cumulant(word, laws), "cumulant", "kappa"
+    else:
+        value, key, name = free.mixed_moment(word, laws), "moment", "phi"
+    if args.json:
+        from tpsym.cli import emit_json
+
+        emit_json({"word": " ".join(word), key: expr_str(value)})
+    else:
+        print(f"{name}({' '.join(word)}) = {expr_str(value)}")
+    return 0
+
+
+def _table(args: argparse.Namespace) -> int:
+    order = parse_order(args.order)
+    laws = [parse_spec(spec) for spec in args.specs]
+    fmt = "latex" if args.latex else (args.format or "text")
+    if args.title is not None and len(args.title) != len(laws):
+        raise InputError(f"{len(args.title)} --title given for {len(laws)} laws")
+    if fmt != "latex" and (args.caption is not None or args.label is not None):
+        raise InputError("--caption and --label go with --format latex")
+    table = moment_table(laws, order, kind=args.kind)
+    if fmt == "latex":
+        out = latex_table(table, caption=args.caption, label=args.label, titles=args.title)
+    elif fmt == "markdown":
+        out = markdown_table(table, titles=args.title)
+    elif fmt == "json":
+        from tpsym.cli import emit_json
+
+        emit_json(table_json(table))
+        return 0
+    else:
+        out = text_table(table, titles=args.title)
+    print(out, end="")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``moments``, ``cumulants``, ``mixed`` and ``table`` subcommands."""
+    p = subparsers.add_parser("moments", help="exact moments m_1..m_K of a law spec")
+    p.add_argument("spec", metavar="SPEC", help='a law spec, such as "mp(ratio=lam)"')
+    p.add_argument("--order", "-k", type=int, required=True, metavar="K", help="the number of moments")
+    p.add_argument("--json", action="store_true", help='print {"law": ..., "moments": [...]}')
+    p.set_defaults(func=_moments)
+
+    p = subparsers.add_parser("cumulants", help="exact cumulants of a law spec")
+    p.add_argument("spec", metavar="SPEC", help='a law spec, such as "semicircle(variance=s)"')
+    p.add_argument("--order", "-k", type=int, required=True, metavar="K", help="the number of cumulants")
+    p.add_argument("--kind", choices=_KINDS, default="free", help="free (default), boolean or classical")
+    p.add_argument("--json", action="store_true", help='print {"law": ..., "kind": ..., "cumulants": [...]}')
+    p.set_defaults(func=_cumulants)
+
+    p = subparsers.add_parser("mixed", help="mixed moment (or free cumulant) of a word in free variables")
+    p.add_argument("word", metavar="WORD", help='letters separated by spaces, such as "a b a b"')
+    p.add_argument(
+        "--law", action="append", metavar="LABEL=SPEC", help="the law of a letter, such as a=semicircle() (repeat)"
+    )
+    p.add_argument("--cumulant", action="store_true", help="the mixed free cumulant instead of the moment")
+    p.add_argument("--json", action="store_true", help='print {"word": ..., "moment": ...}')
+    p.set_defaults(func=_mixed)
+
+    p = subparsers.add_parser("table", help="a table of moments of several laws (text, Markdown, LaTeX, JSON)")
+    p.add_argument("specs", nargs="+", metavar="SPEC", help="law specs, one column each")
+    p.add_argument("--order", "-k", type=int, required=True, metavar="K", help="the number of rows")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--latex", action="store_true", help="same as --format latex")
+    fmt.add_argument("--format", choices=("text", "markdown", "latex", "json"), help="text (default), markdown, latex or json")
+    p.add_argument("--kind", choices=("moments", *_KINDS), default="moments", help="moments or a kind of cumulants")
+    p.add_argument("--caption", help="LaTeX caption")
+    p.add_argument("--label", help="LaTeX label")
+    p.add_argument("--title", action="append", metavar="TITLE", help="column title (repeat, one per law)")
+    p.set_defaults(func=_table)

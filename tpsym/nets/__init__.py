@@ -1,0 +1,63 @@
+"""Network models: activations, mean field, the moments μ_k of D², the MLP.
+
+The mean-field layer of tpsym: the length map and its fixed point q*, the
+slope χ and criticality, and μ_k = E[φ'(h)^(2k)] (exact where a closed form
+exists, certified quadrature otherwise). It does not import the numeric or
+proof layers.
+
+>>> from tpsym.nets import mean_field
+>>> mean_field("relu", sigma_w2=2, sigma_b2=0).critical
+True
+"""
+
+from __future__ import annotations
+
+from tpsym.nets.activations import (
+    ACTIVATION_NAMES,
+    Activation,
+    Erf,
+    Formula,
+    HardTanh,
+    LeakyReLU,
+    Linear,
+    ReLU,
+    Tanh,
+    get_activation,
+)
+from tpsym.nets.meanfield import (
+    DEFAULT_PRECISION,
+    MeanField,
+    Quantity,
+    chi,
+    fixed_point,
+    length_map,
+    mean_field,
+    mu,
+    mus,
+)
+from tpsym.nets.model import MLP, Layer, Weights
+
+__all__ = [
+    "ACTIVATION_NAMES",
+    "Activation",
+    "Erf",
+    "Formula",
+    "HardTanh",
+    "LeakyReLU",
+    "Linear",
+    "ReLU",
+    "Tanh",
+    "get_activation",
+    "DEFAULT_PRECISION",
+    "MeanField",
+    "Quantity",
+    "chi",
+    "fixed_point",
+    "length_map",
+    "mean_field",
+    "mu",
+    "mus",
+    "MLP",
+    "Layer",
+    "Weights",
+]

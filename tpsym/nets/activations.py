@@ -1,0 +1,752 @@
+"""Activation functions of a network, as frozen values.
+
+An activation knows its function φ and its derivative φ' in three forms: as
+numpy-vectorised callables (for samplers), as mpmath callables (for
+high-precision quadrature) and as sympy expressions in one variable. It also
+knows the closed forms of the Gaussian expectations that mean-field theory
+needs, where they exist: the second moment E[φ(h)²] and the moments
+μ_k = E[φ'(h)^(2k)] of the law of D², for h ~ N(0, q).
+
+The built-in activations are :class:`Linear`, :class:`ReLU`,
+:class:`LeakyReLU` (slope a), :class:`HardTanh`, :class:`Erf` and
+:class:`Tanh`; :class:`Formula` is a user activation given as a sympy
+expression in one variable. :func:`get_activation` finds a built-in one by
+name.
+
+>>> act = get_activation("relu")
+>>> act.name, act.spec
+('relu', 'relu')
+>>> import sympy
+>>> q = sympy.Symbol("q", positive=True)
+>>> act.mu_closed_form(3, q), act.second_moment_closed_form(q)
+(1/2, q/2)
+>>> get_activation("hard_tanh").mu_closed_form(1, q)
+erf(sqrt(2)/(2*sqrt(q)))
+
+References
+----------
+Poole et al., "Exponential expressivity in deep neural networks through
+transient chaos", arXiv 1606.05340, Eq. (3) (the length map).
+Pennington, Schoenholz and Ganguli, "Resurrecting the sigmoid in deep
+learning through dynamical isometry", arXiv 1711.04735, Sec. 2 and Table 1
+(the moments μ_k of D² for linear, ReLU and hard tanh).
+Williams, "Computing with infinite networks", NIPS 1997 (E[erf(u) erf(v)]).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import mpmath
+import numpy as np
+import sympy
+
+from tpsym.errors import DomainError, InputError, SpecError
+
+__all__ = [
+    "Activation",
+    "Linear",
+    "ReLU",
+    "LeakyReLU",
+    "HardTanh",
+    "Erf",
+    "Tanh",
+    "Formula",
+    "ACTIVATION_NAMES",
+    "get_activation",
+    "X",
+]
+
+#: The default variable of the sympy forms of an activation.
+X = sympy.Symbol("x", real=True)
+
+
+def _as_expr(value: Any, name: str) -> sympy.Expr:
+    """A real parameter as an exact sympy expression (floats read as decimals)."""
+    if isinstance(value, bool):
+        raise InputError(f"{name}={value!r} is not a number")
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise DomainError(f"{name}={value!r} is not finite")
+        return sympy.Rational(repr(value))
+    if isinstance(value, mpmath.mpf):
+        if not mpmath.isfinite(value):
+            raise DomainError(f"{name}={value!r} is not finite")
+        return sympy.Float(value, max(15, mpmath.mp.dps))
+    if isinstance(value, sympy.Basic):
+        expr = sympy.S(value)  # a sympy object already, no parsing
+        if not isinstance(expr, sympy.Expr) or expr.is_real is False:
+            raise DomainError(f"{name}={value} is not real")
+        return expr
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    raise InputError(f"{name}={value!r} is not a number or a sympy expression")
+
+
+def _to_mp(expr: sympy.Expr, name: str) -> mpmath.mpf:
+    """A numeric sympy expression as an mpmath number at the current precision."""
+    if expr.free_symbols:
+        raise InputError(
+            f"{name}={expr} is symbolic; give a number for numerical evaluation"
+        )
+    value = sympy.N(expr, mpmath.mp.dps + 5)
+    return mpmath.mpf(sympy.Float(value, mpmath.mp.dps + 5)._mpf_)
+
+
+class Activation:
+    """Base class of activation functions (frozen values).
+
+    Subclasses define ``name``, :meth:`phi_sympy`, :meth:`dphi_sympy`, the
+    numpy and mpmath callables and, where they exist, the closed forms of
+    E[φ(h)²] and μ_k = E[φ'(h)^(2k)] for h ~ N(0, q).
+
+    Examples
+    --------
+    >>> isinstance(get_activation("tanh"), Activation)
+    True
+    """
+
+    __slots__ = ()
+
+    name: ClassVar[str] = "activation"
+    #: Points where φ or φ' is not smooth (quadrature splits there).
+    breakpoints: ClassVar[tuple[int, ...]] = ()
+    #: Whether |φ'(x)| ≤ 1 for every x (then μ_k is non-increasing in k).
+    derivative_bounded_by_one: ClassVar[bool] = False
+
+    @property
+    def spec(self) -> str:
+        """The activation as it is written in a spec."""
+        return self.name
+
+    def __str__(self) -> str:
+        return self.spec
+
+    # -- sympy forms ---------------------------------------------------------
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        """φ(x) as a sympy expression.
+
+        Examples
+        --------
+        >>> HardTanh().phi_sympy()
+        Max(-1, Min(1, x))
+        """
+        raise NotImplementedError
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        """φ'(x) as a sympy expression."""
+        raise NotImplementedError
+
+    # -- numerical callables -------------------------------------------------
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        """φ applied elementwise to a numpy array.
+
+        Examples
+        --------
+        >>> ReLU().phi_numpy(np.array([-1.0, 2.0]))
+        array([0., 2.])
+        """
+        raise NotImplementedError
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        """φ' applied elementwise to a numpy array."""
+        raise NotImplementedError
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        """φ(x) at mpmath's working precision."""
+        raise NotImplementedError
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        """φ'(x) at mpmath's working precision.
+
+        Examples
+        --------
+        >>> Erf().dphi_mpmath(mpmath.mpf(0)) == 2 / mpmath.sqrt(mpmath.pi)
+        True
+        """
+        raise NotImplementedError
+
+    # -- closed forms of Gaussian expectations -------------------------------
+    def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr | None:
+        """E[φ(h)²] for h ~ N(0, q) in closed form, or ``None`` if there is none.
+
+        Examples
+        --------
+        >>> Erf().second_moment_closed_form(sympy.Rational(1, 2))
+        1/3
+        """
+        return None
+
+    def mu_closed_form(self, k: int | sympy.Expr, q: sympy.Expr) -> sympy.Expr | None:
+        """μ_k = E[φ'(h)^(2k)] for h ~ N(0, q) in closed form, or ``None``.
+
+        At q = 0 the value is the limit q → 0+, that is
+        (φ'(0−)^(2k) + φ'(0+)^(2k)) / 2.
+
+        Examples
+        --------
+        >>> LeakyReLU(sympy.Rational(1, 2)).mu_closed_form(1, sympy.Integer(0))
+        5/8
+        """
+        return None
+
+    @property
+    def is_numeric(self) -> bool:
+        """Whether the numerical callables can be evaluated (no free parameters)."""
+        return True
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        """(φ'(0−), φ'(0+)) as exact sympy numbers.
+
+        Examples
+        --------
+        >>> ReLU().derivative_limits_at_zero()
+        (0, 1)
+        """
+        d = self.dphi_sympy(X)
+        return (_limit(d, X, "-"), _limit(d, X, "+"))
+
+    def value_at_zero(self) -> sympy.Expr:
+        """φ(0) as an exact sympy number."""
+        return _limit(self.phi_sympy(X), X, "+-")
+
+
+def _is_zero_q(q: sympy.Expr) -> bool:
+    return q.is_zero is True
+
+
+def _gauss_tail_pieces(q: sympy.Expr) -> sympy.Expr:
+    return sympy.erf(1 / sympy.sqrt(2 * q))
+
+
+@dataclass(frozen=True, slots=True)
+class Linear(Activation):
+    """The identity φ(x) = x.
+
+    Examples
+    --------
+    >>> Linear().mu_closed_form(5, sympy.Symbol("q"))
+    1
+    """
+
+    name: ClassVar[str] = "linear"
+    derivative_bounded_by_one: ClassVar[bool] = True
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return (sympy.Integer(1), sympy.Integer(1))
+
+    def value_at_zero(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return x
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.Integer(1)
+
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(x, dtype=float).copy()
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return np.ones_like(np.asarray(x, dtype=float))
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(x)
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(1)
+
+    def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
+        return q
+
+    def mu_closed_form(self, k: int | sympy.Expr, q: sympy.Expr) -> sympy.Expr:
+        return sympy.Integer(1)
+
+
+@dataclass(frozen=True, slots=True)
+class ReLU(Activation):
+    """The rectifier φ(x) = max(0, x).
+
+    μ_k = 1/2 for every k ≥ 1 (Pennington et al., arXiv 1711.04735, Table 1).
+
+    Examples
+    --------
+    >>> ReLU().mu_closed_form(0, sympy.Integer(1)), ReLU().mu_closed_form(4, sympy.Integer(1))
+    (1, 1/2)
+    """
+
+    name: ClassVar[str] = "relu"
+    breakpoints: ClassVar[tuple[int, ...]] = (0,)
+    derivative_bounded_by_one: ClassVar[bool] = True
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return (sympy.Integer(0), sympy.Integer(1))
+
+    def value_at_zero(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.Max(0, x)
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.Piecewise((1, x > 0), (0, True))
+
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum(np.asarray(x, dtype=float), 0.0)
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return (np.asarray(x, dtype=float) > 0).astype(float)
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(x) if x > 0 else mpmath.mpf(0)
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
+
+    def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
+        return q / 2
+
+    def mu_closed_form(self, k: int | sympy.Expr, q: sympy.Expr) -> sympy.Expr:
+        if sympy.S(k).is_zero:
+            return sympy.Integer(1)
+        return sympy.Rational(1, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class LeakyReLU(Activation):
+    """The leaky rectifier φ(x) = x for x > 0 and a·x otherwise.
+
+    μ_k = (1 + a^(2k)) / 2 and E[φ(h)²] = (1 + a²) q / 2. The slope may be a
+    sympy symbol; the numerical callables then need a number.
+
+    Examples
+    --------
+    >>> a = sympy.Symbol("a", real=True)
+    >>> LeakyReLU(a).mu_closed_form(2, sympy.Symbol("q"))
+    a**4/2 + 1/2
+    >>> LeakyReLU(0.1).spec
+    'leaky_relu(1/10)'
+    """
+
+    slope: sympy.Expr
+    name: ClassVar[str] = "leaky_relu"
+    breakpoints: ClassVar[tuple[int, ...]] = (0,)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slope", _as_expr(self.slope, "slope"))
+
+    @property
+    def spec(self) -> str:
+        return f"leaky_relu({sympy.sstr(self.slope)})"
+
+    @property
+    def is_numeric(self) -> bool:
+        return not self.slope.free_symbols
+
+    @property
+    def derivative_bounded_by_one(self) -> bool:  # type: ignore[override]
+        return bool(self.is_numeric and abs(self.slope) <= 1)
+
+    def _a(self) -> float:
+        if not self.is_numeric:
+            raise InputError(f"slope={self.slope} is symbolic; give a number to evaluate leaky_relu")
+        return float(self.slope)
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return (self.slope, sympy.Integer(1))
+
+    def value_at_zero(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.Piecewise((x, x > 0), (self.slope * x, True))
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.Piecewise((1, x > 0), (self.slope, True))
+
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.where(x > 0, x, self._a() * x)
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.where(x > 0, 1.0, self._a())
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(x) if x > 0 else _to_mp(self.slope, "slope") * x
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(1) if x > 0 else _to_mp(self.slope, "slope")
+
+    def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
+        return (1 + self.slope**2) * q / 2
+
+    def mu_closed_form(self, k: int | sympy.Expr, q: sympy.Expr) -> sympy.Expr:
+        return (1 + self.slope ** (2 * sympy.S(k))) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class HardTanh(Activation):
+    """The hard tanh φ(x) = max(−1, min(1, x)).
+
+    φ'(h) = 1 if |h| < 1 else 0, so μ_k = P(|h| < 1) = erf(1/√(2q)) for
+    k ≥ 1 (Pennington et al., arXiv 1711.04735, Table 1), and
+    E[φ(h)²] = q·erf(1/√(2q)) − √(2q/π)·e^(−1/(2q)) + erfc(1/√(2q)).
+
+    Examples
+    --------
+    >>> HardTanh().mu_closed_form(2, sympy.Rational(1, 2))
+    erf(1)
+    >>> HardTanh().mu_closed_form(2, sympy.Integer(0))
+    1
+    """
+
+    name: ClassVar[str] = "hard_tanh"
+    breakpoints: ClassVar[tuple[int, ...]] = (-1, 1)
+    derivative_bounded_by_one: ClassVar[bool] = True
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return (sympy.Integer(1), sympy.Integer(1))
+
+    def value_at_zero(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.Max(-1, sympy.Min(1, x))
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.Piecewise((1, sympy.Abs(x) < 1), (0, True))
+
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(x, dtype=float), -1.0, 1.0)
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return (np.abs(np.asarray(x, dtype=float)) < 1).astype(float)
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return max(mpmath.mpf(-1), min(mpmath.mpf(1), mpmath.mpf(x)))
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(1) if abs(x) < 1 else mpmath.mpf(0)
+
+    def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
+        if _is_zero_q(q):
+            return sympy.Integer(0)
+        t = _gauss_tail_pieces(q)
+        return q * t - sympy.sqrt(2 * q / sympy.pi) * sympy.exp(-1 / (2 * q)) + (1 - t)
+
+    def mu_closed_form(self, k: int | sympy.Expr, q: sympy.Expr) -> sympy.Expr:
+        if sympy.S(k).is_zero or _is_zero_q(q):
+            return sympy.Integer(1)
+        return _gauss_tail_pieces(q)
+
+
+@dataclass(frozen=True, slots=True)
+class Erf(Activation):
+    """The error function φ(x) = erf(x), φ'(x) = (2/√π)·e^(−x²).
+
+    μ_k = (4/π)^k / √(1 + 4kq) and E[φ(h)²] = (2/π)·arcsin(2q/(1 + 2q))
+    (Williams 1997). Note |φ'| ≤ 2/√π, which exceeds 1.
+
+    Examples
+    --------
+    >>> Erf().mu_closed_form(1, sympy.Rational(3, 4))
+    2/pi
+    """
+
+    name: ClassVar[str] = "erf"
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return (2 / sympy.sqrt(sympy.pi), 2 / sympy.sqrt(sympy.pi))
+
+    def value_at_zero(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.erf(x)
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return 2 / sympy.sqrt(sympy.pi) * sympy.exp(-(x**2))
+
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        from scipy.special import erf
+
+        return erf(np.asarray(x, dtype=float))
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return 2.0 / math.sqrt(math.pi) * np.exp(-x * x)
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.erf(x)
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-x * x)
+
+    def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
+        return 2 / sympy.pi * sympy.asin(2 * q / (1 + 2 * q))
+
+    def mu_closed_form(self, k: int | sympy.Expr, q: sympy.Expr) -> sympy.Expr:
+        k = sympy.S(k)
+        return (4 / sympy.pi) ** k / sympy.sqrt(1 + 4 * k * q)
+
+
+@dataclass(frozen=True, slots=True)
+class Tanh(Activation):
+    """The hyperbolic tangent; its μ_k and E[φ(h)²] need quadrature.
+
+    Examples
+    --------
+    >>> Tanh().dphi_sympy()
+    1 - tanh(x)**2
+    >>> Tanh().mu_closed_form(1, sympy.Integer(1)) is None
+    True
+    """
+
+    name: ClassVar[str] = "tanh"
+    derivative_bounded_by_one: ClassVar[bool] = True
+
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.tanh(x)
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return 1 - sympy.tanh(x) ** 2
+
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return np.tanh(np.asarray(x, dtype=float))
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / np.cosh(np.asarray(x, dtype=float)) ** 2
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.tanh(x)
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.sech(x) ** 2
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        return (sympy.Integer(1), sympy.Integer(1))
+
+    def value_at_zero(self) -> sympy.Expr:
+        return sympy.Integer(0)
+
+
+_NONSMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.floor, sympy.ceiling)
+
+
+def _kinks(expr: sympy.Expr, x: sympy.Symbol) -> tuple[float, ...]:
+    """Real points where a formula may fail to be smooth (best effort).
+
+    The zeros of the arguments of Abs, sign, Heaviside, floor and ceiling, of
+    the differences of the arguments of Max and Min, and of the sides of the
+    conditions of a Piecewise, when those are polynomials of degree ≤ 4 in x.
+    """
+    candidates: list[sympy.Expr] = []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Max, sympy.Min)):
+            args = node.args
+            candidates.extend(a - b for i, a in enumerate(args) for b in args[i + 1 :])
+        elif isinstance(node, _NONSMOOTH):
+            candidates.extend(node.args[:1])
+        elif isinstance(node, sympy.Piecewise):
+            for _, cond in node.args:
+                for rel in cond.atoms(sympy.core.relational.Relational):
+                    candidates.append(rel.lhs - rel.rhs)
+    points: set[float] = set()
+    for cand in candidates:
+        if x not in cand.free_symbols:
+            continue
+        try:
+            poly = sympy.Poly(cand, x)
+        except sympy.PolynomialError:
+            continue
+        if poly.degree() > 4 or poly.free_symbols - {x}:
+            continue
+        for root in poly.real_roots():
+            points.add(float(root))
+    return tuple(sorted(points))
+
+
+@dataclass(frozen=True, slots=True)
+class Formula(Activation):
+    """A user activation φ given as a sympy expression in one variable.
+
+    φ' is its sympy derivative; the numerical callables are compiled from the
+    expression with :func:`sympy.lambdify` (the expression is already a sympy
+    object, built by :func:`tpsym.spec.parse_formula` from user text; no string
+    is evaluated here). μ_k and E[φ(h)²] go through quadrature, split at the
+    points where the formula is visibly not smooth (Abs, Max, Piecewise, ...).
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        φ(x); its only free symbol must be ``variable``.
+    variable : sympy.Symbol, default ``x``
+        The variable of ``expr``.
+
+    Examples
+    --------
+    >>> x = sympy.Symbol("x")
+    >>> act = Formula(x * sympy.tanh(x), x)
+    >>> act.spec, act.dphi_sympy()
+    ('formula(x*tanh(x))', x*(1 - tanh(x)**2) + tanh(x))
+    >>> float(act.phi_numpy(np.array([1.0]))[0]) == math.tanh(1.0)
+    True
+    >>> Formula(sympy.Abs(x), x).breakpoints
+    (0.0,)
+    """
+
+    expr: sympy.Expr
+    variable: sympy.Symbol = X
+    name: ClassVar[str] = "formula"
+    _compiled: dict[str, Callable[..., Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    breakpoints: tuple[float, ...] = field(init=False, repr=False, compare=False, hash=False)  # type: ignore[misc]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.variable, sympy.Symbol):
+            raise InputError(f"variable={self.variable!r} is not a sympy Symbol")
+        if not isinstance(self.expr, sympy.Basic):
+            if isinstance(self.expr, (int, float)) and not isinstance(self.expr, bool):
+                object.__setattr__(self, "expr", _as_expr(self.expr, "expr"))
+            else:
+                raise InputError(
+                    f"expr={self.expr!r} is not a sympy expression; "
+                    "parse user text with tpsym.spec.parse_formula first"
+                )
+        extra = self.expr.free_symbols - {self.variable}
+        if extra:
+            names = ", ".join(sorted(str(s) for s in extra))
+            raise InputError(
+                f"activation formula {self.expr} has free symbols other than "
+                f"{self.variable}: {names}; substitute numbers for them"
+            )
+        object.__setattr__(self, "breakpoints", _kinks(self.expr, self.variable))
+
+    @property
+    def spec(self) -> str:
+        return f"formula({sympy.sstr(self.expr)})"
+
+    def _fn(self, key: str) -> Callable[..., Any]:
+        fn = self._compiled.get(key)
+        if fn is None:
+            target = self.expr if key.startswith("phi") else sympy.diff(self.expr, self.variable)
+            module = "numpy" if key.endswith("numpy") else "mpmath"
+            modules: Any = [module] if module == "mpmath" else ["scipy", "numpy"]
+            fn = sympy.lambdify(self.variable, target, modules=modules)
+            self._compiled[key] = fn
+        return fn
+
+    def phi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return self.expr.subs(self.variable, x)
+
+    def dphi_sympy(self, x: sympy.Symbol = X) -> sympy.Expr:
+        return sympy.diff(self.expr, self.variable).subs(self.variable, x)
+
+    def phi_numpy(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.broadcast_to(np.asarray(self._fn("phi_numpy")(x), dtype=float), x.shape).copy()
+
+    def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.broadcast_to(np.asarray(self._fn("dphi_numpy")(x), dtype=float), x.shape).copy()
+
+    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return self._fn("phi_mpmath")(x)
+
+    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
+        return self._fn("dphi_mpmath")(x)
+
+    def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
+        d = sympy.diff(self.expr, self.variable)
+        return (_limit(d, self.variable, "-"), _limit(d, self.variable, "+"))
+
+    def value_at_zero(self) -> sympy.Expr:
+        return _limit(self.expr, self.variable, "+-")
+
+
+def _limit(expr: sympy.Expr, x: sympy.Symbol, direction: str) -> sympy.Expr:
+    """lim_{x→0} expr from one side (or both, "+-"), for a formula activation."""
+    if 0 not in _kinks(expr, x):
+        value = expr.subs(x, 0)
+        if value.is_finite and value.is_real:
+            return value
+    try:
+        value = sympy.limit(expr, x, 0, direction)
+    except (ValueError, TypeError, NotImplementedError, sympy.PoleError) as exc:
+        raise InputError(f"cannot find the limit of {expr} at {x}=0 ({exc})") from exc
+    if not (value.is_finite and value.is_real):
+        raise DomainError(f"the activation formula has {expr} -> {value} at {x}=0")
+    return value
+
+
+_BUILTIN: dict[str, type[Activation]] = {
+    "linear": Linear,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "hard_tanh": HardTanh,
+    "erf": Erf,
+    "tanh": Tanh,
+}
+_ALIASES = {"identity": "linear", "hardtanh": "hard_tanh", "leakyrelu": "leaky_relu"}
+
+#: The names :func:`get_activation` knows, sorted.
+ACTIVATION_NAMES: tuple[str, ...] = tuple(sorted(_BUILTIN))
+
+
+def get_activation(name: str | Activation, *, slope: Any = None) -> Activation:
+    """The built-in activation called ``name``.
+
+    Parameters
+    ----------
+    name : str or Activation
+        One of :data:`ACTIVATION_NAMES` (case-insensitive; ``identity``,
+        ``hardtanh`` and ``leakyrelu`` are accepted as aliases). An
+        :class:`Activation` is returned unchanged.
+    slope : number or sympy expression, optional
+        The negative-side slope a of ``leaky_relu`` (required there, refused
+        elsewhere).
+
+    Raises
+    ------
+    SpecError
+        If the name is unknown (the message lists the known ones).
+    InputError
+        If ``slope`` is missing for leaky_relu or given for another activation.
+
+    Examples
+    --------
+    >>> get_activation("leaky_relu", slope=sympy.Rational(1, 5))
+    LeakyReLU(slope=1/5)
+    >>> get_activation("swish")
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.SpecError: unknown activation 'swish'; known activations: erf, hard_tanh, leaky_relu, linear, relu, tanh
+    """
+    if isinstance(name, Activation):
+        if slope is not None:
+            raise InputError(f"slope={slope!r} given with an activation object {name}")
+        return name
+    if not isinstance(name, str):
+        raise InputError(f"activation name {name!r} is not a string")
+    key = name.strip().lower().replace("-", "_")
+    key = _ALIASES.get(key, key)
+    cls = _BUILTIN.get(key)
+    if cls is None:
+        raise SpecError(
+            f"unknown activation {name!r}; known activations: {', '.join(ACTIVATION_NAMES)}"
+        )
+    if cls is LeakyReLU:
+        if slope is None:
+            raise InputError("activation 'leaky_relu' needs a slope (slope=a)")
+        return LeakyReLU(slope)
+    if slope is not None:
+        raise InputError(f"activation {key!r} takes no slope (got slope={slope!r})")
+    return cls()
