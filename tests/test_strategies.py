@@ -1,0 +1,90 @@
+"""tpsym.strategies: valid values, eager validation, shrinking, API style."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import pytest
+from hypothesis import find, given, settings
+from hypothesis.errors import InvalidArgument
+
+from tpsym import strategies
+from tpsym.combinat import IntervalPartition, NCPartition, SetPartition
+from tpsym.errors import InputError
+
+PUBLIC = [strategies.noncrossing_partitions, strategies.set_partitions, strategies.interval_partitions]
+
+
+@settings(max_examples=150, deadline=None)
+@given(strategies.noncrossing_partitions(min_size=2, max_size=30))
+def test_noncrossing_values(p):
+    assert type(p) is NCPartition and 2 <= p.n <= 30
+    assert NCPartition(p.blocks, p.n) == p  # passes the validating constructor
+
+
+@settings(max_examples=150, deadline=None)
+@given(strategies.set_partitions(max_size=8))
+def test_set_partition_values(p):
+    assert type(p) is SetPartition and p.n <= 8 and SetPartition(p.blocks, p.n) == p
+
+
+@settings(max_examples=150, deadline=None)
+@given(strategies.interval_partitions(min_size=1, max_size=12))
+def test_interval_values(p):
+    assert type(p) is IntervalPartition and 1 <= p.n <= 12 and IntervalPartition(p.blocks, p.n) == p
+
+
+def test_every_small_partition_can_be_drawn():
+    for target in ("", "1 3|2", "1 4|2 3", "1|2|3|4", "1 2 4|3"):
+        goal = NCPartition(target)
+        assert find(strategies.noncrossing_partitions(max_size=4), lambda p, g=goal: p == g) == goal
+
+
+@pytest.mark.parametrize(
+    ("strategy", "condition", "minimal"),
+    [
+        (strategies.noncrossing_partitions(), lambda p: p.n >= 5, NCPartition("1 2 3 4 5")),
+        (strategies.noncrossing_partitions(), lambda p: len(p) >= 3, NCPartition("1|2|3")),
+        (strategies.noncrossing_partitions(), lambda p: any(len(b) == 2 for b in p), NCPartition("1 2")),
+        (strategies.set_partitions(), lambda p: p.n >= 4, SetPartition("1 2 3 4")),
+        (strategies.set_partitions(), lambda p: not p.is_noncrossing(), SetPartition("1 3|2 4")),
+        (strategies.interval_partitions(), lambda p: len(p) >= 2, IntervalPartition("1|2")),
+    ],
+)
+def test_shrinks_to_small_n_and_few_blocks(strategy, condition, minimal):
+    assert find(strategy, condition) == minimal
+
+
+@pytest.mark.parametrize("factory", PUBLIC)
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"min_size": -1}, "min_size must be a non-negative integer, got -1"),
+        ({"max_size": 2.5}, "max_size must be a non-negative integer, got 2.5"),
+        ({"min_size": True}, "got True"),
+        ({"min_size": 5, "max_size": 3}, "min_size=5 exceeds max_size=3"),
+    ],
+)
+def test_eager_validation(factory, kwargs, message):
+    with pytest.raises(InvalidArgument, match=message):
+        factory(**kwargs)  # raised on creation, before any draw
+    with pytest.raises(InputError, match=message):
+        factory(**kwargs)
+
+
+@pytest.mark.parametrize("factory", PUBLIC)
+def test_api_style(factory):
+    # Hypothesis API style: keyword-only options with defaults, a docstring with an example
+    parameters = inspect.signature(factory).parameters.values()
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is not p.empty for p in parameters)
+    assert factory.__doc__ and ">>>" in factory.__doc__
+    with pytest.raises(TypeError):
+        factory(3)  # type: ignore[misc]
+
+
+def test_import_tpsym_does_not_import_hypothesis():
+    code = "import sys, tpsym, tpsym.combinat, tpsym.cli; print('hypothesis' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

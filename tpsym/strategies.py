@@ -1,0 +1,150 @@
+"""Hypothesis strategies for tpsym's partitions, for use in your own tests.
+
+>>> from hypothesis import given
+>>> from tpsym.strategies import noncrossing_partitions
+>>> from tpsym.combinat import kreweras, kreweras_inverse
+>>> @given(noncrossing_partitions(max_size=12))
+... def test_kreweras_round_trip(p):
+...     assert kreweras_inverse(kreweras(p)) == p
+>>> test_kreweras_round_trip()
+
+The strategies follow Hypothesis' API style: options are keyword-only and
+checked when the strategy is created (a bad option raises
+:class:`hypothesis.errors.InvalidArgument`, which here is also a
+:class:`tpsym.errors.InputError`). They are built from ``st.integers`` draws,
+so they shrink towards small ``n`` and towards *fewer blocks*: a failing
+example is reported as the coarsest partition that still fails.
+
+This module needs ``hypothesis`` (the ``test`` extra); ``import tpsym`` never
+imports it.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from tpsym.combinat.partition import IntervalPartition, NCPartition, SetPartition
+from tpsym.errors import InputError
+
+__all__ = ["noncrossing_partitions", "set_partitions", "interval_partitions", "InvalidStrategyArgument"]
+
+
+class InvalidStrategyArgument(InputError, InvalidArgument):
+    """A bad option of a tpsym strategy (both a tpsym InputError and Hypothesis' InvalidArgument)."""
+
+
+def _check_sizes(min_size: object, max_size: object) -> tuple[int, int]:
+    for name, value in (("min_size", min_size), ("max_size", max_size)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
+            raise InvalidStrategyArgument(f"{name} must be a non-negative integer, got {value!r}")
+    lo, hi = int(min_size), int(max_size)  # type: ignore[call-overload]
+    if lo > hi:
+        raise InvalidStrategyArgument(f"min_size={lo} exceeds max_size={hi}")
+    return lo, hi
+
+
+@st.composite
+def _noncrossing(draw: st.DrawFn, lo: int, hi: int) -> NCPartition:
+    n = draw(st.integers(lo, hi))
+    # the enumeration state of tpsym.combinat.enumerate: element i joins the open
+    # block at stack position c < s or opens a new block (c = s). Choice 0 joins
+    # the bottom open block, so shrinking merges blocks.
+    labels: list[int] = []
+    stack: list[int] = []
+    count = 0
+    for _ in range(n):
+        c = draw(st.integers(0, len(stack)))
+        if c == len(stack):
+            stack.append(count)
+            labels.append(count)
+            count += 1
+        else:
+            del stack[c + 1 :]
+            labels.append(stack[c])
+    return NCPartition._trusted(n, labels)
+
+
+def noncrossing_partitions(*, min_size: int = 0, max_size: int = 10) -> st.SearchStrategy[NCPartition]:
+    """Non-crossing partitions of {1, ..., n} with ``min_size <= n <= max_size``.
+
+    Every partition of NC(n) can be drawn (not uniformly). Shrinks towards
+    smaller n and fewer blocks.
+
+    Parameters
+    ----------
+    min_size, max_size : int
+        Bounds on n, keyword-only, ``0 <= min_size <= max_size``.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of NCPartition
+
+    Raises
+    ------
+    InvalidStrategyArgument
+        At once, for a bad bound.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> find(noncrossing_partitions(), lambda p: p.n >= 3)
+    NCPartition('1 2 3')
+    >>> find(noncrossing_partitions(), lambda p: len(p) >= 2)
+    NCPartition('1|2')
+    """
+    lo, hi = _check_sizes(min_size, max_size)
+    return _noncrossing(lo, hi)
+
+
+@st.composite
+def _set_partition(draw: st.DrawFn, lo: int, hi: int) -> SetPartition:
+    n = draw(st.integers(lo, hi))
+    labels: list[int] = []
+    count = 0
+    for _ in range(n):
+        c = draw(st.integers(0, count))  # count: a new block; 0 joins the first block
+        labels.append(c)
+        count += c == count
+    return SetPartition._trusted(n, labels)
+
+
+def set_partitions(*, min_size: int = 0, max_size: int = 8) -> st.SearchStrategy[SetPartition]:
+    """Partitions of {1, ..., n} with ``min_size <= n <= max_size``, crossing or not.
+
+    Shrinks towards smaller n and fewer blocks.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> find(set_partitions(), lambda p: not p.is_noncrossing())
+    SetPartition('1 3|2 4')
+    """
+    lo, hi = _check_sizes(min_size, max_size)
+    return _set_partition(lo, hi)
+
+
+@st.composite
+def _interval(draw: st.DrawFn, lo: int, hi: int) -> IntervalPartition:
+    n = draw(st.integers(lo, hi))
+    labels = [0] * n
+    for i in range(1, n):
+        labels[i] = labels[i - 1] + int(draw(st.booleans()))  # False: stay in the block
+    return IntervalPartition._trusted(n, labels)
+
+
+def interval_partitions(*, min_size: int = 0, max_size: int = 10) -> st.SearchStrategy[IntervalPartition]:
+    """Interval partitions of {1, ..., n} with ``min_size <= n <= max_size``.
+
+    Shrinks towards smaller n and fewer blocks.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> find(interval_partitions(min_size=4), lambda p: len(p) > 1)
+    IntervalPartition('1 2 3|4')
+    """
+    lo, hi = _check_sizes(min_size, max_size)
+    return _interval(lo, hi)
