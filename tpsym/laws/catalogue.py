@@ -149,6 +149,26 @@ class FreePoisson(Law):
             out.append(p)
         return out
 
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        # m_n = sum_k N(n, k) lambda^k alpha^n = sum_k N(n, k) rho^k alpha^(n-k), rho = lambda alpha
+        # (Narayana numbers N(n, k) = binom(n, k) binom(n, k-1) / n, OEIS A001263; Nica–Speicher,
+        # Proposition 12.11 and Lecture 9). Written with rho so that Marchenko–Pastur (rho = 1)
+        # stays in polynomial arithmetic.
+        F = ctx.field
+        lam, a = ctx.encode(self.rate), ctx.encode(self.jump)
+        rho = lam * a
+        rp, ap = [F.one], [F.one]
+        for _ in range(n):
+            rp.append(rp[-1] * rho)
+            ap.append(ap[-1] * a)
+        out = []
+        for m in range(1, n + 1):
+            s = F.zero
+            for k in range(1, m + 1):
+                s = s + rp[k] * ap[m - k] * (math.comb(m, k) * math.comb(m, k - 1) // m)
+            out.append(s)
+        return out
+
     def _s_transform(self, ctx: Context, n: int) -> list[Any]:
         # S(z) = 1 / (alpha (lambda + z)) = (1/(alpha lambda)) sum_k (-z/lambda)^k
         lam, a = ctx.encode(self.rate), ctx.encode(self.jump)
@@ -345,6 +365,8 @@ class Dirac(Law):
 
     def _s_transform(self, ctx: Context, n: int) -> list[Any]:
         a = ctx.encode(self.a)
+        if ctx.field.is_zero(a):
+            raise DomainError(f"{self} has mean 0 and no S-transform")
         return [ctx.field.inv(a)] + [ctx.field.zero] * (n - 1)
 
     def _spec(self) -> str:

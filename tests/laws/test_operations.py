@@ -1,0 +1,124 @@
+"""Tests of tpsym.laws.operations: operations on laws, specs, LaTeX, errors."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from tpsym.errors import DomainError, InputError
+from tpsym.laws import (
+    BoxPlus,
+    BoxPower,
+    boxplus,
+    boxplus_power,
+    boxpower,
+    boxtimes,
+    dirac,
+    fuss_catalan,
+    generic_law,
+    mp,
+    scale,
+    semicircle,
+    shift,
+)
+
+L, c, s, t = sympy.symbols("L c s t")
+
+
+class O:
+    """Equality of expression lists as rational functions (canonical form through cancel)."""
+
+    @staticmethod
+    def same(xs, ys):
+        xs, ys = list(xs), list(ys)
+        return len(xs) == len(ys) and all(sympy.cancel(sympy.sympify(x) - sympy.sympify(y)) == 0 for x, y in zip(xs, ys))
+half = sympy.Rational(1, 2)
+
+SPECS = [
+    (boxplus(semicircle(), mp(ratio=c)), "boxplus(semicircle(), mp(ratio=c))"),
+    (boxtimes(mp(ratio=half), mp(ratio=sympy.Rational(1, 3))), "boxtimes(mp(ratio=1/2), mp(ratio=1/3))"),
+    (boxpower(mp(ratio=1), L), "boxpower(mp(ratio=1), L)"),
+    (boxplus_power(semicircle(), sympy.Rational(3, 2)), "boxplus_power(semicircle(), 3/2)"),
+    (scale(semicircle(), 2), "scale(semicircle(), 2)"),
+    (shift(mp(ratio=1), -1), "shift(mp(ratio=1), -1)"),
+    (fuss_catalan(3), "boxpower(mp(ratio=1), 3)"),
+    (boxpower(boxtimes(mp(ratio=1), generic_law("mu")), L), "boxpower(boxtimes(mp(ratio=1), law(moments=mu)), L)"),
+]
+
+
+@pytest.mark.parametrize(("law", "spec"), SPECS, ids=[x for _, x in SPECS])
+def test_specs(law, spec):
+    assert str(law) == spec
+
+
+LATEX = [
+    (boxplus(semicircle(), mp(ratio=half)), r"\mathrm{SC}\left(1\right) \boxplus \mathrm{MP}\left(\frac{1}{2}\right)"),
+    (boxtimes(mp(ratio=1), boxplus(semicircle(), dirac(1))), r"\mathrm{MP}\left(1\right) \boxtimes \left(\mathrm{SC}\left(1\right) \boxplus \delta_{1}\right)"),
+    (boxpower(mp(ratio=1), L), r"\left(\mathrm{MP}\left(1\right)\right)^{\boxtimes L}"),
+    (boxplus_power(semicircle(), 2), r"\left(\mathrm{SC}\left(1\right)\right)^{\boxplus 2}"),
+    (scale(boxplus(semicircle(), dirac(1)), 2), r"2 \cdot \left(\mathrm{SC}\left(1\right) \boxplus \delta_{1}\right)"),
+    (shift(semicircle(), 1), r"\mathrm{SC}\left(1\right) + 1"),
+]
+
+
+@pytest.mark.parametrize(("law", "tex"), LATEX, ids=[x for _, x in LATEX])
+def test_latex(law, tex):
+    assert sympy.latex(law) == tex
+
+
+def test_equality_hash_parameters():
+    a = boxplus(semicircle(variance=s), mp(ratio=c))
+    assert a == boxplus(semicircle(variance=s), mp(ratio=c)) and hash(a) == hash(boxplus(semicircle(variance=s), mp(ratio=c)))
+    assert isinstance(a, BoxPlus) and a.factors == (semicircle(variance=s), mp(ratio=c))
+    assert a.parameters == {s, c}
+    assert boxpower(mp(ratio=c), L).parameters == {c, L}
+    assert isinstance(boxpower(mp(ratio=1), 2), BoxPower) and boxpower(mp(ratio=1), 2).exponent == 2
+    assert boxplus(semicircle(), mp(ratio=1)) != boxplus(mp(ratio=1), semicircle())  # as values; same moments
+    assert boxplus(semicircle(), mp(ratio=1)).moments(4) == boxplus(mp(ratio=1), semicircle()).moments(4)
+
+
+def test_errors():
+    with pytest.raises(InputError, match="boxplus needs at least two laws, got 1"):
+        boxplus(semicircle())
+    with pytest.raises(InputError, match="argument 2 of boxtimes is not a law: 3"):
+        boxtimes(mp(ratio=1), 3)
+    with pytest.raises(DomainError, match="boxpower needs an exponent >= 1, got 0"):
+        boxpower(mp(ratio=1), 0)
+    with pytest.raises(DomainError, match="got 1/2"):
+        boxplus_power(mp(ratio=1), half)
+    with pytest.raises(DomainError, match="positive exponent"):
+        boxpower(mp(ratio=1), sympy.Symbol("n", negative=True))
+    with pytest.raises(DomainError, match="exponent=0.5 is a float"):
+        boxpower(mp(ratio=1), 0.5)
+    for op in (boxpower, boxplus_power, scale, shift):
+        with pytest.raises(InputError, match="needs a law as its first argument"):
+            op([1, 2], 2)
+
+
+def test_scale_and_shift():
+    assert scale(mp(ratio=c), 2).moments(3) == tuple(2**k * m for k, m in enumerate(mp(ratio=c).moments(3), 1))
+    assert shift(semicircle(), 1).moments(3) == (1, 2, 4)
+    assert shift(semicircle(), t).cumulants(3) == (t, 1, 0)
+    assert O.same(scale(semicircle(), c).cumulants(4), (0, c**2, 0, 0))
+
+
+def test_fuss_catalan_laws():
+    assert fuss_catalan(2).moments(5) == (1, 3, 12, 55, 273)  # OEIS A001764
+    assert fuss_catalan(3).moments(5) == (1, 4, 22, 140, 969)  # OEIS A002293
+    # symbolic depth: m_k(mp^{⊠L}) = binom((L+1)k, k)/(L k + 1)
+    for k, m in enumerate(fuss_catalan(L).moments(5), 1):
+        closed = sympy.expand_func(sympy.binomial((L + 1) * k, k)) / (L * k + 1)
+        assert sympy.cancel(closed - m) == 0
+
+
+def test_boxpower_of_a_generic_product():
+    mu = [sympy.Symbol(f"mu_{k}") for k in range(1, 4)]
+    law = boxpower(boxtimes(mp(ratio=1), generic_law("mu")), L)
+    m = law.moments(3)
+    assert m[0] == mu[0] ** L
+    # m_2 = mu_1^(2L) (1 + L mu_2 / mu_1^2): the mean-1 rescaling has variance mu_2 / mu_1^2
+    assert O.same([m[1] / mu[0] ** (2 * L)], [1 + L * mu[1] / mu[0] ** 2])
+    for v in (1, 2):
+        base = boxtimes(mp(ratio=1), generic_law("mu"))
+        direct = boxtimes(*([base] * v)).moments(3) if v > 1 else base.moments(3)
+        assert O.same([sympy.expand(x.subs(L, v)) for x in m], direct)

@@ -1,0 +1,46 @@
+"""Tests of tpsym.series.encode: choice of the field, atoms as generators, decoding."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from tpsym.errors import DomainError
+from tpsym.series import QQ
+from tpsym.series.encode import Encoder, atoms_of
+
+a, L = sympy.symbols("a L")
+mu1 = sympy.Symbol("mu_1")
+
+
+def test_rationals_use_qq():
+    enc = Encoder.for_exprs([1, sympy.Rational(1, 2)])
+    assert enc.field is QQ
+    assert enc.decode(enc.encode(sympy.Rational(1, 2)) * 4) == 2
+
+
+def test_atoms_become_generators_and_come_back():
+    enc = Encoder.for_exprs([sympy.sqrt(2), a, sympy.pi])
+    assert enc.field.names == ("_a0", "_a1", "a")
+    x = enc.encode(sympy.sqrt(2) * a + sympy.pi)
+    assert enc.decode(x * x) == sympy.expand((sympy.sqrt(2) * a + sympy.pi) ** 2)
+    assert atoms_of(a**2 + sympy.sqrt(3) / a) == ({a}, {sympy.sqrt(3)})
+
+
+def test_substitutions_pull_out_a_common_power():
+    u = sympy.Symbol("_u")
+    enc = Encoder.for_exprs([a], substitutions={u: mu1**L})
+    x = enc.encode(u**2 * (a + 1))
+    assert enc.decode(x) == mu1 ** (2 * L) * (a + 1)
+    assert enc.decode_map() == {u: mu1**L}
+
+
+def test_refusals():
+    with pytest.raises(DomainError, match="float"):
+        atoms_of(sympy.Float(0.5) * a)
+    with pytest.raises(DomainError, match="reserved"):
+        Encoder([sympy.Symbol("_a0")])
+    with pytest.raises(DomainError, match="not a number"):
+        Encoder.for_exprs([a]).encode(True)
+    with pytest.raises(DomainError, match="not a number or a sympy expression"):
+        atoms_of("a")
