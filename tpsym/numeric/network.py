@@ -1,0 +1,566 @@
+"""Real network Jacobians: a forward pass and the Jacobian from its derivatives.
+
+For an MLP of depth L and width n (``DESIGN.md``: ``h^l = W^l x^{l-1} + b^l``,
+``x^l = φ(h^l)``), started at the fixed point (``h^0 ~ N(0, q*)`` i.i.d.,
+``x^0 = φ(h^0)``), the input–output Jacobian is
+
+    J = D_L W_L ··· D_1 W_1,   D_l = diag(φ'(h^l)),
+
+with the *actual* derivatives of the forward pass: ``D_l`` depends on
+``W_l`` (through ``h^l``). That dependence is what the Free Independence
+Principle says vanishes in the limit (Pennington, Schoenholz & Ganguli,
+arXiv 1711.04735, Sec. 2; Yang, Tensor Programs III, arXiv 2009.10685), so
+it is what a cross-check must contain: nothing here draws ``D`` independently.
+
+Weights are Gaussian, ``W_ij ~ N(0, σ_w²/n)``, or orthogonal, ``W = σ_w·O``
+with ``O`` Haar; biases ``b_i ~ N(0, σ_b²)``.
+
+:func:`jacobian_gram` returns the dense ``J Jᵀ``; :func:`jacobian_operator`
+returns a :class:`JacobianOperator` for matrix-free estimators
+(``V ↦ Jᵀ V`` and ``V ↦ J V`` on blocks, ``O(L·n²)`` per product and no
+``n × n`` product of matrices).
+
+>>> import numpy as np
+>>> g = jacobian_gram(np.random.default_rng(0), 64, depth=2, activation="linear", sigma_w2=1.0)
+>>> g.shape, bool(np.allclose(g, g.T))
+((64, 64), True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from tpsym.errors import InputError
+from tpsym.numeric.samplers import haar_orthogonal
+
+__all__ = [
+    "ActivationFns",
+    "resolve_activation",
+    "GaussianLayer",
+    "DenseLayer",
+    "Forward",
+    "LayerSpec",
+    "forward_layers",
+    "forward_pass",
+    "NetworkSampler",
+    "JacobianOperator",
+    "jacobian",
+    "jacobian_gram",
+    "jacobian_operator",
+]
+
+WeightKind = Literal["gaussian", "orthogonal"]
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationFns:
+    """A pair of numpy-vectorised callables ``φ`` and ``φ'`` (picklable if they are)."""
+
+    phi: Callable[[np.ndarray], np.ndarray]
+    dphi: Callable[[np.ndarray], np.ndarray]
+    name: str = "activation"
+
+
+def resolve_activation(activation: Any) -> ActivationFns:
+    """An activation as numpy callables.
+
+    Accepts a name known to :func:`tpsym.nets.activations.get_activation`
+    (``"relu"``, ``"tanh"``, ...), an activation object of :mod:`tpsym.nets`
+    (anything with ``phi_numpy`` and ``dphi_numpy``), a pair ``(φ, φ')`` or
+    an :class:`ActivationFns`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> act = resolve_activation("relu")
+    >>> act.phi(np.array([-1.0, 2.0])), act.dphi(np.array([-1.0, 2.0]))
+    (array([0., 2.]), array([0., 1.]))
+    """
+    if isinstance(activation, ActivationFns):
+        return activation
+    if isinstance(activation, str):
+        from tpsym.nets.activations import get_activation
+
+        activation = get_activation(activation)
+    if hasattr(activation, "phi_numpy") and hasattr(activation, "dphi_numpy"):
+        return ActivationFns(
+            activation.phi_numpy, activation.dphi_numpy, getattr(activation, "name", "activation")
+        )
+    if isinstance(activation, tuple) and len(activation) == 2 and all(map(callable, activation)):
+        return ActivationFns(activation[0], activation[1])
+    raise InputError(
+        f"activation={activation!r} is not a name, an activation or a pair (phi, dphi)"
+    )
+
+
+#: Rows of a Gaussian weight matrix generated at once (about 32 MiB of float64).
+_CHUNK_ELEMENTS = 1 << 22
+
+
+@dataclass(frozen=True, slots=True)
+class GaussianLayer:
+    """A Gaussian weight matrix ``W = scale·G`` stored as the seed of ``G``.
+
+    ``G`` (standard Gaussian, ``n × n``) is regenerated row block by row block
+    from ``SeedSequence(entropy)`` whenever it is used, so a product with
+    ``W`` needs memory for one block only, and :meth:`dense` gives the same
+    matrix entry for entry.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = GaussianLayer(entropy=1, n=4, scale=0.5)
+    >>> v = np.ones((4, 1))
+    >>> bool(np.allclose(layer.matmul(v), layer.dense() @ v))
+    True
+    """
+
+    entropy: int
+    n: int
+    scale: float
+
+    def _blocks(self):
+        rng = np.random.default_rng(np.random.SeedSequence(self.entropy))
+        step = max(1, _CHUNK_ELEMENTS // self.n)
+        for start in range(0, self.n, step):
+            stop = min(self.n, start + step)
+            block = rng.standard_normal((stop - start, self.n))
+            block *= self.scale
+            yield start, stop, block
+
+    def dense(self) -> np.ndarray:
+        """The matrix ``W``."""
+        out = np.empty((self.n, self.n))
+        for start, stop, block in self._blocks():
+            out[start:stop] = block
+        return out
+
+    def matmul(self, v: np.ndarray) -> np.ndarray:
+        """``W v`` (``v`` a vector or a block of columns)."""
+        out = np.empty((self.n,) + v.shape[1:])
+        for start, stop, block in self._blocks():
+            out[start:stop] = block @ v
+        return out
+
+    def rmatmul(self, v: np.ndarray) -> np.ndarray:
+        """``Wᵀ v``."""
+        out = np.zeros((self.n,) + v.shape[1:])
+        for start, stop, block in self._blocks():
+            out += block.T @ v[start:stop]
+        return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DenseLayer:
+    """A weight matrix held in memory (orthogonal weights: a QR needs all of it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> DenseLayer(np.eye(2)).matmul(np.ones(2))
+    array([1., 1.])
+    """
+
+    w: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """The size."""
+        return self.w.shape[0]
+
+    def dense(self) -> np.ndarray:
+        """The matrix ``W``."""
+        return self.w
+
+    def matmul(self, v: np.ndarray) -> np.ndarray:
+        """``W v``."""
+        return self.w @ v
+
+    def rmatmul(self, v: np.ndarray) -> np.ndarray:
+        """``Wᵀ v``."""
+        return self.w.T @ v
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Forward:
+    """The weight layers and the derivative vectors ``φ'(h^l)`` of one forward pass."""
+
+    layers: tuple[GaussianLayer | DenseLayer, ...]
+    derivatives: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...] = ()
+    specs: tuple[LayerSpec, ...] = ()
+    x0: np.ndarray | None = None
+
+    @property
+    def n(self) -> int:
+        """The width."""
+        return self.layers[0].n
+
+    def output(self, x0: np.ndarray) -> np.ndarray:
+        """``x^L`` for the input ``x^0`` with these weights and biases (the map J differentiates).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> f = forward_pass(np.random.default_rng(0), 6, depth=2, activation="tanh", sigma_w2=1.0)
+        >>> x = f.x0 + 1e-6 * np.eye(6)[0]
+        >>> fd = (f.output(x) - f.output(f.x0)) / 1e-6
+        >>> bool(np.allclose(fd, jacobian(f)[:, 0], atol=1e-4))
+        True
+        """
+        x = np.asarray(x0, dtype=np.float64)
+        for layer, b, spec in zip(self.layers, self.biases, self.specs, strict=True):
+            x = spec.activation.phi(layer.matmul(x) + b)
+        return x
+
+    @property
+    def weights(self) -> tuple[np.ndarray, ...]:
+        """The dense weight matrices (materialised on demand)."""
+        return tuple(layer.dense() for layer in self.layers)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerSpec:
+    """The numeric settings of one layer: activation, weight law and variances.
+
+    Examples
+    --------
+    >>> LayerSpec("relu", 2.0).activation.name
+    'relu'
+    """
+
+    activation: ActivationFns
+    sigma_w2: float
+    sigma_b2: float = 0.0
+    weights: WeightKind = "gaussian"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "activation", resolve_activation(self.activation))
+        for name in ("sigma_w2", "sigma_b2"):
+            v = float(getattr(self, name))
+            if not (np.isfinite(v) and v >= 0):
+                raise InputError(f"{name}={v!r} must be a non-negative number")
+            object.__setattr__(self, name, v)
+        if self.weights not in ("gaussian", "orthogonal"):
+            raise InputError(f"weights={self.weights!r} must be 'gaussian' or 'orthogonal'")
+
+
+def _check_n(n: int, name: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InputError(f"{name}={n!r} must be a positive int")
+    return int(n)
+
+
+def forward_layers(
+    rng: np.random.Generator, n: int, layers: tuple[LayerSpec, ...], *, q_star: float = 1.0
+) -> Forward:
+    """One forward pass through layers with their own settings (see :func:`forward_pass`).
+
+    The input is ``x^0 = φ_1(h^0)``, ``h^0 ~ N(0, q*)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = forward_layers(np.random.default_rng(0), 8, (LayerSpec("relu", 2.0), LayerSpec("tanh", 1.0)))
+    >>> len(f.derivatives)
+    2
+    """
+    n = _check_n(n)
+    if not layers:
+        raise InputError("a network needs at least one layer")
+    if not (np.isfinite(q_star) and q_star >= 0):
+        raise InputError(f"{q_star=} must be a non-negative number")
+    x = layers[0].activation.phi(np.sqrt(q_star) * rng.standard_normal(n))
+    x0 = x
+    out_layers: list[GaussianLayer | DenseLayer] = []
+    ds: list[np.ndarray] = []
+    bs: list[np.ndarray] = []
+    for spec in layers:
+        sw = float(np.sqrt(spec.sigma_w2))
+        layer: GaussianLayer | DenseLayer
+        if spec.weights == "gaussian":
+            layer = GaussianLayer(int(rng.integers(0, 2**63)), n, sw / np.sqrt(n))
+        else:
+            o = haar_orthogonal(rng, n)
+            o *= sw
+            layer = DenseLayer(o)
+        b = np.sqrt(spec.sigma_b2) * rng.standard_normal(n) if spec.sigma_b2 else np.zeros(n)
+        h = layer.matmul(x) + b
+        ds.append(np.asarray(spec.activation.dphi(h), dtype=np.float64))
+        x = spec.activation.phi(h)
+        out_layers.append(layer)
+        bs.append(b)
+    return Forward(tuple(out_layers), tuple(ds), tuple(bs), tuple(layers), x0)
+
+
+def forward_pass(
+    rng: np.random.Generator,
+    n: int,
+    *,
+    depth: int,
+    activation: Any,
+    sigma_w2: float,
+    sigma_b2: float = 0.0,
+    q_star: float = 1.0,
+    weights: WeightKind = "gaussian",
+) -> Forward:
+    """One forward pass of a width-n MLP at a random input at the fixed point.
+
+    ``h^0 ~ N(0, q*)``, ``x^0 = φ(h^0)``; for l = 1..L draw ``W_l`` and
+    ``b_l``, set ``h^l = W_l x^{l-1} + b_l``, keep ``d_l = φ'(h^l)`` and
+    ``x^l = φ(h^l)``. Gaussian weights are kept as seeds
+    (:class:`GaussianLayer`), orthogonal ones as matrices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = forward_pass(np.random.default_rng(0), 100, depth=3, activation="relu", sigma_w2=2.0)
+    >>> len(f.layers), sorted(set(np.concatenate(f.derivatives).tolist()))
+    (3, [0.0, 1.0])
+    """
+    depth = _check_n(depth, "depth")
+    spec = LayerSpec(activation, sigma_w2, sigma_b2, weights)
+    return forward_layers(rng, n, (spec,) * depth, q_star=q_star)
+
+
+def jacobian(forward: Forward) -> np.ndarray:
+    """The dense Jacobian ``J = D_L W_L ··· D_1 W_1`` of a forward pass.
+
+    Builds one weight matrix at a time: memory for three ``n × n`` arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = forward_pass(np.random.default_rng(1), 5, depth=1, activation="linear", sigma_w2=1.0)
+    >>> bool(np.allclose(jacobian(f), f.weights[0]))
+    True
+    """
+    j = forward.layers[0].dense()
+    j = forward.derivatives[0][:, None] * j
+    for layer, d in zip(forward.layers[1:], forward.derivatives[1:], strict=True):
+        j = layer.dense() @ j
+        j *= d[:, None]
+    return j
+
+
+def jacobian_gram(
+    rng: np.random.Generator,
+    n: int,
+    *,
+    depth: int,
+    activation: Any,
+    sigma_w2: float,
+    sigma_b2: float = 0.0,
+    q_star: float = 1.0,
+    weights: WeightKind = "gaussian",
+) -> np.ndarray:
+    """The dense ``J Jᵀ`` of a real network at a random input (see :func:`forward_pass`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = jacobian_gram(np.random.default_rng(2), 300, depth=1, activation="linear", sigma_w2=1.0)
+    >>> round(float(np.trace(g)) / 300, 1)  # m_1 = σ_w² (μ_1 = 1 for linear)
+    1.0
+    """
+    j = jacobian(
+        forward_pass(
+            rng, n, depth=depth, activation=activation, sigma_w2=sigma_w2,
+            sigma_b2=sigma_b2, q_star=q_star, weights=weights,
+        )
+    )
+    return j @ j.T
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class JacobianOperator:
+    """``J`` of a forward pass as products on blocks of vectors (a Gram operator of ``JJᵀ``).
+
+    ``matvec(V) = J V`` and ``rmatvec(V) = Jᵀ V`` for ``V`` of shape ``(n, p)``;
+    calling the operator gives ``J Jᵀ V``. With Gaussian weights no ``n × n``
+    matrix is kept: each product regenerates the weights block by block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = forward_pass(np.random.default_rng(3), 20, depth=2, activation="tanh", sigma_w2=1.5)
+    >>> op, v = JacobianOperator(f), np.random.default_rng(4).standard_normal((20, 3))
+    >>> bool(np.allclose(op(v), jacobian(f) @ jacobian(f).T @ v))
+    True
+    """
+
+    forward: Forward
+
+    @property
+    def n(self) -> int:
+        """The size of ``J Jᵀ``."""
+        return self.forward.n
+
+    def matvec(self, v: np.ndarray) -> np.ndarray:
+        """``J V = D_L W_L ··· D_1 W_1 V``."""
+        out = np.asarray(v, dtype=np.float64)
+        for layer, d in zip(self.forward.layers, self.forward.derivatives, strict=True):
+            out = layer.matmul(out)
+            out *= d[:, None] if out.ndim == 2 else d
+        return out
+
+    def rmatvec(self, v: np.ndarray) -> np.ndarray:
+        """``Jᵀ V = W_1ᵀ D_1 ··· W_Lᵀ D_L V``."""
+        out = np.asarray(v, dtype=np.float64)
+        pairs = zip(reversed(self.forward.layers), reversed(self.forward.derivatives), strict=True)
+        for layer, d in pairs:
+            out = (d[:, None] if out.ndim == 2 else d) * out
+            out = layer.rmatmul(out)
+        return out
+
+    def __call__(self, v: np.ndarray) -> np.ndarray:
+        return self.matvec(self.rmatvec(v))
+
+
+def jacobian_operator(
+    rng: np.random.Generator,
+    n: int,
+    *,
+    depth: int,
+    activation: Any,
+    sigma_w2: float,
+    sigma_b2: float = 0.0,
+    q_star: float = 1.0,
+    weights: WeightKind = "gaussian",
+) -> JacobianOperator:
+    """A matrix-free ``J Jᵀ`` of a real network (same law as :func:`jacobian_gram`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> op = jacobian_operator(np.random.default_rng(5), 50, depth=3, activation="relu", sigma_w2=2.0)
+    >>> op(np.ones((50, 1))).shape
+    (50, 1)
+    """
+    return JacobianOperator(
+        forward_pass(
+            rng, n, depth=depth, activation=activation, sigma_w2=sigma_w2,
+            sigma_b2=sigma_b2, q_star=q_star, weights=weights,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSampler:
+    """A network whose ``J Jᵀ`` is sampled: the target of a cross-check.
+
+    Parameters
+    ----------
+    layers : tuple of LayerSpec
+        Layer 1 first.
+    q_star : float
+        The variance of the input pre-activations ``h^0`` (the fixed point).
+    expected : tuple of float, optional
+        The derived moments ``m_1, m_2, ...`` of the limit law of ``J Jᵀ``
+        (from :mod:`tpsym.nets` when the network came from there).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = NetworkSampler.uniform(4, "relu", sigma_w2=2.0)
+    >>> s.sample(np.random.default_rng(0), 32).shape
+    (32, 32)
+    """
+
+    layers: tuple[LayerSpec, ...]
+    q_star: float = 1.0
+    expected: tuple[float, ...] | None = None
+    label: str = "network"
+
+    @classmethod
+    def uniform(
+        cls,
+        depth: int,
+        activation: Any,
+        *,
+        sigma_w2: float,
+        sigma_b2: float = 0.0,
+        q_star: float = 1.0,
+        weights: WeightKind = "gaussian",
+        expected: tuple[float, ...] | None = None,
+    ) -> NetworkSampler:
+        """L equal layers.
+
+        Examples
+        --------
+        >>> NetworkSampler.uniform(2, "tanh", sigma_w2=1.0).description
+        'mlp(depth=2, tanh, sigma_w2=1.0, sigma_b2=0.0, gaussian)'
+        """
+        depth = _check_n(depth, "depth")
+        spec = LayerSpec(activation, sigma_w2, sigma_b2, weights)
+        label = f"mlp(depth={depth}, {spec.activation.name}, sigma_w2={spec.sigma_w2}, sigma_b2={spec.sigma_b2}, {weights})"
+        return cls((spec,) * depth, float(q_star), expected, label)
+
+    @classmethod
+    def from_mlp(cls, mlp: Any, *, expected: tuple[float, ...] | None = None) -> NetworkSampler:
+        """The sampler of a :class:`tpsym.nets.MLP` (numeric depth and variances).
+
+        The input starts at the fixed point q* of layer 1 (``mlp.mean_fields()``).
+
+        Examples
+        --------
+        >>> from tpsym.nets import MLP
+        >>> s = NetworkSampler.from_mlp(MLP(3, "relu", sigma_w2=2))
+        >>> len(s.layers), s.q_star > 0
+        (3, True)
+        """
+        from tpsym.errors import NoSamplerError
+
+        if not isinstance(mlp.depth, int):
+            raise NoSamplerError(f"depth {mlp.depth} is symbolic: give it a value")
+        specs = []
+        for i in range(1, mlp.depth + 1):
+            lay = mlp.layer(i)
+            for name in ("sigma_w2", "sigma_b2"):
+                expr = getattr(lay, name)
+                if getattr(expr, "free_symbols", None):
+                    sym = sorted(expr.free_symbols, key=str)[0]
+                    raise NoSamplerError(f"parameter {sym} is symbolic: give it a value")
+            specs.append(LayerSpec(lay.activation, float(lay.sigma_w2), float(lay.sigma_b2), lay.weights))
+        q = mlp.mean_fields(moments=1)[0].q
+        if getattr(q, "is_symbolic", False):
+            raise NoSamplerError("the fixed point q* is symbolic: give the parameters values")
+        q_star = float(q)
+        return cls(tuple(specs), q_star if q_star > 0 else 1.0, expected, str(mlp))
+
+    @property
+    def description(self) -> str:
+        """What is sampled."""
+        return self.label
+
+    def forward(self, rng: np.random.Generator, n: int) -> Forward:
+        """One forward pass at width ``n``."""
+        return forward_layers(rng, n, self.layers, q_star=self.q_star)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """The dense ``J Jᵀ``."""
+        j = jacobian(self.forward(rng, n))
+        return j @ j.T
+
+    def operator(self, rng: np.random.Generator, n: int) -> JacobianOperator:
+        """The matrix-free ``J Jᵀ``."""
+        return JacobianOperator(self.forward(rng, n))
+
+    def dense_bytes(self, n: int) -> float:
+        """Memory of one dense trial: W, J, the product, J Jᵀ and eigvalsh's workspace."""
+        return 8.0 * n * n * 5
+
+    def matrix_free_bytes(self, n: int, probes: int = 64, order: int = 8) -> float:
+        """Memory of one matrix-free trial (orthogonal weights are stored, Gaussian regenerated)."""
+        stored = sum(1 for s in self.layers if s.weights == "orthogonal")
+        return 8.0 * (n * n * (stored + 1) + 4 * n * probes + _CHUNK_ELEMENTS)
+
+    def expected_moments(self, order: int) -> tuple[float, ...] | None:
+        """The derived moments if they were given, else ``None``."""
+        if self.expected is None or len(self.expected) < order:
+            return None
+        return tuple(self.expected[:order])
