@@ -714,8 +714,9 @@ class _Parser:
             return (_EXPR if isinstance(value, sympy.Basic) else _LAW), value
         if name in self.constants:
             return _EXPR, self.constants[name]
-        if name in self.extras or name in self.builtins:
+        if name in self.builtins:
             raise self.fail(node, f"function {name!r} must be called: {name}(...)")
+        # a caller's function name (such as ``mu`` of the network claims) used bare is a symbol
         if name in self.laws:
             raise self.fail(node, f"law {name!r} must be called: {name}(...)")
         return _EXPR, symbol(name)

@@ -3,7 +3,8 @@
 The mean-field layer of tpsym: the length map and its fixed point q*, the
 slope χ and criticality, and μ_k = E[φ'(h)^(2k)] (exact where a closed form
 exists, certified quadrature otherwise). It does not import the numeric or
-proof layers.
+proof layers. The law of J Jᵀ (:func:`jacobian_law`) and the claim functions
+of proof files (:func:`claim_functions`) build on them.
 
 >>> from tpsym.nets import mean_field
 >>> mean_field("relu", sigma_w2=2, sigma_b2=0).critical
@@ -36,6 +37,17 @@ from tpsym.nets.meanfield import (
     mus,
 )
 from tpsym.nets.model import MLP, Layer, Weights
+from tpsym.nets.jacobian import (
+    DerivativeLaw,
+    GateLaw,
+    JacobianLaw,
+    d2_law,
+    gram_law,
+    jacobian_factors,
+    jacobian_law,
+    jacobian_mixed_moment,
+)
+from tpsym.nets.claims import claim_functions
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -60,4 +72,13 @@ __all__ = [
     "MLP",
     "Layer",
     "Weights",
+    "DerivativeLaw",
+    "GateLaw",
+    "JacobianLaw",
+    "d2_law",
+    "gram_law",
+    "jacobian_factors",
+    "jacobian_law",
+    "jacobian_mixed_moment",
+    "claim_functions",
 ]
