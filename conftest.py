@@ -1,0 +1,30 @@
+"""Test-run settings shared by the whole suite (tests, doctests, docs).
+
+* Tests marked ``slow`` are the long numeric runs; the default run uses their
+  small versions and skips them. ``TPSYM_FULL=1`` runs them too.
+* Hypothesis runs without per-example deadlines: CI machines are shared and
+  their timings vary; correctness does not depend on them.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+try:
+    from hypothesis import settings
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+else:
+    settings.register_profile("tpsym", deadline=None, print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tpsym"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("TPSYM_FULL") == "1":
+        return
+    skip = pytest.mark.skip(reason="long numeric run: set TPSYM_FULL=1 to run it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
