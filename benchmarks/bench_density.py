@@ -11,6 +11,12 @@ process:
 * sampling: eigenvalues of J J^T for one N x N network (J = D_L W_L ... D_1 W_1)
   histogrammed on the grid's bins.
 
+Also: the algebraic equation of the ReLU laws for L = 1..10 and of
+semicircle ⊞ MP(1) by :func:`tpsym.laws.algebraic.cauchy_equation` (the one
+derivation shared with the proofs; the python-flint elimination it replaced
+took 0.004-0.006 s for these, without an exact factor selection); and the tanh network of depth 2 and
+4 through the ``jacobian(...)`` spec (D^2 a DerivativeLaw).
+
 Run: python benchmarks/bench_density.py [N]
 """
 
@@ -22,7 +28,8 @@ import time
 import numpy as np
 import sympy
 
-from tpsym.laws import bernoulli, boxpower, boxtimes, generic_law, mp, scale
+from tpsym.laws import bernoulli, boxplus, boxpower, boxtimes, generic_law, mp, scale, semicircle
+from tpsym.laws import algebraic
 from tpsym.laws.density import _Curve, _equation_cached, density
 
 DEPTH = 10
@@ -65,7 +72,33 @@ def compare(name, law, x, res, eigs, extra=""):
     return float(np.max(np.abs(tail_exact - tail_emp)))
 
 
+def equations() -> None:
+    print("algebraic equation P(z, G) (tpsym.laws.algebraic.cauchy_equation, exact factor selection)")
+    for L in range(1, 11):
+        law = boxpower(boxtimes(bernoulli(sympy.Rational(1, 2)), scale(mp(ratio=1), 2)), L)
+        algebraic.algebraic_equation.cache_clear()
+        algebraic.cauchy_equation.cache_clear()
+        P, t = timed(lambda: algebraic.cauchy_equation(law))
+        print(f"  ReLU L={L:2d}   {t:7.3f} s  degree {P.degree(sympy.Symbol('G'))}")
+    P, t = timed(lambda: algebraic.cauchy_equation(boxplus(semicircle(), mp(ratio=1))))
+    print(f"  semicircle ⊞ MP(1) {t:7.3f} s  degree {P.degree(sympy.Symbol('G'))}")
+    c = sympy.Symbol("c")
+    P, t = timed(lambda: algebraic.cauchy_equation(boxtimes(mp(ratio=c), mp(ratio=c))))
+    print(f"  MP(c) ⊠ MP(c)      {t:7.3f} s  degree {P.degree(sympy.Symbol('G'))} over QQ(c)")
+
+
+def jacobians() -> None:
+    from tpsym.spec import parse_spec
+
+    for w, depth in (("gaussian", 2), ("orthogonal", 4)):
+        spec = f"jacobian(activation=tanh, weights={w}, sigma_w2=3/2, sigma_b2=1/20, depth={depth})"
+        res, t = timed(lambda: density(parse_spec(spec), "0:6:200"))
+        print(f"{spec}: {t:6.2f} s  {res.method}; mass {res.mass:.6f}; max moment error {max(res.moment_errors):.1e}")
+
+
 def main(n: int = 1000) -> None:
+    equations()
+    jacobians()
     rng = np.random.default_rng(20240601)
     print(f"depth {DEPTH}, {POINTS} points")
 

@@ -25,7 +25,8 @@ from tpsym.laws import (
     semicircle,
     shift,
 )
-from tpsym.laws.density import _gauss_rule, algebraic_equation, atoms, density, parse_grid, support
+from tpsym.laws.algebraic import cauchy_equation
+from tpsym.laws.density import _Product, _gauss_rule, _Values, algebraic_equation, atoms, density, parse_grid, support
 
 HALF = sympy.Rational(1, 2)
 
@@ -182,6 +183,59 @@ def test_gauss_rule_of_uniform_moments():
 def test_support_and_atoms_functions():
     assert support(boxpower(mp(ratio=1), 2)) == ((0.0, 6.75),)
     assert atoms(relu_jacobian(4)) == ((0.0, 0.5),)
+
+
+# -- Jacobian laws of tpsym.nets (JacobianLaw is a BoxPower subclass) -----------------------
+def _jacobian(spec):
+    from tpsym.spec import parse_spec  # the spec language's jacobian(...) comes from tpsym.nets
+
+    return parse_spec(spec)
+
+
+def test_algebraic_equation_of_density_is_the_cauchy_equation():
+    # one derivation (tpsym.laws.algebraic) serves the proofs and the polynomial method
+    law = relu_jacobian(3)
+    assert algebraic_equation(law) == cauchy_equation(law)
+
+
+@pytest.mark.parametrize("depth", [1, 4, 8])
+def test_relu_jacobian_spec_density(depth):
+    # the JacobianLaw of tpsym.nets goes the same way as its equivalent plain tree
+    law = _jacobian(f"jacobian(activation=relu, weights=gaussian, sigma_w2=2, depth={depth})")
+    r = density(law, "0:40:41")
+    assert r.method == f"polynomial method, degree {depth + 1}; values by subordination"
+    assert r.atoms == ((0.0, 0.5),) and abs(r.mass - 1) < 1e-4 and max(r.moment_errors) < 1e-8
+    assert r.moments[1][1] == 1 + 2 * depth  # m_2 = 1 + 2L (Pennington et al., arXiv 1711.04735)
+
+
+def test_subordination_near_the_hard_edge_of_a_tanh_jacobian():
+    # regression: eta = psi / (1 + psi) lost the digits of 1 + psi for large |u| (x near 0), so
+    # Newton never met its tolerance, every level went through _refine_vertical (15 s for the
+    # density of this law) and G came out nan or on the wrong sheet (Im G > 0) below x ~ 1e-30
+    law = _jacobian("jacobian(activation=tanh, weights=gaussian, sigma_w2=3/2, sigma_b2=1/20, depth=2)")
+    prod = _Product(law, _Values(None))
+    g = prod.eval_g(np.array([1e-40, 1e-20, 1e-10, 1.0]))
+    assert np.all(np.isfinite(g)) and np.all(g.imag < 0)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "jacobian(activation=tanh, weights=gaussian, sigma_w2=3/2, sigma_b2=1/20, depth=2)",
+        "jacobian(activation=tanh, weights=orthogonal, sigma_w2=3/2, sigma_b2=1/20, depth=4)",
+    ],
+)
+def test_tanh_jacobian_density_is_fast(spec):
+    # regression: this took 15 s (depth 2, Gaussian) by Newton failures near the hard edge at 0
+    import time
+
+    law = _jacobian(spec)
+    t = time.perf_counter()
+    r = density(law, "0:6:11")
+    assert time.perf_counter() - t < 20
+    assert r.method == "subordination, 16 Gauss nodes" and r.atoms == ()
+    assert abs(r.mass - 1) < 1e-3  # a 16-node Gauss rule stands for the law of D^2
+    assert max(r.moment_errors) < 1e-6
 
 
 # -- errors ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,16 @@ def _finish(verdicts: list[Any], args: argparse.Namespace, *, single: bool = Fal
     if args.certificates:
         out = Path(args.certificates)
         out.mkdir(parents=True, exist_ok=True)
+        used: set[str] = set()
         for v in verdicts:
-            (out / f"{v.claim.id}.json").write_text(json.dumps(certificate(v), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            # one file per claim: a file-level error ('<file>') or a repeated id must not overwrite another
+            stem = re.sub(r"[^A-Za-z0-9_.\-]", "_", v.claim.id).strip(".") or "claim"
+            name, n = stem, 1
+            while name in used:
+                n += 1
+                name = f"{stem}-{n}"
+            used.add(name)
+            (out / f"{name}.json").write_text(json.dumps(certificate(v), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if getattr(args, "latex", None):
         Path(args.latex).write_text(latex_report(verdicts) + "\n", encoding="utf-8")
     ok = all(v.ok for v in verdicts)

@@ -45,16 +45,16 @@ from typing import Any
 
 import sympy
 
-from tpsym.errors import DomainError
+from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
 from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Scaled, Shifted
 from tpsym.series import Series
 
-__all__ = ["AlgebraicEquation", "algebraic_equation", "cumulant_equation", "Z", "Y"]
+__all__ = ["AlgebraicEquation", "algebraic_equation", "cauchy_equation", "cumulant_equation", "Z", "Y", "G"]
 
-#: The variable and the unknown of every equation.
-Z, Y = sympy.symbols("z y")
+#: The variable and the unknown of every equation (``G``: the Cauchy transform's unknown).
+Z, Y, G = sympy.symbols("z y G")
 _W, _C, _S, _U = sympy.symbols("_w _C _S _U")
 
 
@@ -111,6 +111,7 @@ def _series_value(F: sympy.Expr, a: sympy.Symbol, b: sympy.Symbol, coeffs: list[
 
 def _select_factor(expr: sympy.Expr, a: sympy.Symbol, b: sympy.Symbol, series_of: Any, ctx: Context, what: str) -> sympy.Expr:
     """The one irreducible factor of ``expr`` that vanishes on the series (see module doc)."""
+    expr = _numer(expr)  # parameters may appear in denominators (mp(ratio=1/lam))
     params = sorted(expr.free_symbols - {a, b}, key=lambda s: s.name)
     _, factors = sympy.factor_list(expr, a, b, *params) if params else sympy.factor_list(expr, a, b)
     candidates = [f for f, _ in factors if f.has(b)]
@@ -127,7 +128,14 @@ def _select_factor(expr: sympy.Expr, a: sympy.Symbol, b: sympy.Symbol, series_of
     raise DomainError(f"cannot single out the factor of the {what} equation that the series satisfies")
 
 
+def _check_law(law: Any, what: str) -> Law:
+    if not isinstance(law, Law):
+        raise InputError(f"{what} needs a law, not {law!r}")
+    return law
+
+
 def _primitive(expr: sympy.Expr) -> sympy.Expr:
+    expr = _numer(expr)  # parameters may appear in denominators (mp(ratio=1/lam))
     params = sorted(expr.free_symbols - {Z, Y}, key=lambda s: s.name)
     poly = sympy.Poly(expr, Z, Y, *params)
     _, prim = poly.primitive()
@@ -217,7 +225,8 @@ class _Deriver:
 
     def T(self, law: Law) -> sympy.Expr:
         """``T(y, S)`` for the S-transform (variable ``_U``)."""
-        if self.ctx.field.is_zero(self.ctx.moments(law, 1)[0]):
+        # a product is checked factor by factor (in the recursion), so the message names the factor
+        if not isinstance(law, (BoxTimes, BoxPower)) and self.ctx.field.is_zero(self.ctx.moments(law, 1)[0]):
             raise DomainError(f"{law} has mean 0 and no S-transform: no algebraic equation through S")
         p = list(law._params())
         if isinstance(law, FreePoisson):
@@ -234,18 +243,22 @@ class _Deriver:
             self.steps.append(f"{law}: S-transforms multiply (resultant in S)")
             return acc
         if isinstance(law, BoxPower):
-            if not law.exponent.is_Integer:
-                raise DomainError(f"{law}: a ⊠-power with the symbolic exponent {law.exponent} is not algebraic in general")
-            L = int(law.exponent)
+            L = sympy.S(law.exponent)
+            if not (L.is_Rational and L > 0):
+                raise DomainError(f"{law}: a ⊠-power with the exponent {law.exponent} is not algebraic in general (an exponent must be a positive rational number)")
+            num, den = int(L.p), int(L.q)  # S^den = S_base^num
             base = self.T(law.base)
             if sympy.degree(base, _S) == 1:
-                # S_base rational: S = S_base^L directly
+                # S_base rational: S^den = S_base^num directly
                 a1, a0 = sympy.Poly(base, _S).all_coeffs()
                 s_base = -a0 / a1
                 self.steps.append(f"{law}: S(y) = S_base(y)^{L}")
-                return _numer(_S - s_base**L)
+                eq = _numer(_S**den - s_base**num)
+                if den == 1:
+                    return eq
+                return _select_factor(eq, _U, _S, lambda n: self.s_series(law, n), self.ctx, "S-transform")
             s1 = sympy.Symbol("_S1")
-            res = sympy.resultant(base.subs(_S, s1), _S - s1**L, s1)
+            res = sympy.resultant(base.subs(_S, s1), _S**den - s1**num, s1)
             self.steps.append(f"{law}: S(y) = S_base(y)^{L} (resultant in S)")
             return _select_factor(sympy.expand(res), _U, _S, lambda n: self.s_series(law, n), self.ctx, "S-transform")
         P = self.P(law)
@@ -279,6 +292,7 @@ def algebraic_equation(law: Law) -> AlgebraicEquation:
     >>> algebraic_equation(mp(ratio=c)).expr
     c*y**2*z - c*y*z + y*z - y + 1
     """
+    _check_law(law, "algebraic_equation")
     d = _Deriver(law)
     P = d.P(law)
     P = _select_factor(P, Z, Y, lambda n: d.m_series(law, n), d.ctx, "moment")
@@ -299,9 +313,58 @@ def cumulant_equation(law: Law) -> AlgebraicEquation:
     >>> cumulant_equation(free_poisson(rate=sympy.Symbol("lam"))).expr
     lam*z + y*z - y - z + 1
     """
+    _check_law(law, "cumulant_equation")
     d = _Deriver(law)
     Q = d.Q(law).subs({_W: Z, _C: Y}, simultaneous=True)
     Q = _select_factor(sympy.expand(Q), Z, Y, lambda n: d.c_series(law, n), d.ctx, "free cumulant")
     Q = _primitive(Q)
     params = tuple(sorted(Q.free_symbols - {Z, Y}, key=lambda s: s.name))
     return AlgebraicEquation(Q, params, tuple(d.steps))
+
+
+@lru_cache(maxsize=256)
+def cauchy_equation(law: Law) -> sympy.Poly:
+    """The irreducible equation ``P(z, G) = 0`` of the Cauchy transform ``G(z) = M(1/z)/z``.
+
+    The same derivation as :func:`algebraic_equation` (one code path), moved
+    to ``G`` by ``z -> 1/z, y -> z G``: ``P_G(z, G)`` is the numerator of
+    ``P_M(1/z, z G)``. The map is birational, so ``P_G`` stays irreducible
+    and the series check of :func:`algebraic_equation` carries over.
+    A :class:`sympy.Poly` in ``z, G``: monic (leading coefficient 1 in
+    ``lex`` order of ``z, G``) with domain ``QQ`` for a law with numeric
+    parameters; primitive with a positive leading coefficient, the
+    parameters in the domain, otherwise. This is the equation the polynomial
+    method of :mod:`tpsym.laws.density` solves.
+
+    Raises
+    ------
+    DomainError
+        As :func:`algebraic_equation`.
+
+    Examples
+    --------
+    Marchenko–Pastur with ratio 1 (``z G^2 - z G + 1 = 0``) and its ⊠-square
+    (the Fuss–Catalan law of order 2, a cubic):
+
+    >>> from tpsym.laws import boxpower, mp
+    >>> cauchy_equation(mp(ratio=1))
+    Poly(z*G**2 - z*G + 1, z, G, domain='QQ')
+    >>> cauchy_equation(boxpower(mp(ratio=1), 2)).degree(G)
+    3
+    >>> sympy.expand(cauchy_equation(mp(ratio=sympy.Symbol("c"))).as_expr())
+    G**2*c*z - G*c - G*z + G + 1
+    """
+    _check_law(law, "cauchy_equation")
+    eq = algebraic_equation(law)
+    poly = sympy.Poly(eq.expr, Z, Y)
+    shift = max(i - j for (i, j) in poly.monoms())
+    terms = {}
+    for (i, j), c in poly.terms():  # z^i y^j -> z^(j - i + shift) G^j
+        terms[(j - i + shift, j)] = c
+    low = min(a for a, _ in terms)
+    expr = sum(c * Z ** (a - low) * G**b for (a, b), c in terms.items())
+    if not eq.parameters:
+        return sympy.Poly(expr, Z, G, domain="QQ").monic()
+    out = sympy.Poly(expr, Z, G)
+    _, out = out.primitive()
+    return -out if out.LC().could_extract_minus_sign() else out

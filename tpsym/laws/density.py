@@ -12,12 +12,12 @@ Three routes, tried in this order by :func:`density` (``method="auto"``):
     every law tree of catalogue laws with rational parameters combined by
     ⊞, ⊠ (factors of non-zero mean), ⊠-powers and ⊞-powers with rational
     exponents, scalings and shifts. The algebraic equation ``P(z, G) = 0``
-    of the Cauchy transform is derived node by node: ``G(R(w) + 1/w) = w``
-    for ⊞ (R-transforms add), ``z = (1 + w)/(S(w) w)``, ``G = S(w) w`` with
-    ``w = psi`` for ⊠ (S-transforms multiply), variables eliminated with
-    python-flint's multivariate resultants; after every node the right
-    irreducible factor is kept (the one that vanishes on the law's exact
-    moment series). ``G(x + i0)`` is then the root of the degree-``d``
+    of the Cauchy transform is that of
+    :func:`tpsym.laws.algebraic.cauchy_equation` (free cumulant series add
+    under ⊞, S-transforms multiply under ⊠, variables eliminated by
+    resultants; at every node the irreducible factor that vanishes on the
+    law's exact series is kept, a choice proved by exact coefficients).
+    ``G(x + i0)`` is then the root of the degree-``d``
     polynomial ``P(x + i0, .)`` reached by continuation from ``|z|`` large,
     where ``G ~ 1/z``, along a path in the upper half-plane (any degree, not
     only up to cubics); density ``-Im G(x + i0) / pi``; support edges among
@@ -94,6 +94,7 @@ import numpy as np
 import sympy
 
 from tpsym.errors import DomainError, InputError, NumericError
+from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
 from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Scaled, Shifted
@@ -295,13 +296,6 @@ class _Values:
 # =============================================================================
 # Exact parameters
 # =============================================================================
-def _rational(e: Any, node: Law, name: str) -> Fraction | None:
-    e = sympy.S(e)
-    if e.is_Rational:
-        return Fraction(int(e.p), int(e.q))
-    return None
-
-
 def _number(e: Any, node: Law, name: str, values: _Values | None = None) -> float:
     e = sympy.S(e)
     if values is not None and e.free_symbols:
@@ -639,7 +633,7 @@ def _closed_form(law: Law, vals: _Values) -> _ClosedForm | None:
 
 
 # =============================================================================
-# The polynomial method: exact elimination with python-flint
+# The polynomial method: the equation of tpsym.laws.algebraic, in python-flint
 # =============================================================================
 def _flint() -> Any:
     try:
@@ -654,217 +648,48 @@ def _ctx() -> Any:
     return _flint().fmpq_mpoly_ctx.get(("x", "y", "t"), "lex")
 
 
-def _q(v: Fraction) -> Any:
-    return _flint().fmpq(v.numerator, v.denominator)
-
-
 def _terms(P: Any) -> list[tuple[tuple[int, int, int], Any]]:
     """The terms of a flint polynomial with Python-int exponents."""
     return [((int(i), int(j), int(k)), c) for (i, j, k), c in P.to_dict().items()]
 
 
-def _subst(P: Any, nx: Any, dx: Any, ny: Any, dy: Any) -> Any:
-    """Numerator of ``P(nx/dx, ny/dy)`` times ``dx^deg_x dy^deg_y`` (P in x, y)."""
-    ctx = _ctx()
-    degx, degy, degt = (int(v) for v in P.degrees())
-    if degt:
-        raise AssertionError("a stored equation has no t")  # pragma: no cover - internal invariant
-    powers = lambda a, n: [ctx.from_dict({(0, 0, 0): 1})] + [a**k for k in range(1, n + 1)]  # noqa: E731
-    pnx, pdx, pny, pdy = powers(nx, degx), powers(dx, degx), powers(ny, degy), powers(dy, degy)
-    out = ctx.from_dict({})
-    for (i, j, _), c in _terms(P):
-        out += c * pnx[i] * pdx[degx - i] * pny[j] * pdy[degy - j]
-    return out
-
-
-def _poly(d: dict[tuple[int, int, int], Any]) -> Any:
-    return _ctx().from_dict({k: v for k, v in d.items() if v != 0})
-
-
-def _leaf_equation(law: Law) -> Any | None:
-    """``P(x = z, y = G)`` of a catalogue law with rational parameters."""
-    ctx = _ctx()
-    x, y, _ = ctx.gens()
-
-    def r(e: Any, name: str) -> Any:
-        v = _rational(e, law, name)
-        if v is None:
-            raise _Unsupported(f"{name}={e} of {law} is not a rational number: the polynomial method needs exact rational parameters")
-        return _q(v)
-
-    if isinstance(law, Semicircle):
-        v, a = r(law.variance, "variance"), r(law.mean_, "mean")
-        return (x - a) * y - 1 if v == 0 else v * y**2 - (x - a) * y + 1
-    if isinstance(law, FreePoisson):
-        lam, al = r(law.rate, "rate"), r(law.jump, "jump")
-        return al * x * y**2 + (lam * al - al - x) * y + 1
-    if isinstance(law, Bernoulli):
-        p, a, b = r(law.p, "p"), r(law.a, "a"), r(law.b, "b")
-        if p == 0 or a == b:
-            return (x - a) * y - 1
-        if p == 1:
-            return (x - b) * y - 1
-        return (x - a) * (x - b) * y - p * (x - a) - (1 - p) * (x - b)
-    if isinstance(law, Dirac):
-        return (x - r(law.a, "a")) * y - 1
-    if isinstance(law, Arcsine):
-        a, b = r(law.a, "a"), r(law.b, "b")
-        return (x - a) * (x - b) * y**2 - 1
-    return None
-
-
-def _to_r(P: Any) -> Any:
-    x, y, _ = _ctx().gens()
-    return _subst(P, x * y + 1, y, y, y**0)  # Q(x = r, y = w) = P(r + 1/w, w)
-
-
-def _from_r(Q: Any) -> Any:
-    x, y, _ = _ctx().gens()
-    return _subst(Q, x * y - 1, y, y, y**0)  # P(z, G) = Q(z - 1/G, G)
-
-
-def _to_s(P: Any) -> Any:
-    x, y, _ = _ctx().gens()
-    return _subst(P, 1 + y, x * y, x * y, y**0)  # B(x = s, y = w) = P((1 + w)/(s w), s w)
-
-
-def _from_s(B: Any) -> Any:
-    x, y, _ = _ctx().gens()
-    return _subst(B, y, x * y - 1, x * y - 1, y**0)  # P(z, G) = B(G/(zG - 1), zG - 1)
-
-
-def _series_check_point(law: Law, vals: _Values, n: int = 40) -> tuple[complex, complex]:
-    """A point z far out and G(z) from the law's exact moment series there."""
-    ms = _exact_moments(law, n, vals)
-    if any(not math.isfinite(m) for m in ms):
-        raise NumericError(f"the moments of {law} are not numbers")
-    R = max([abs(m) ** (1 / k) for k, m in enumerate(ms, 1)] + [1e-300])
-    R = R if R > 0 else 1.0
-    z0 = 4 * max(R, 1e-12) * complex(math.cos(1.1), math.sin(1.1))
-    G0 = 1 / z0 + sum(m / z0 ** (k + 1) for k, m in enumerate(ms, 1))
-    return z0, G0
-
-
-def _residual(F: Any, z: complex, g: complex) -> float:
-    num, den = 0j, 0.0
-    for (i, j, _), c in _terms(F):
-        term = float(c) * z ** int(i) * g ** int(j)
-        num += term
-        den += abs(term)
-    return abs(num) / den if den else math.inf
-
-
-def _select_factor(P: Any, law: Law, vals: _Values) -> Any:
-    """The irreducible factor of ``P`` that vanishes on the moment series of ``law``."""
-    _, facs = P.factor()
-    cands = [f for f, _ in facs if f.degrees()[1] >= 1 and f.degrees()[0] + f.degrees()[1] >= 1]
-    z0, g0 = _series_check_point(law, vals)
-    scored = sorted(((_residual(f, z0, g0), k) for k, f in enumerate(cands)), key=lambda t: t[0])
-    if not scored or scored[0][0] > 1e-8:
-        raise NumericError(f"no factor of the algebraic equation of {law} vanishes on its moment series")
-    f = cands[scored[0][1]]
-    lc = f.leading_coefficient()
-    return f / lc if lc != 0 else f
+def _check_rational(law: Law) -> None:
+    """Raise :class:`_Unsupported` naming the first parameter of the tree that is not a rational number."""
+    for node in law.walk():
+        named = {id(getattr(node, f.name)): f.name.rstrip("_") for f in fields(node)} if is_dataclass(node) else {}
+        for v in node._params():
+            if not sympy.S(v).is_Rational:
+                name = named.get(id(v), "parameter")
+                raise _Unsupported(f"{name}={v} of {node} is not a rational number: the polynomial method needs exact rational parameters")
 
 
 @lru_cache(maxsize=256)
 def _equation_cached(law: Law) -> Any:
-    return _equation(law, _Values(None))
-
-
-def _equation(law: Law, vals: _Values) -> Any:
-    """The irreducible ``P(z, G)`` (x = z, y = G) of a law tree with rational parameters."""
-    ctx = _ctx()
-    x, y, t = ctx.gens()
-    leaf = _leaf_equation(law)
-    if leaf is not None:
-        return _select_factor(leaf, law, vals)
-    if isinstance(law, Scaled):
-        c = _rational(law.factor, law, "factor")
-        if c is None:
-            raise _Unsupported(f"factor={law.factor} of {law} is not a rational number")
-        if c == 0:
-            return x * y - 1
-        P = _equation_cached(law.base)
-        return _select_factor(P.compose(x / _q(c), y * _q(c), t), law, vals)
-    if isinstance(law, Shifted):
-        s = _rational(law.shift, law, "shift")
-        if s is None:
-            raise _Unsupported(f"shift={law.shift} of {law} is not a rational number")
-        return _select_factor(_equation_cached(law.base).compose(x - _q(s), y, t), law, vals)
-    if isinstance(law, BoxPlus):
-        Q = _to_r(_equation_cached(law.factors[0]))
-        for k, f in enumerate(law.factors[1:], 2):
-            Q2 = _to_r(_equation_cached(f))
-            R = Q.compose(t, y, t).resultant(Q2.compose(x - t, y, t), "t")
-            part = law if k == len(law.factors) else BoxPlus(law.factors[:k])
-            Q = _to_r(_select_factor(_from_r(R), part, vals))
-        return _select_factor(_from_r(Q), law, vals)
-    if isinstance(law, BoxPlusPower):
-        e = _rational(law.exponent, law, "exponent")
-        if e is None:
-            raise _Unsupported(f"exponent={law.exponent} of {law} is not a rational number")
-        Q = _to_r(_equation_cached(law.base))
-        return _select_factor(_from_r(Q.compose(x / _q(e), y, t)), law, vals)
-    if isinstance(law, (BoxTimes, BoxPower)):
-        factors = law.factors if isinstance(law, BoxTimes) else (law.base,)
-        for f in factors:
-            if _exact_moments(f, 1, vals)[0] == 0:
-                raise _Unsupported(f"{f} has mean 0: ⊠ by the polynomial method needs factors of non-zero mean (S-transforms)")
-        if isinstance(law, BoxPower):
-            e = _rational(law.exponent, law, "exponent")
-            if e is None:
-                raise _Unsupported(f"exponent={law.exponent} of {law} is not a rational number")
-            B = _to_s(_equation_cached(law.base))
-            p, q = e.numerator, e.denominator
-            R = B.compose(t, y, t).resultant(t**p - x**q, "t")
-            return _select_factor(_from_s(R), law, vals)
-        B = _to_s(_equation_cached(factors[0]))
-        for k, f in enumerate(factors[1:], 2):
-            B2 = _to_s(_equation_cached(f))
-            # s = s1 s2: B1(s1, w) = 0 and B2(s / s1, w) = 0, eliminate s1 (= t)
-            degx = B2.degrees()[0]
-            B2t = _ctx().from_dict({})
-            for (i, j, _), c in _terms(B2):
-                B2t += c * x**i * t ** (degx - i) * y**j
-            R = B.compose(t, y, t).resultant(B2t, "t")
-            part = law if k == len(factors) else BoxTimes(factors[:k])
-            B = _to_s(_select_factor(_from_s(R), part, vals))
-        return _select_factor(_from_s(B), law, vals)
-    raise _Unsupported(f"{law} is not built from catalogue laws with rational parameters")
+    """``P(x = z, y = G)`` of :func:`tpsym.laws.algebraic.cauchy_equation` as a python-flint polynomial."""
+    _check_rational(law)
+    try:
+        P = cauchy_equation(law)
+    except DomainError as exc:
+        raise _Unsupported(str(exc)) from None
+    flint = _flint()
+    return _ctx().from_dict({(i, j, 0): flint.fmpq(int(c.numerator), int(c.denominator)) for (i, j), c in P.terms()})
 
 
 def algebraic_equation(law: Law) -> sympy.Poly:
     """The irreducible polynomial ``P(z, G)`` with ``P(z, G(z)) = 0`` for the Cauchy transform.
 
-    Derived from R-transforms (⊞) and S-transforms (⊠) by resultants; the
-    factor kept is the one that vanishes on the law's exact moment series.
-    Monic in the highest power of ``G`` (with respect to ``lex`` order).
-
-    Raises
-    ------
-    DomainError
-        If a parameter is not rational, or a node is not covered (for example
-        a ⊠ factor of mean 0, a generic law).
+    The same as :func:`tpsym.laws.algebraic.cauchy_equation` (kept here under
+    its former name); the polynomial method solves it.
 
     Examples
     --------
-    Marchenko–Pastur with ratio 1 (``z G^2 - z G + 1 = 0``) and its ⊠-square
-    (the Fuss–Catalan law of order 2, a cubic):
-
-    >>> from tpsym.laws import boxpower, mp
+    >>> from tpsym.laws import mp
     >>> algebraic_equation(mp(ratio=1))
     Poly(z*G**2 - z*G + 1, z, G, domain='QQ')
-    >>> algebraic_equation(boxpower(mp(ratio=1), 2)).degree(sympy.Symbol("G"))
-    3
     """
     if not isinstance(law, Law):
         raise InputError(f"algebraic_equation needs a law, not {law!r}")
-    P = _equation_cached(law)
-    z, G = sympy.symbols("z G")
-    expr = sum(sympy.Rational(int(c.p), int(c.q)) * z**i * G**j for (i, j, _), c in _terms(P))
-    poly = sympy.Poly(expr, z, G, domain="QQ")
-    return poly.monic() if poly.LC() != 1 else poly
+    return cauchy_equation(law)
 
 
 # =============================================================================
@@ -1255,7 +1080,7 @@ def _real_roots_in(p: Any, lo: float, hi: float) -> list[float]:
 
 class _Algebraic(_Solution):
     def __init__(self, law: Law, vals: _Values):
-        P = _equation_cached(law) if not vals.exact else _equation(law, vals)
+        P = _equation_cached(law)  # the law has its exact values substituted (see _solve)
         self.law, self.P = law, P
         self.degree = int(P.degrees()[1])
         self.method = f"polynomial method, degree {self.degree}"
@@ -1490,8 +1315,10 @@ class _Product(_Follower):
         assert d is not None
         xw = w[:, None] * d.nodes[None, :]
         with np.errstate(all="ignore"):
-            psi = (d.weights[None, :] * xw / (1 - xw)).sum(axis=1)
-            return psi / (1 + psi)
+            # eta = psi / (1 + psi) with 1 + psi = sum_j w_j / (1 - w x_j) (the weights sum to 1):
+            # written so, 1 + psi has no cancellation when |w| is large (near the hard edge at 0)
+            inv = d.weights[None, :] / (1 - xw)
+            return (inv * xw).sum(axis=1) / inv.sum(axis=1)
 
     def _v(self, u: np.ndarray) -> np.ndarray:
         return self._eta_disc(u) if self.disc is not None else u
@@ -1519,7 +1346,7 @@ class _Product(_Follower):
                 done = np.isfinite(ul) & ((np.abs(du) <= 1e-11 * np.abs(ul)) | (np.abs(f) <= 1e-14))
                 idx = np.flatnonzero(live)
                 ok[idx[done]] = True
-                live[idx[done]] = False
+                live[idx[done | ~np.isfinite(ul)]] = False  # a non-finite iterate will not come back
                 if not live.any():
                     break
         return u, ok & np.isfinite(u)
@@ -1591,20 +1418,35 @@ class _Subordination(_Product):
             if not pos[-1] or hi >= self.top:
                 break
             hi = min(2 * hi, self.top * (1 + 1e-9))
-        supp: list[tuple[float, float]] = []
+        runs: list[list[float]] = []
         h = xs[1] - xs[0]
         k = 0
-        while k < n:  # invariant: supp holds the runs of positive density left of xs[k]
+        while k < n:  # invariant: runs holds the runs of positive density left of xs[k]
             if pos[k]:
                 j = k
                 while j + 1 < n and pos[j + 1]:
                     j += 1
-                supp.append((max(0.0, xs[k] - h / 2) if k else 0.0, xs[j] + h / 2 if j < n - 1 else xs[j]))
+                runs.append([float(xs[k - 1]) if k else 0.0, float(xs[k]), float(xs[j]), float(xs[j + 1]) if j < n - 1 else float(xs[j])])
                 k = j + 1
             else:
                 k += 1
-        self.support = tuple(supp)
-        self.resolution = h
+        # a run of one scan point at an atom is the atom's smoothing at height eps, not a.c. mass
+        runs = [r for r in runs if not (r[1] == r[2] and any(abs(a - r[1]) <= h for a, _ in self.atoms))]
+        # each edge lies between a scan point outside and one inside: narrow these brackets
+        # (33 sub-points per round, batched over the edges); a density with a steep or singular
+        # edge (deep products) has much of its mass within one scan step of the edge
+        brackets = [(r, 0) for r in runs if r[0] < r[1]] + [(r, 2) for r in runs if r[2] < r[3]]
+        for _ in range(3 if brackets else 0):
+            sub = np.concatenate([np.linspace(r[i], r[i + 1], 33) for r, i in brackets])
+            inside = (np.maximum(-self.eval_g(sub, self.atoms).imag, 0) / math.pi > cut).reshape(len(brackets), 33)
+            for (r, i), row, pts in zip(brackets, inside, sub.reshape(len(brackets), 33)):
+                m = int(np.argmax(row)) if i == 0 else 32 - int(np.argmax(row[::-1]))  # first / last inside
+                if i == 0 and row.any() and m > 0:
+                    r[0], r[1] = float(pts[m - 1]), float(pts[m])
+                elif i == 2 and row.any() and m < 32:
+                    r[2], r[3] = float(pts[m]), float(pts[m + 1])
+        self.support = tuple((0.5 * (r[0] + r[1]), 0.5 * (r[2] + r[3])) for r in runs)
+        self.resolution = max([r[1] - r[0] for r in runs] + [r[3] - r[2] for r in runs] + [0.0])
 
 
 # =============================================================================
@@ -1806,7 +1648,8 @@ def support(law: Law, *, method: Method = "auto", values: Mapping[Any, Any] | No
 
     Exact up to floating point for closed forms and the polynomial method
     (edges are real roots of the discriminant, isolated by python-flint);
-    to the resolution of a scan (``top / 4000``) for subordination.
+    to the resolution of a scan (``top / 4000``, edges then narrowed to
+    ``top / 4000 / 32^3``) for subordination.
 
     Examples
     --------

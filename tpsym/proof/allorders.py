@@ -88,7 +88,7 @@ def prove_all_orders(claim: Claim) -> dict[str, Any]:
         raise ProofFailure("all-order proofs need the shape moment(LAW, index) == term (one call, on one side)")
     call = recorder.calls[0]
     law: Law = call.law
-    rhs = plain(sympy.sympify(rhs))
+    rhs = plain(rhs if isinstance(rhs, sympy.Basic) else sympy.sympify(rhs, strict=True))
     a, b = _affine(call.index, k)
     if rhs.has(sympy.Sum, sympy.Product):
         raise ProofFailure(f"the term {sympy.sstr(rhs)} is a definite sum, not a hypergeometric term")

@@ -9,8 +9,10 @@ of all that.
 :func:`recheck` trusts nothing in the file: it rebuilds the claim through the
 same validation as a proof file, re-derives every step from scratch, re-runs
 the stored all-order proof's own check (:meth:`AllOrderProof.recheck`),
-recomputes the numeric decision from the recorded estimates, and compares
-each recorded value with the re-derived one. A certificate with one changed
+recomputes the numeric decision (every z-score and test) and its summary
+from the recorded estimates, re-derives the exact expected moments, and
+compares each recorded value — steps, failure, proof, kind, notes and the
+one-line summary — with the re-derived one. A certificate with one changed
 number fails, whether or not its digest was updated.
 """
 
@@ -140,16 +142,60 @@ def _compare(recorded: Any, fresh: Any, path: str, problems: list[str]) -> None:
         problems.append(f"{path}: recorded {recorded!r}, re-derived {fresh!r}")
 
 
-def _recheck_numeric(numeric: dict[str, Any], problems: list[str]) -> None:
-    from tpsym.proof.numeric import redecide
+def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str]) -> None:
+    from tpsym.proof.numeric import numeric_summary, redecide
+    from tpsym.spec import parse_spec
 
     try:
         verdict = redecide(numeric)
-    except (TpsymError, KeyError, TypeError, ValueError) as exc:
+        summary = numeric_summary(numeric)
+    except (TpsymError, KeyError, TypeError, ValueError, ArithmeticError) as exc:
         problems.append(f"numeric: the recorded statistics cannot be re-decided: {exc}")
         return
     if verdict != numeric.get("verdict"):
         problems.append(f"numeric: the recorded estimates give {verdict!r}, the certificate says {numeric.get('verdict')!r}")
+    if summary != numeric.get("summary"):
+        problems.append(f"numeric.summary: recorded {numeric.get('summary')!r}, re-made {summary!r}")
+    settings = claim.numeric
+    if settings is None or settings.law is None:
+        problems.append("numeric: statistics recorded for a claim without numeric settings")
+        return
+    # the expected values are exact moments of the claim's law: re-derive them
+    try:
+        law = parse_spec(settings.law, locals=claim.symbols())
+        expected = [float(m) for m in law.moments(settings.order)]
+    except (TpsymError, TypeError, ValueError) as exc:
+        problems.append(f"numeric: the law {settings.law!r} cannot be re-derived: {exc}")
+        return
+    rows = numeric.get("moments") or []
+    if sorted(int(r.get("k", 0)) for r in rows) != list(range(1, settings.order + 1)):
+        problems.append(f"numeric: the recorded moments are not m_1..m_{settings.order}")
+        return
+    for r in rows:
+        want = expected[int(r["k"]) - 1]
+        got = float(r["expected"])
+        if abs(got - want) > 1e-12 * max(1.0, abs(want)):
+            problems.append(f"numeric: m_{r['k']} expected {got!r} is recorded, the law gives {want!r}")
+
+
+def _recheck_summary(cert: dict[str, Any], claim: Claim, fresh: dict[str, Any], problems: list[str]) -> None:
+    """The recorded one-line summary must be the one the re-derivation (and the numeric record) gives."""
+    recorded = cert.get("summary")
+    numeric = cert.get("numeric")
+    numeric_summary = numeric.get("summary") if isinstance(numeric, dict) else None
+    if claim.kind == "numeric":
+        expected = [numeric_summary]
+    elif numeric_summary is None:
+        expected = [fresh["summary"]]
+    else:
+        expected = [f"{fresh['summary']}; {numeric_summary}", f"{fresh['summary']}; but {numeric_summary}"]
+    if fresh["verdict"] == "error" and isinstance(recorded, str):
+        # the message starts with where the claim was written: the file then, the certificate now
+        tail = fresh["summary"].split(": ", 1)[-1]
+        if recorded.split(": ", 1)[-1] == tail or recorded.endswith(": " + tail):
+            return
+    if recorded not in expected:
+        problems.append(f"summary: recorded {recorded!r}, re-derived {expected[0]!r}")
 
 
 def recheck(cert: Any) -> RecheckResult:
@@ -179,7 +225,10 @@ def recheck(cert: Any) -> RecheckResult:
     try:
         claim = _claim(claim_rec, "<certificate>", None)
     except TpsymError as exc:
-        result.problems.append(f"the recorded claim is malformed: {exc}")
+        if cert.get("verdict") == "error":
+            result.problems.append(f"the certificate records a claim that could not be read ({cert.get('summary')}): nothing to re-derive")
+        else:
+            result.problems.append(f"the recorded claim is malformed: {exc}")
         result.holds = False
         return result
     fresh = certificate(verify_claim(claim, numeric=False))
@@ -199,8 +248,16 @@ def recheck(cert: Any) -> RecheckResult:
             recheck_proof(cert["proof"])
         except TpsymError as exc:
             result.problems.append(f"proof: {exc}")
+    if cert.get("kind") != claim.kind:
+        result.problems.append(f"kind: recorded {cert.get('kind')!r}, the claim is {claim.kind!r}")
+    if cert.get("notes") != fresh["notes"]:
+        result.problems.append(f"notes: recorded {cert.get('notes')!r}, re-derived {fresh['notes']!r}")
+    _recheck_summary(cert, claim, fresh, result.problems)
     if cert.get("numeric"):
-        _recheck_numeric(cert["numeric"], result.problems)
+        if not isinstance(cert["numeric"], dict):
+            result.problems.append("numeric: the record is not a table")
+        else:
+            _recheck_numeric(cert["numeric"], claim, result.problems)
         result.notes.append("numeric estimates were re-decided, not re-sampled")
     recorded_versions = cert.get("versions", {})
     if recorded_versions != fresh["versions"]:

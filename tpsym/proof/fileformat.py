@@ -176,8 +176,61 @@ def _claim(table: Any, file: str, line: int | None) -> Claim:
     return Claim(kind="numeric", **common)
 
 
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_HEADER = re.compile(r"^\s*\[\[\s*claim\s*\]\]")
+_ID_LINE = re.compile(r"^\s*id\s*=\s*[\"']([^\"'\n]*)[\"']", re.M)
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, first_line: int) -> tuple[int | None, str]:
+    """The file line of a TOML error in a piece of the file starting at ``first_line``, and its message."""
+    text = " ".join(str(exc).split())
+    m = _TOML_WHERE.search(text)
+    if not m:
+        return None, f"malformed TOML: {text}"
+    line = first_line + int(m.group(1)) - 1
+    return line, f"malformed TOML: {text[: m.start()]} (column {m.group(2)})"
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """The text before the first ``[[claim]]`` header and each claim's text, with their first line."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if _HEADER.match(line)]
+    bounds = [0, *starts, len(lines)] if not starts or starts[0] != 0 else [*starts, len(lines)]
+    return [(a + 1, "".join(lines[a:b])) for a, b in zip(bounds, bounds[1:]) if a < b]
+
+
+def _parse_pieces(text: str, file: str, whole: tomllib.TOMLDecodeError) -> tuple[list[Any], list[ClaimError]]:
+    """After a TOML error, read the file claim by claim, so that one broken claim spoils only itself."""
+    tables: list[Any] = []
+    errors: list[ClaimError] = []
+    for first, piece in _pieces(text):
+        try:
+            doc = tomllib.loads(piece)
+        except tomllib.TOMLDecodeError as exc:
+            line, message = _toml_error(exc, first)
+            m = _ID_LINE.search(piece) if _HEADER.match(piece) else None
+            cid = m.group(1) if m else ("<file>" if not _HEADER.match(piece) else f"claim at line {first}")
+            errors.append(ClaimError(cid, file, line, message))
+            continue
+        unknown = sorted(set(doc) - {"claim", "title", "description"})
+        if unknown:
+            errors.append(ClaimError("<file>", file, first, f"unknown top-level key {unknown[0]!r} (a file holds [[claim]] tables)"))
+        claims = doc.get("claim", [])
+        if isinstance(claims, list):
+            tables.extend((first, t) for t in claims)
+    if not errors:  # the pieces read on their own but not together
+        line, message = _toml_error(whole, 1)
+        errors.append(ClaimError("<file>", file, line, message))
+    return tables, errors
+
+
 def parse_claims(text: str, file: str = "<string>") -> list[Claim | ClaimError]:
     """Read the claims of a proof file's text.
+
+    Malformed TOML spoils only the claim it is in: the file is then read
+    claim by claim (from one ``[[claim]]`` header to the next), the broken
+    piece gives a :class:`ClaimError` with the line of the problem, and the
+    other claims are read as usual.
 
     Examples
     --------
@@ -198,14 +251,21 @@ def parse_claims(text: str, file: str = "<string>") -> list[Claim | ClaimError]:
     ['Claim', 'ClaimError']
     >>> parse_claims(text, "x.toml")[1].message
     "the claim has no statement: give 'statement', 'same_law' or 'numeric'"
+    >>> broken = text.replace('title = "Catalan"', 'title = "Catalan')
+    >>> [(type(c).__name__, c.id, c.line) for c in parse_claims(broken, "x.toml")]
+    [('ClaimError', 'cat', 4), ('ClaimError', 'bad', 9)]
     """
+    if not isinstance(text, str):
+        return [ClaimError("<file>", file, None, f"a proof file is text, not {type(text).__name__}")]
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        return [ClaimError("<file>", file, int(m.group(1)) if m else None, f"malformed TOML: {exc}")]
+        located, errors = _parse_pieces(text, file, exc)
+        out: list[Claim | ClaimError] = [e for e in errors if e.id == "<file>"]
+        claim_errors = [e for e in errors if e.id != "<file>"]
+        return out + _read_tables(located, claim_errors, file)
     unknown = sorted(set(doc) - {"claim", "title", "description"})
-    out: list[Claim | ClaimError] = []
+    out = []
     if unknown:
         out.append(ClaimError("<file>", file, None, f"unknown top-level key {unknown[0]!r} (a file holds [[claim]] tables)"))
     claims = doc.get("claim", [])
@@ -214,19 +274,28 @@ def parse_claims(text: str, file: str = "<string>") -> list[Claim | ClaimError]:
             out.append(ClaimError("<file>", file, None, "no claims: a proof file holds [[claim]] tables"))
         return out
     lines = _claim_lines(text)
+    located = [(lines[i] if i < len(lines) else None, table) for i, table in enumerate(claims)]
+    return out + _read_tables(located, [], file)
+
+
+def _read_tables(located: list[tuple[int | None, Any]], errors: list[ClaimError], file: str) -> list[Claim | ClaimError]:
+    """Claims (or claim errors) of the ``(line, table)`` pairs, in file order with ``errors`` merged in."""
+    items: list[tuple[int, int, Claim | ClaimError]] = []
     seen: set[str] = set()
-    for i, table in enumerate(claims):
-        line = lines[i] if i < len(lines) else None
+    for i, (line, table) in enumerate(located):
         cid = table.get("id") if isinstance(table, dict) and isinstance(table.get("id"), str) else f"claim #{i + 1}"
         try:
             claim = _claim(table, file, line)
             if claim.id in seen:
                 raise ProofFileError(f"the id {claim.id!r} is used twice")
             seen.add(claim.id)
-            out.append(claim)
+            item: Claim | ClaimError = claim
         except TpsymError as exc:
-            out.append(ClaimError(cid, file, line, str(exc)))
-    return out
+            item = ClaimError(cid, file, line, str(exc))
+        items.append((line or 0, i, item))
+    items += [(e.line or 0, -1, e) for e in errors]
+    items.sort(key=lambda t: (t[0], t[1]))
+    return [item for _, _, item in items]
 
 
 def find_proof_files(paths: list[str]) -> list[Path]:

@@ -24,21 +24,48 @@ and records the call, so the prover can see the claim's structure.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sympy
 
-from tpsym.errors import InputError
+from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Law
 
-__all__ = ["Route", "claim_functions", "MomentCall", "COUNT_ENUMERATION_LIMIT"]
+__all__ = [
+    "Route",
+    "claim_functions",
+    "MomentCall",
+    "COUNT_ENUMERATION_LIMIT",
+    "MOBIUS_ENUMERATION_LIMIT",
+    "LATTICE_ROUTE_MAX_ORDER",
+    "MAX_MOMENT_INDEX",
+    "MAX_PARAMETRIC_INDEX",
+    "MAX_COUNT_INDEX",
+]
 
 Route = Literal["series", "lattice"]
 
-#: Largest n for which counting functions enumerate on the lattice route.
-COUNT_ENUMERATION_LIMIT = 14
+#: Largest n for which counting functions enumerate on the lattice route
+#: (|NC(12)| = 208012 partitions take about a second; each count is cached).
+COUNT_ENUMERATION_LIMIT = 12
+#: Largest n for which ``mobius_nc`` runs the defining recursion on the lattice
+#: route: it compares every pair of NC(n), |NC(n)|^2 steps (n = 8: seconds; 9: half a minute).
+MOBIUS_ENUMERATION_LIMIT = 8
+#: Largest index of ``moment``, ``cumulant`` and ``s_coefficient`` (a proof file
+#: is untrusted: ``moment(mp(ratio=c), 10**6)`` would exhaust memory).
+MAX_MOMENT_INDEX = 200
+#: The same limit for a law with symbolic parameters (``m_100`` of
+#: ``boxpower(mp(ratio=1), L)``, a polynomial of degree 100 in L, takes seconds).
+MAX_PARAMETRIC_INDEX = 100
+#: Highest order of the lattice route (a sum over NC(n) grouped by block type:
+#: the number of types grows like the partitions of n); above it the verifier
+#: records that only the series route was available.
+LATTICE_ROUTE_MAX_ORDER = 30
+#: Largest size argument of a counting function (``catalan(10**4)`` takes milliseconds).
+MAX_COUNT_INDEX = 10_000
 
 
 @dataclass
@@ -62,12 +89,23 @@ class _Recorder:
         return s
 
 
-def _index(k: Any, what: str, *, minimum: int = 1) -> int:
-    k = sympy.sympify(k) if not isinstance(k, sympy.Basic) else k
+def _expr(k: Any, what: str) -> sympy.Basic:
+    """``k`` as a sympy object; a string is refused, never parsed (no ``sympify`` on user text)."""
+    if isinstance(k, int) and not isinstance(k, bool):
+        return sympy.Integer(k)
+    if not isinstance(k, sympy.Expr):
+        raise InputError(f"{what} needs an integer index, got {k!r}")
+    return k
+
+
+def _index(k: Any, what: str, *, minimum: int = 1, maximum: int = MAX_COUNT_INDEX) -> int:
+    k = _expr(k, what)
     if not k.is_Integer:
         raise InputError(f"{what} needs an integer index, got {k}")
     if k < minimum:
         raise InputError(f"{what} needs an index >= {minimum}, got {k}")
+    if k > maximum:
+        raise InputError(f"{what}: the index {k} exceeds the limit {maximum}")
     return int(k)
 
 
@@ -75,6 +113,52 @@ def _law(x: Any, what: str) -> Law:
     if not isinstance(x, Law):
         raise InputError(f"{what} needs a law as its first argument, got {x!r}")
     return x
+
+
+# The enumerations of the lattice route are pure functions of their integer
+# arguments: cached, so that a claim that repeats a count does not enumerate twice.
+
+
+@functools.lru_cache(maxsize=256)
+def _enumerate_nc(n: int, blocks: int) -> int:
+    from tpsym import combinat
+
+    it = combinat.noncrossing_partitions(n) if blocks == 0 else combinat.noncrossing_partitions(n, blocks=blocks)
+    return sum(1 for _ in it)
+
+
+@functools.lru_cache(maxsize=256)
+def _enumerate_type(block_type: tuple[int, ...]) -> int:
+    from tpsym import combinat
+
+    return sum(1 for _ in combinat.noncrossing_partitions_of_type(block_type))
+
+
+@functools.lru_cache(maxsize=256)
+def _enumerate_k_divisible(n: int, k: int) -> int:
+    from tpsym import combinat
+
+    return sum(1 for _ in combinat.k_divisible_partitions(n * k, k))
+
+
+@functools.lru_cache(maxsize=256)
+def _enumerate_pairings(n: int) -> int:
+    from tpsym import combinat
+
+    return sum(1 for _ in combinat.noncrossing_pairings(n))
+
+
+@functools.lru_cache(maxsize=32)
+def _mobius_recursion(n: int) -> int:
+    """mu(0_n, 1_n) by the defining recursion mu(0, s) = -sum_{0 <= r < s} mu(0, r), over all of NC(n)."""
+    from tpsym import combinat
+
+    bottom, top = combinat.NCPartition.finest(n), combinat.NCPartition.coarsest(n)
+    elements = sorted(combinat.noncrossing_partitions(n), key=lambda p: -len(p))
+    mu: dict[Any, int] = {}
+    for s in elements:
+        mu[s] = 1 if s == bottom else -sum(v for r, v in mu.items() if r != s and combinat.refines(r, s))
+    return mu[top]
 
 
 def claim_functions(route: Route = "series", recorder: _Recorder | None = None) -> dict[str, Callable[..., Any]]:
@@ -95,26 +179,36 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
     """
     from tpsym.laws.lattice import lattice_moments
 
+    def check_order(law: Law, n: int) -> None:
+        if law.parameters and n > MAX_PARAMETRIC_INDEX:
+            raise InputError(f"the order {n} exceeds the limit {MAX_PARAMETRIC_INDEX} for a law with parameters ({law})")
+
     def moments_of(law: Law, n: int) -> tuple[sympy.Expr, ...]:
-        return lattice_moments(law, n) if route == "lattice" else law.moments(n)
+        check_order(law, n)
+        if route == "lattice":
+            if n > LATTICE_ROUTE_MAX_ORDER:
+                raise DomainError(f"the lattice route goes up to order {LATTICE_ROUTE_MAX_ORDER}, {n} asked")
+            return lattice_moments(law, n)
+        return law.moments(n)
 
     def moment(law: Law, k: Any) -> sympy.Expr:
         law = _law(law, "moment")
-        k = sympy.sympify(k) if not isinstance(k, sympy.Basic) else k
+        k = _expr(k, "moment")
         if recorder is not None and not k.is_Integer:
             return recorder.placeholder("moment", law, k)
-        n = _index(k, "moment", minimum=0)
+        n = _index(k, "moment", minimum=0, maximum=MAX_MOMENT_INDEX)
         return sympy.Integer(1) if n == 0 else moments_of(law, n)[n - 1]
 
     def cumulant(law: Law, k: Any, kind: str = "free") -> sympy.Expr:
         law = _law(law, "cumulant")
-        k = sympy.sympify(k) if not isinstance(k, sympy.Basic) else k
+        k = _expr(k, "cumulant")
         if kind not in ("free", "boolean", "classical"):
             raise InputError(f"unknown cumulant kind {kind!r}: choose free, boolean or classical")
         if recorder is not None and not k.is_Integer:
             return recorder.placeholder("cumulant", law, k, kind)
-        n = _index(k, "cumulant")
+        n = _index(k, "cumulant", maximum=MAX_MOMENT_INDEX)
         if route == "series":
+            check_order(law, n)
             return law.cumulants(n, kind)[n - 1]  # type: ignore[arg-type]
         from tpsym.free.cumulants import cumulants_from_moments
 
@@ -122,16 +216,17 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
 
     def s_coefficient(law: Law, k: Any) -> sympy.Expr:
         law = _law(law, "s_coefficient")
-        n = _index(k, "s_coefficient", minimum=0)
+        n = _index(k, "s_coefficient", minimum=0, maximum=MAX_MOMENT_INDEX - 1)
         if route == "series":
+            check_order(law, n + 1)
             return law.s_transform(n + 1)[n]
         from tpsym.free.transforms import s_transform
 
         return s_transform(moments_of(law, n + 1), order=n + 1)[n]
 
-    def _enumeration_guard(n: int, what: str) -> None:
-        if route == "lattice" and n > COUNT_ENUMERATION_LIMIT:
-            raise InputError(f"{what}: the lattice route enumerates up to n = {COUNT_ENUMERATION_LIMIT}, got n = {n}")
+    def _enumeration_guard(n: int, what: str, limit: int = COUNT_ENUMERATION_LIMIT) -> None:
+        if route == "lattice" and n > limit:
+            raise InputError(f"{what}: the lattice route enumerates up to n = {limit}, got n = {n}")
 
     def nc_count(n: Any, blocks: Any = 0) -> sympy.Expr:
         from tpsym import combinat
@@ -141,8 +236,7 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         if route == "series":
             return sympy.Integer(combinat.catalan(n) if b == 0 else combinat.narayana(n, b))
         _enumeration_guard(n, "nc_count")
-        it = combinat.noncrossing_partitions(n) if b == 0 else combinat.noncrossing_partitions(n, blocks=b)
-        return sympy.Integer(sum(1 for _ in it))
+        return sympy.Integer(_enumerate_nc(n, b))
 
     def nc_type_count(*sizes: Any) -> sympy.Expr:
         from tpsym import combinat
@@ -151,7 +245,7 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         if route == "series":
             return sympy.Integer(combinat.kreweras_count(typ))
         _enumeration_guard(sum(typ), "nc_type_count")
-        return sympy.Integer(sum(1 for _ in combinat.noncrossing_partitions_of_type(typ)))
+        return sympy.Integer(_enumerate_type(typ))
 
     def k_divisible_count(n: Any, k: Any) -> sympy.Expr:
         from tpsym import combinat
@@ -160,7 +254,7 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         if route == "series":
             return sympy.Integer(combinat.fuss_catalan(nn, kk))
         _enumeration_guard(nn * kk, "k_divisible_count")
-        return sympy.Integer(sum(1 for _ in combinat.k_divisible_partitions(nn * kk, kk)))
+        return sympy.Integer(_enumerate_k_divisible(nn, kk))
 
     def pairing_count(n: Any) -> sympy.Expr:
         from tpsym import combinat
@@ -168,23 +262,17 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         nn = _index(n, "pairing_count", minimum=0)
         if route == "series":
             return sympy.Integer(combinat.catalan(nn // 2) if nn % 2 == 0 else 0)
-        _enumeration_guard(nn, "pairing_count")
-        return sympy.Integer(sum(1 for _ in combinat.noncrossing_pairings(nn)))
+        _enumeration_guard(nn, "pairing_count", 2 * COUNT_ENUMERATION_LIMIT)  # |NC_2(2m)| = Cat(m)
+        return sympy.Integer(_enumerate_pairings(nn))
 
     def mobius_nc(n: Any) -> sympy.Expr:
         from tpsym import combinat
 
         nn = _index(n, "mobius_nc")
-        bottom, top = combinat.NCPartition.finest(nn), combinat.NCPartition.coarsest(nn)
         if route == "series":
-            return sympy.Integer(combinat.mobius(bottom, top))
-        _enumeration_guard(nn, "mobius_nc")
-        # the defining recursion mu(0, s) = -sum_{0 <= r < s} mu(0, r), over all of NC(n)
-        elements = sorted(combinat.noncrossing_partitions(nn), key=lambda p: -len(p))
-        mu: dict[Any, int] = {}
-        for s in elements:
-            mu[s] = 1 if s == bottom else -sum(v for r, v in mu.items() if r != s and combinat.refines(r, s))
-        return sympy.Integer(mu[top])
+            return sympy.Integer(combinat.mobius(combinat.NCPartition.finest(nn), combinat.NCPartition.coarsest(nn)))
+        _enumeration_guard(nn, "mobius_nc", MOBIUS_ENUMERATION_LIMIT)
+        return sympy.Integer(_mobius_recursion(nn))
 
     table: dict[str, Callable[..., Any]] = {
         "moment": moment,

@@ -24,7 +24,7 @@ import numpy as np
 from tpsym.errors import InputError
 from tpsym.proof.claims import Claim
 
-__all__ = ["run_numeric", "redecide", "EntrySampler"]
+__all__ = ["run_numeric", "redecide", "numeric_summary", "EntrySampler"]
 
 
 @dataclass(frozen=True)
@@ -109,23 +109,34 @@ def run_numeric(claim: Claim, *, fast: bool = False) -> dict[str, Any]:
     df = {e.k: e.df for e in result.estimates}
     for m in record["moments"]:
         m["df"] = df.get(m["k"], 0)
-    bad = [m for m in record["moments"] if not m["ok"]]
-    zs = ", ".join(f"z_{m['k']}={m['z']:+.2f}" for m in record["moments"])
-    if bad:
-        worst = max(bad, key=lambda m: abs(m["z"]))
-        summary = (
-            f"contradicted numerically: m_{worst['k']} estimated {worst['estimate']:.6g} ± {worst['stderr']:.2g}, "
-            f"derived {worst['expected']:.6g} (family-wise rate {record['family_wise_alarm_rate']})"
-        )
-    else:
-        summary = (
-            f"confirmed numerically for k <= {settings.order} at sizes {list(sizes)} with {trials} trials "
-            f"({zs}; family-wise rate {record['family_wise_alarm_rate']})"
-        )
-    record["summary"] = summary
+    record["summary"] = numeric_summary(record)
     record["fast"] = fast
     record["entries"] = settings.entries
     return record
+
+
+def numeric_summary(record: dict[str, Any]) -> str:
+    """The one-line summary of a numeric record (re-made from the record by :func:`tpsym.proof.certificate.recheck`).
+
+    >>> rec = {"order": 1, "sizes": [64], "trials": 2, "family_wise_alarm_rate": 0.001, "moments": [
+    ...     {"k": 1, "estimate": 1.0, "stderr": 0.01, "expected": 1.0, "z": 0.0, "ok": True}]}
+    >>> numeric_summary(rec)
+    'confirmed numerically for k <= 1 at sizes [64] with 2 trials (z_1=+0.00; family-wise rate 0.001)'
+    """
+    moments = record["moments"]
+    bad = [m for m in moments if not m["ok"]]
+    rate = record["family_wise_alarm_rate"]
+    if bad:
+        worst = max(bad, key=lambda m: abs(float(m["z"])))
+        return (
+            f"contradicted numerically: m_{worst['k']} estimated {float(worst['estimate']):.6g} ± {float(worst['stderr']):.2g}, "
+            f"derived {float(worst['expected']):.6g} (family-wise rate {rate})"
+        )
+    zs = ", ".join(f"z_{m['k']}={float(m['z']):+.2f}" for m in moments)
+    return (
+        f"confirmed numerically for k <= {record['order']} at sizes {list(record['sizes'])} with {record['trials']} trials "
+        f"({zs}; family-wise rate {rate})"
+    )
 
 
 def redecide(record: dict[str, Any]) -> str:
@@ -151,4 +162,6 @@ def redecide(record: dict[str, Any]) -> str:
     for t, r in zip(sorted(decision.tests, key=lambda t: (t.claim, t.k)), sorted(record["moments"], key=lambda r: (r.get("claim", "derived"), r["k"]))):
         if abs(float(t.z) - float(r["z"])) > 1e-6 * max(1.0, abs(float(r["z"]))):
             return f"inconsistent z-score for k={r['k']}: recorded {r['z']}, recomputed {t.z}"
+        if bool(r.get("ok")) != bool(t.ok):
+            return f"inconsistent decision for k={r['k']}: recorded ok={r.get('ok')}, recomputed ok={t.ok}"
     return decision.verdict

@@ -8,7 +8,7 @@ Verdicts, strongest first (:data:`VERDICTS`):
   first ``order`` indices of an unbounded one, by exact equality of canonical
   forms, with both the series and the lattice route;
 * ``refuted`` — the first index where the claim fails, the claimed and the
-  derived value, and their difference;
+  derived value, and their difference (derived - claimed);
 * ``confirmed`` / ``contradicted`` — the numeric layer's verdict, for claims
   that only numbers can support;
 * ``error`` — the claim is malformed, with file, line and the problem;
@@ -30,14 +30,26 @@ import sympy
 
 from tpsym.errors import DomainError, InputError, TpsymError
 from tpsym.proof.claims import Claim, Loop
-from tpsym.proof.functions import Route, _Recorder, claim_functions
+from tpsym.proof.functions import Route, claim_functions
 from tpsym.series.encode import Encoder
 
-__all__ = ["VERDICTS", "Status", "Verdict", "verify_claim", "exact_equal", "plain", "iterate_loops", "evaluate_sides"]
+__all__ = [
+    "VERDICTS",
+    "Status",
+    "Verdict",
+    "verify_claim",
+    "exact_equal",
+    "plain",
+    "iterate_loops",
+    "evaluate_sides",
+    "MAX_CHECKS",
+]
 
 Status = Literal["proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped"]
 VERDICTS: tuple[Status, ...] = ("proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped")
 FAILING: frozenset[str] = frozenset({"refuted", "contradicted", "error"})
+#: Most assignments of the loop variables that one claim may ask for.
+MAX_CHECKS = 10_000
 
 
 @dataclass
@@ -103,8 +115,9 @@ def exact_equal(a: Any, b: Any, *, integers: frozenset[str] = frozenset()) -> tu
     >>> exact_equal(sympy.Rational(1, 3), sympy.Rational(2, 6))
     (True, 'rational equality')
     """
-    a = plain(sympy.sympify(a) if not isinstance(a, sympy.Basic) else a)
-    b = plain(sympy.sympify(b) if not isinstance(b, sympy.Basic) else b)
+    # strict: numbers are converted, a string is refused (never parsed)
+    a = plain(a if isinstance(a, sympy.Basic) else sympy.sympify(a, strict=True))
+    b = plain(b if isinstance(b, sympy.Basic) else sympy.sympify(b, strict=True))
     if a.is_Rational and b.is_Rational:
         return a == b, "rational equality"
     # binomials, factorials and rising factorials with an integer second argument become polynomials
@@ -130,7 +143,10 @@ def exact_equal(a: Any, b: Any, *, integers: frozenset[str] = frozenset()) -> tu
 def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded_terms: int) -> Iterator[dict[str, sympy.Integer]]:
     """Every assignment of the loop variables, outer loops first.
 
-    An unbounded loop yields ``unbounded_terms`` values from its start.
+    An unbounded loop yields ``unbounded_terms`` values from its start. A
+    claim that asks for more than :data:`MAX_CHECKS` assignments raises
+    :class:`~tpsym.errors.InputError` (before the first one is checked when a
+    single loop is too long).
 
     >>> from tpsym.proof.claims import parse_loop
     >>> [dict((k, int(v)) for k, v in a.items()) for a in iterate_loops((parse_loop("n = 1..2"), parse_loop("k = 1..n")), {}, unbounded_terms=3)]
@@ -144,13 +160,21 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
             raise InputError(f"the loop {what} {text!r} is not an integer")
         return int(v)
 
+    count = 0
+
     def rec(i: int, env: dict[str, sympy.Integer]) -> Iterator[dict[str, sympy.Integer]]:
+        nonlocal count
         if i == len(loops):
+            count += 1
+            if count > MAX_CHECKS:
+                raise InputError(f"the loops {', '.join(map(str, loops))} ask for more than {MAX_CHECKS} checks")
             yield dict(env)
             return
         loop = loops[i]
         lo = bound(loop.start, env, "start")
         hi = lo + unbounded_terms - 1 if loop.stop is None else bound(loop.stop, env, "end")
+        if hi - lo + 1 > MAX_CHECKS:
+            raise InputError(f"the loop {loop} runs over {hi - lo + 1} values, more than {MAX_CHECKS}")
         for v in range(lo, hi + 1):
             env[loop.var] = sympy.Integer(v)
             yield from rec(i + 1, env)
@@ -271,7 +295,7 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
             equal, how = exact_equal(a, b)
             verdict.steps.append({"step": "compare moments", "k": k, "laws": [str(laws[0]), str(law)], "values": [_fmt(a), _fmt(b)], "comparison": how})
             if not equal:
-                diff = sympy.factor(sympy.together(b - a))
+                diff = sympy.factor(sympy.together(a - b))  # derived - claimed, as for an identity
                 verdict.status = "refuted"
                 verdict.failure = {"at": {"k": k}, "claimed": _fmt(b), "derived": _fmt(a), "difference": _fmt(diff)}
                 verdict.summary = f"refuted at k={k}: m_{k} of {laws[0]} is {_fmt(a)}, of {law} it is {_fmt(b)}"
@@ -308,6 +332,17 @@ def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
         verdict.summary = f"{verdict.summary}; {result['summary']}"
 
 
+def _check_ascii(claim: Claim) -> None:
+    """Refuse non-ASCII text in formulas: the exact-arithmetic backend names its generators in ASCII."""
+    texts = [claim.statement, *claim.laws, *(lp.start for lp in claim.loops), *(lp.stop or "" for lp in claim.loops)]
+    if claim.numeric is not None and claim.numeric.law:
+        texts.append(claim.numeric.law)
+    for text in texts:
+        bad = next((ch for ch in text if not ch.isascii()), None)
+        if bad is not None:
+            raise InputError(f"{text!r}: parameter names and formulas must be ASCII, not {bad!r} (write sigma, not σ)")
+
+
 def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = False) -> Verdict:
     """Establish, check or refute one claim.
 
@@ -339,6 +374,7 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
     start = time.perf_counter()
     verdict = Verdict(claim, "error", "")
     try:
+        _check_ascii(claim)
         if claim.kind == "identity":
             _verify_identity(claim, verdict)
         elif claim.kind == "same_law":
@@ -358,5 +394,11 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
     except TpsymError as exc:
         verdict.status = "error"
         verdict.summary = f"{claim.where()}: {exc}"
+    except (ArithmeticError, ValueError, TypeError, AttributeError, LookupError, RecursionError, NotImplementedError) as exc:
+        # a bug of tpsym or of a library below it, reached by this claim: the other
+        # claims of the run are still checked, and the verdict says what happened
+        verdict.status = "error"
+        verdict.summary = f"{claim.where()}: internal error ({type(exc).__name__}: {' '.join(str(exc).split())})"
+        verdict.notes.append("this is a bug of tpsym; please report it with the claim")
     verdict.elapsed = time.perf_counter() - start
     return verdict

@@ -15,6 +15,9 @@ from typing import Any
 
 import sympy
 
+from tpsym.errors import TpsymError
+from tpsym.laws.base import Law
+
 __all__ = ["verdict_record", "run_summary", "text_line", "text_summary", "latex_report", "nc_sum_latex"]
 
 _ORDER = ("proved", "verified", "confirmed", "skipped", "refuted", "contradicted", "error")
@@ -56,9 +59,16 @@ def text_line(v: Any) -> str:
 
 
 def text_summary(verdicts: list[Any]) -> str:
-    """The closing table of a run."""
+    """The closing table of a run.
+
+    >>> print(text_summary([]))
+    <BLANKLINE>
+    verdict  claims
+    -------  ------
+    total         0
+    """
     counts = run_summary(verdicts)
-    width = max((len(k) for k in counts), default=5)
+    width = max([len("verdict"), *(len(k) for k in counts)])
     lines = ["", f"{'verdict':<{width}}  claims", f"{'-' * width}  ------"]
     lines += [f"{k:<{width}}  {n:>6}" for k, n in counts.items()]
     lines.append(f"{'total':<{width}}  {len(verdicts):>6}")
@@ -95,30 +105,45 @@ def nc_sum_latex(law: Any, n: int) -> str:
     return rf"m_{{{n}}} = \sum_{{\pi \in NC({n})}} \kappa_\pi = {sympy.latex(total, order='lex')} = {sympy.latex(value)}"
 
 
+def _first_moment_call(claim: Any, at: dict[str, int]) -> tuple[Any, int] | None:
+    """``(law, n)`` of the first ``moment(law, index)`` of a claim at the loop values ``at``, for 1 <= n <= 6."""
+    from tpsym.proof.functions import claim_functions
+    from tpsym.spec import parse_claim
+
+    calls: list[tuple[Any, Any]] = []
+
+    def moment(law: Law, k: sympy.Expr) -> sympy.Expr:
+        calls.append((law, k))
+        return sympy.Symbol(f"m{len(calls)}")
+
+    env = {**claim.symbols(), **{name: sympy.Integer(value) for name, value in at.items()}}
+    try:
+        parse_claim(claim.statement, functions={**claim_functions("series"), "moment": moment}, locals=env)
+    except TpsymError:  # the derivation is illustrative; the verdict stands without it
+        return None
+    for law, k in calls:
+        if isinstance(k, sympy.Integer) and 1 <= int(k) <= 6:
+            return law, int(k)
+    return None
+
+
 def _derivation(v: Any) -> list[str]:
     out: list[str] = []
     c = v.claim
     if c.kind == "identity" and v.steps and "moment(" in c.statement:
-        # the sum over NC(n) behind the moment of the last checked index, at most 5
-        from tpsym.proof.functions import _Recorder, claim_functions
-        from tpsym.spec import parse_claim
-
+        # the sum over NC(n) behind the first moment of the third checked index (n at most 6)
         step = v.steps[min(len(v.steps), 3) - 1]
-        rec = _Recorder()
-        env = {**c.symbols(), **{k: sympy.Symbol(k) for k in step["at"]}}
-        try:
-            parse_claim(c.statement, functions=claim_functions("series", rec), locals=env)
-            call = rec.calls[0] if rec.calls else None
-            if call is not None:
-                idx = int(call.index.xreplace({sympy.Symbol(k): val for k, val in step["at"].items()}))
-                if 1 <= idx <= 6:
-                    out.append(rf"\[ {nc_sum_latex(call.law, idx)} \]")
-        except Exception:  # noqa: BLE001 - the derivation is illustrative; the verdict stands without it
-            pass
+        call = _first_moment_call(c, step.get("at", {}))
+        if call is not None:
+            try:
+                out.append(rf"\[ {nc_sum_latex(*call)} \]")
+            except TpsymError:  # illustrative only: a law without a series for its cumulants
+                pass
     for step in v.steps[:8]:
         if step.get("step") == "evaluate":
             at = ", ".join(f"{k} = {val}" for k, val in step["at"].items())
-            out.append(rf"\item ${at}$: both sides equal $\texttt{{{_tex(step['lhs'])}}}$ ({_tex(step['comparison'])}; lattice route {_tex(str(step.get('lattice', '')))})")
+            lead = rf"\item ${at}$: both" if at else r"\item Both"
+            out.append(rf"{lead} sides equal $\texttt{{{_tex(step['lhs'])}}}$ ({_tex(step['comparison'])}; lattice route {_tex(str(step.get('lattice', '')))})")
     if len(v.steps) > 8:
         out.append(rf"\item \dots\ and {len(v.steps) - 8} more exact checks")
     if v.proof:

@@ -1,0 +1,214 @@
+"""Tests of tpsym.proof.certificate: certificates round-trip through recheck, and a
+certificate with one changed number fails it, whether or not its digest was fixed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tpsym.errors import CertificateError
+from tpsym.proof.certificate import FORMAT, _digest, certificate, recheck, versions
+from tpsym.proof.claims import Claim, NumericSettings, parse_loop
+from tpsym.proof.verify import verify_claim
+
+
+def _claim(statement: str, *loops: str, **kw) -> Claim:
+    return Claim("c", "test claim", "OEIS A000108", "identity", statement=statement, loops=tuple(map(parse_loop, loops)), **kw)
+
+
+CLAIMS = {
+    "proved": _claim("moment(semicircle(), 2*k) == catalan(k)", "k >= 1", order=5),
+    "proved-cumulant": _claim("cumulant(mp(ratio=c), k) == c**(k - 1)", "k >= 1", order=4, assumptions=(("c", ("positive",)),)),
+    "proved-same-law": Claim("s", "Fuss–Catalan", "arXiv 0710.5931", "same_law", laws=("boxtimes(mp(ratio=1), mp(ratio=1))", "fuss_catalan(2)"), order=5),
+    "verified": _claim("moment(mp(ratio=c), k) == Sum(narayana(k, j)*c**(j - 1), (j, 1, k))", "k = 1..5"),
+    "refuted": _claim("moment(semicircle(), 2*k) == catalan(k + 1)", "k = 1..5"),
+    "refuted-same-law": Claim("s", "variances", "-", "same_law", laws=("semicircle(variance=2)", "semicircle(variance=3)")),
+    "error": _claim("moment(semicircle(), 2*k) == catalan(k)", "k = 5..1"),
+}
+
+NUMERIC = Claim(
+    "n", "Rademacher Wigner matrices", "arXiv 2011.11439", "numeric",
+    numeric=NumericSettings(law="semicircle()", entries="rademacher", order=4, sizes=(64, 128), trials=8, seed=2),
+)
+WITH_NUMERIC = _claim(
+    "moment(semicircle(), 2*k) == catalan(k)", "k = 1..3",
+    numeric=NumericSettings(law="semicircle()", order=4, sizes=(64, 128), trials=8, seed=4),
+)
+
+
+@pytest.fixture(scope="module")
+def certs():
+    out = {name: certificate(verify_claim(c)) for name, c in CLAIMS.items()}
+    out["numeric"] = certificate(verify_claim(NUMERIC))
+    out["with-numeric"] = certificate(verify_claim(WITH_NUMERIC))
+    return out
+
+
+def _through_json(cert):
+    return json.loads(json.dumps(cert))
+
+
+@pytest.mark.parametrize("name", [*CLAIMS, "numeric", "with-numeric"])
+def test_round_trip(certs, name):
+    cert = _through_json(certs[name])
+    assert cert["format"] == FORMAT and cert["digest"] == _digest({k: v for k, v in cert.items() if k != "digest"})
+    assert cert["versions"] == versions() and {"tpsym", "sympy", "python-flint"} <= set(cert["versions"])
+    result = recheck(cert)
+    assert result.holds, result.problems
+    assert result.summary() == f"{result.claim_id}: the certificate holds"
+
+
+def test_certificate_contents(certs):
+    assert certs["proved"]["verdict"] == "proved" and certs["proved"]["proof"]["proof"]["recurrence"]
+    assert certs["verified"]["verdict"] == "verified" and len(certs["verified"]["steps"]) == 5
+    assert certs["refuted"]["failure"] == {"at": {"k": 1}, "claimed": "2", "derived": "1", "difference": "-1"}
+    assert certs["error"]["verdict"] == "error"
+    assert certs["numeric"]["verdict"] == "confirmed" and len(certs["numeric"]["numeric"]["moments"]) == 4
+    assert certs["with-numeric"]["verdict"] == "verified" and certs["with-numeric"]["numeric"]["verdict"] == "confirmed"
+    assert certs["numeric"]["claim"]["numeric"]["sizes"] == [64, 128]
+    assert certs["proved-cumulant"]["claim"]["assume"] == {"c": ["positive"]}
+
+
+def test_numeric_recheck_does_not_resample(certs):
+    result = recheck(_through_json(certs["numeric"]))
+    assert result.holds and "re-decided, not re-sampled" in result.notes[0]
+
+
+# -- tampering ------------------------------------------------------------------
+
+
+def _set(obj, path, value):
+    for key in path[:-1]:
+        obj = obj[key]
+    obj[path[-1]] = value
+
+
+def _get(obj, path):
+    for key in path:
+        obj = obj[key]
+    return obj
+
+
+def _bump(text: str) -> str:
+    """Change one number of a recorded value: the last digit of the last number goes up by one."""
+    for i in range(len(text) - 1, -1, -1):
+        if text[i].isdigit():
+            return text[:i] + str((int(text[i]) + 1) % 10) + text[i + 1:]
+    raise AssertionError(f"no digit in {text!r}")
+
+
+TAMPERS = [
+    # (certificate, path to one recorded value)
+    ("verified", ("steps", 2, "lhs")),
+    ("verified", ("steps", 4, "rhs")),
+    ("proved", ("steps", 3, "lhs")),
+    ("proved", ("proof", "proof", "recurrence", 0)),
+    ("proved", ("proof", "proof", "initial_values", 4)),
+    ("proved", ("proof", "proof", "data")),
+    ("proved", ("proof", "equation")),
+    ("proved-cumulant", ("proof", "proof", "recurrence", 1)),
+    ("proved-same-law", ("steps", 3, "values", 1)),
+    ("proved-same-law", ("proof", "equation")),
+    ("refuted", ("failure", "claimed")),
+    ("refuted", ("failure", "difference")),
+    ("refuted", ("failure", "at", "k")),
+    ("refuted-same-law", ("failure", "derived")),
+    ("verified", ("summary",)),
+    ("refuted", ("summary",)),
+    ("numeric", ("numeric", "moments", 1, "estimate")),
+    ("numeric", ("numeric", "moments", 3, "stderr")),
+    ("numeric", ("numeric", "moments", 2, "expected")),
+    ("numeric", ("numeric", "moments", 0, "z")),
+    ("numeric", ("numeric", "family_wise_alarm_rate")),
+    ("numeric", ("summary",)),
+    ("with-numeric", ("numeric", "moments", 3, "estimate")),
+    ("with-numeric", ("claim", "for", 0)),
+    ("proved", ("claim", "order")),
+    ("numeric", ("claim", "numeric", "order")),
+]
+
+
+def _tampered(cert, path):
+    cert = _through_json(cert)
+    old = _get(cert, path)
+    if isinstance(old, bool):
+        new = not old
+    elif isinstance(old, int):
+        new = old + 1
+    elif isinstance(old, float):
+        new = old * 1.01 + 1e-3
+    else:
+        new = _bump(old)
+    assert new != old
+    _set(cert, path, new)
+    return cert
+
+
+@pytest.mark.parametrize(("name", "path"), TAMPERS, ids=[f"{n}:{'.'.join(map(str, p))}" for n, p in TAMPERS])
+def test_one_changed_number_fails_recheck(certs, name, path):
+    cert = _tampered(certs[name], path)
+    stale = recheck(cert)
+    assert not stale.holds
+    assert any("digest does not match" in p for p in stale.problems)
+    # fix the digest: recheck re-derives, so it still fails
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    fixed = recheck(cert)
+    assert not fixed.holds, f"a change of {path} went unnoticed"
+    assert not any("digest" in p for p in fixed.problems)
+    assert fixed.summary().startswith(f"{fixed.claim_id}: the certificate does not hold: ")
+
+
+def test_changed_verdict_fails(certs):
+    for name, new in [("verified", "proved"), ("refuted", "verified"), ("proved", "verified")]:
+        cert = _through_json(certs[name])
+        cert["verdict"] = new
+        cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+        result = recheck(cert)
+        assert not result.holds and any(p.startswith("verdict: recorded") for p in result.problems)
+    cert = _through_json(certs["numeric"])
+    cert["numeric"]["verdict"] = "contradicted"
+    cert["verdict"] = "contradicted"
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    assert not recheck(cert).holds
+
+
+def test_changed_digest_only(certs):
+    cert = _through_json(certs["verified"])
+    cert["digest"] = _bump(cert["digest"]) if cert["digest"][-1].isdigit() else cert["digest"][:-1] + "0"
+    result = recheck(cert)
+    assert not result.holds and result.problems == [
+        "the digest does not match the content: the certificate was changed after it was written"
+    ]
+
+
+def test_removed_step_fails(certs):
+    cert = _through_json(certs["verified"])
+    del cert["steps"][-1]
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    result = recheck(cert)
+    assert not result.holds and "steps has 4 entries, re-derived 5" in result.problems
+
+
+def test_malicious_claim_in_certificate(certs, tmp_path):
+    target = tmp_path / "pwned"
+    cert = _through_json(certs["verified"])
+    cert["claim"]["statement"] = f"moment(semicircle(), \"__import__('os').system('touch {target}')\") == 1"
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    assert not recheck(cert).holds
+    cert["steps"][0]["lhs"] = f"__import__('os').system('touch {target}')"
+    assert not recheck(cert).holds
+    assert not target.exists()
+
+
+def test_malformed_claim_record(certs):
+    cert = _through_json(certs["verified"])
+    cert["claim"]["colour"] = "red"
+    result = recheck(cert)
+    assert not result.holds and any("the recorded claim is malformed: unknown key 'colour'" in p for p in result.problems)
+
+
+@pytest.mark.parametrize("bad", [None, [], "cert", {"format": "other"}, {}])
+def test_not_a_certificate(bad):
+    with pytest.raises(CertificateError, match="not a tpsym certificate"):
+        recheck(bad)

@@ -1,0 +1,95 @@
+"""The proof library proofs/*.toml: every claim reaches a non-failing verdict.
+
+The numeric claims run at the fast setting of the numeric layer (the two smallest
+sizes of their sweep, at most 8 trials): the same setting as `tpsym verify proofs/`.
+Every claim is verified once per test session (a module fixture).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tpsym.proof.certificate import certificate, recheck
+from tpsym.proof.claims import Claim
+from tpsym.proof.fileformat import load_claims
+from tpsym.proof.verify import verify_claim
+
+PROOFS = Path(__file__).resolve().parent.parent.parent / "proofs"
+
+#: The all-order claims that are proved today: they must stay proved.
+PROVED = frozenset({
+    "semicircle-catalan",
+    "semicircle-odd",
+    "semicircle-variance",
+    "semicircle-free-cumulants",
+    "free-poisson-cumulants",
+    "mp-cumulants",
+    "mp-ratio-one-catalan",
+    "fuss-catalan-2",
+    "fuss-catalan-3",
+    "fuss-catalan-law",
+    "semicircles-add",
+    "free-poissons-add",
+    "free-compression",
+    "arcsine-central-binomial",
+    "deep-linear-gaussian-fuss-catalan",
+    "deep-linear-gaussian-fuss-catalan-depth-2",
+    "collins-hayase-orthogonal-relu-depth-3",
+})
+
+#: Claims that only numbers can support.
+NUMERIC_ONLY = frozenset({"universality-rademacher", "universality-uniform-mp", "relu-network-numeric"})
+
+
+@pytest.fixture(scope="module")
+def claims():
+    items = load_claims([str(PROOFS)])
+    errors = [c for c in items if not isinstance(c, Claim)]
+    assert not errors, errors
+    return items
+
+
+@pytest.fixture(scope="module")
+def verdicts(claims):
+    return {c.id: verify_claim(c, fast_numeric=True) for c in claims}
+
+
+def test_library_size_and_sources(claims):
+    assert len(claims) >= 20
+    ids = [c.id for c in claims]
+    assert len(set(ids)) == len(ids), "ids must be unique across the library (certificates are named by id)"
+    for c in claims:
+        # a source names an arXiv id, an OEIS entry, a book or a paper with its year
+        assert re.search(r"arXiv \d{4}\.\d{4,5}|OEIS A\d{6}|Lecture|\(\d{4}\)|\d{4}\)|Prop\.|Sec\.", c.source), (c.id, c.source)
+
+
+def test_every_claim_holds(verdicts):
+    failing = {cid: v.summary for cid, v in verdicts.items() if not v.ok}
+    assert not failing
+    skipped = {cid for cid, v in verdicts.items() if v.status == "skipped"}
+    assert not skipped
+
+
+def test_proved_claims_stay_proved(verdicts):
+    assert PROVED <= set(verdicts), PROVED - set(verdicts)
+    lost = {cid: verdicts[cid].summary for cid in PROVED if verdicts[cid].status != "proved"}
+    assert not lost
+    for cid in PROVED:
+        assert verdicts[cid].proof and verdicts[cid].proof["method"]
+
+
+def test_numeric_claims_are_confirmed(verdicts):
+    for cid in NUMERIC_ONLY & set(verdicts):
+        v = verdicts[cid]
+        assert v.status == "confirmed", v.summary
+        assert v.numeric["fast"] and len(v.numeric["sizes"]) <= 2 and v.numeric["trials"] <= 8
+
+
+def test_library_certificates_recheck(verdicts):
+    # the all-order proofs of the library re-check from their certificates (one per method)
+    for cid in ("semicircle-odd", "fuss-catalan-2", "fuss-catalan-law"):
+        result = recheck(certificate(verdicts[cid]))
+        assert result.holds, result.problems
