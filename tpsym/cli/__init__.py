@@ -38,7 +38,9 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser that reports bad usage as one line, not a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+        # "tpsym verify" -> "verify: ...": main() already prefixes "tpsym: error:"
+        where = self.prog.partition(" ")[2]
+        raise UsageError(f"{where}: {message}" if where else message)
 
 
 def emit_json(obj: Any) -> None:

@@ -272,7 +272,10 @@ class RationalFunctionField:
             raise DomainError(f"repeated generator names in {names}")
         self.names = names
         self.symbols = tuple(sympy.Symbol(n) for n in names)
-        self.ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
+        # flint's generator names must be ASCII; the field's own names (any
+        # sympy symbol name, e.g. Greek) live in ``names`` and ``symbols``.
+        flint_names = names if all(n.isascii() for n in names) else tuple(f"x{i}" for i in range(len(names)))
+        self.ctx = flint.fmpq_mpoly_ctx.get(flint_names, "lex")
         self.poly_one = self.ctx.constant(1)
         self.zero = RationalFunction(self, self.ctx.constant(0), reduced=True)
         self.one = RationalFunction(self, self.poly_one, reduced=True)
