@@ -212,3 +212,11 @@ def test_check_with_numeric_law(capsys):
     status, out, _ = run(capsys, "check", "moment(semicircle(), 2*k) == catalan(k)", "--for", "k=1..2", "--order", "4", "--numeric-law", "semicircle()", "--json")
     doc = json.loads(out)
     assert status == 0 and doc["verdict"] == "verified" and doc["numeric"]["verdict"] == "confirmed"
+
+
+def test_check_names_one_route_when_no_function_has_two(capsys):
+    # chi has a single computation: the summary must not claim a lattice witness
+    status, out, _ = run(capsys, "check", "chi(relu, 2, 0) == 1", "--json")
+    doc = json.loads(out)
+    assert status == 0 and doc["verdict"] == "verified"
+    assert doc["summary"] == "verified (1 exact check, one route)"

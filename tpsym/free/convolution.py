@@ -61,15 +61,23 @@ def _rescale(mom: Sequence[Any], factor: Any) -> list[Any]:
 
 
 def _boxtimes_two_kreweras(a: Sequence[Any], b: Sequence[Any], F: Any) -> list[Any]:
-    from tpsym.combinat import kreweras, noncrossing_partitions
-
     n = min(len(a), len(b))
     if n > KREWERAS_MAX_ORDER:
         raise DomainError(
             f"a factor of mean 0 has no S-transform; the Kreweras sum over NC(n) is limited to "
             f"order {KREWERAS_MAX_ORDER}, {n} asked"
         )
-    kap = _cumulants_from_moments_series(list(a[:n]), "free", F)
+    return _kreweras_sum(_cumulants_from_moments_series(list(a[:n]), "free", F), b, n, F)
+
+
+def _kreweras_sum(kap: Sequence[Any], b: Sequence[Any], n: int, F: Any) -> list[Any]:
+    """``φ((ab)^k) = Σ_{π ∈ NC(k)} κ_π[a] m_{K(π)}[b]`` for k = 1..n, a and b free.
+
+    Nica–Speicher, Lecture 14 (Theorem 14.4); ``kap`` are the free cumulants
+    of a, ``b`` the moments of b, each from order 1.
+    """
+    from tpsym.combinat import kreweras, noncrossing_partitions
+
     out = []
     for k in range(1, n + 1):
         total = F.zero

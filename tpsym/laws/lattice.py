@@ -35,6 +35,7 @@ from typing import Any
 import sympy
 
 from tpsym.errors import DomainError
+from tpsym.free.convolution import _kreweras_sum
 from tpsym.free.cumulants import _cumulants_from_moments_lattice, _moments_from_cumulants_lattice
 from tpsym.laws.base import Context, Law, check_order
 from tpsym.laws.catalogue import FreePoisson, Semicircle
@@ -132,25 +133,10 @@ class _Lattice:
         return law._moments(self.ctx, n)
 
     def _kreweras_product(self, a: list[Any], b: list[Any]) -> list[Any]:
-        from tpsym.combinat import kreweras, noncrossing_partitions
-
-        F = self.F
         n = min(len(a), len(b))
         if n > LATTICE_MAX_ORDER:
             raise DomainError(f"the lattice route enumerates NC(n) for products up to order {LATTICE_MAX_ORDER}, {n} asked")
-        kap = _cumulants_from_moments_lattice(a[:n], "free", F)
-        out = []
-        for k in range(1, n + 1):
-            total = F.zero
-            for pi in noncrossing_partitions(k):
-                term = F.one
-                for block in pi.blocks:
-                    term = term * kap[len(block) - 1]
-                for block in kreweras(pi).blocks:
-                    term = term * b[len(block) - 1]
-                total = total + term
-            out.append(total)
-        return out
+        return _kreweras_sum(_cumulants_from_moments_lattice(a[:n], "free", self.F), b, n, self.F)
 
 
 @lru_cache(maxsize=256)

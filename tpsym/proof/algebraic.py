@@ -617,6 +617,19 @@ def _first_disagreement(rec: Recurrence, initial: list, claimed: Mapping[int, An
     return None
 
 
+def _search_refutation(rec: Recurrence, initial: list, claimed: Mapping[int, Any], term: Expr,
+                       n: Symbol, start: int, K0) -> tuple[int, Any, Any] | None:
+    """Unroll the recurrence REFUTATION_SEARCH steps past the claimed values; the first disagreement."""
+    more = dict(claimed)
+    top = max(claimed, default=start - 1) + 1
+    for m in range(top, top + REFUTATION_SEARCH):
+        more[m] = _evaluate(term, n, m, K0)
+    try:
+        return _first_disagreement(rec, initial, more, start, K0)
+    except InputError:
+        return None
+
+
 def _prove_hyper_core(rec: Recurrence, h: _HyperTerm, n: Symbol, initial: list,
                       claimed: Mapping[int, Any], start: int, term_for_search: Expr | None,
                       ) -> tuple[int, tuple[int, ...]]:
@@ -639,13 +652,7 @@ def _prove_hyper_core(rec: Recurrence, h: _HyperTerm, n: Symbol, initial: list,
         res_expr = field.to_sympy(residual)
         found = None
         if term_for_search is not None:
-            more = dict(claimed)
-            for m in range(max(claimed) + 1, max(claimed) + 1 + REFUTATION_SEARCH):
-                more[m] = _evaluate(term_for_search, n, m, K0)
-            try:
-                found = _first_disagreement(rec, initial, more, start, K0)
-            except InputError:
-                found = None
+            found = _search_refutation(rec, initial, claimed, term_for_search, n, start, K0)
         if found is not None:
             m, c, d = found
             raise ClaimRefuted(
@@ -775,13 +782,7 @@ def prove_term(recurrence: Recurrence, term: Expr, n: Symbol, *, initial_terms: 
         h, poles = _decompose(term, n, params)
     except ProofFailure as exc:
         # not provable here; it may still be refutable by unrolling the recurrence
-        more = dict(claimed)
-        for m in range(K, K + REFUTATION_SEARCH):
-            more[m] = _evaluate(term, n, m, K0)
-        try:
-            found = _first_disagreement(rec, initial, more, start, K0)
-        except InputError:
-            found = None
+        found = _search_refutation(rec, initial, claimed, term, n, start, K0)
         if found is not None:
             m, c, d = found
             raise ClaimRefuted(

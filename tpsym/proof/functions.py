@@ -36,6 +36,7 @@ from tpsym.laws.base import Law
 
 __all__ = [
     "Route",
+    "TWO_ROUTE_FUNCTIONS",
     "claim_functions",
     "MomentCall",
     "COUNT_ENUMERATION_LIMIT",
@@ -47,6 +48,12 @@ __all__ = [
 ]
 
 Route = Literal["series", "lattice"]
+
+#: The claim functions computed differently on the two routes; the others
+#: (the network functions) have one computation only.
+TWO_ROUTE_FUNCTIONS = frozenset(
+    {"moment", "cumulant", "s_coefficient", "nc_count", "nc_type_count", "k_divisible_count", "pairing_count", "mobius_nc"}
+)
 
 #: Largest n for which counting functions enumerate on the lattice route
 #: (|NC(12)| = 208012 partitions take about a second; each count is cached).
@@ -284,6 +291,7 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         "pairing_count": pairing_count,
         "mobius_nc": mobius_nc,
     }
+    assert table.keys() == TWO_ROUTE_FUNCTIONS
     try:
         from tpsym.nets import claim_functions as nets_functions  # type: ignore[attr-defined]
     except ImportError:

@@ -21,6 +21,7 @@ polynomials with a monic denominator); no ``simplify``.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ import sympy
 
 from tpsym.errors import DomainError, InputError, TpsymError
 from tpsym.proof.claims import Claim, Loop
-from tpsym.proof.functions import Route, claim_functions
+from tpsym.proof.functions import TWO_ROUTE_FUNCTIONS, Route, claim_functions
 from tpsym.series.encode import Encoder
 
 __all__ = [
@@ -245,8 +246,12 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
         last_env = env
     if checked == 0:
         raise InputError(f"the loops {', '.join(map(str, claim.loops))} are empty: nothing to check")
-    routes = "series and lattice routes" if lattice_missing is None else "series route (lattice route unavailable)"
-    if lattice_missing:
+    if not TWO_ROUTE_FUNCTIONS.intersection(re.findall(r"([A-Za-z_]\w*)\s*\(", claim.statement)):
+        routes = "one route"
+    elif lattice_missing is None:
+        routes = "series and lattice routes"
+    else:
+        routes = "series route (lattice route unavailable)"
         verdict.notes.append(f"lattice route unavailable: {lattice_missing}")
     checks = f"{checked} exact check{'s' if checked != 1 else ''}"
     verdict.status = "verified"
