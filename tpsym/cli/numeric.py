@@ -127,6 +127,7 @@ def handle_crosscheck(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
         progress=(not args.json) and sys.stderr.isatty(),
+        control_variate=not args.no_control_variate,
     )
     if args.json:
         emit_json(result.to_dict())
@@ -136,6 +137,8 @@ def handle_crosscheck(args: argparse.Namespace) -> int:
         print(f"target    {result.target}")
         print(f"sizes     {', '.join(map(str, result.sizes))} ({result.trials} trials each; {how})")
         print(f"estimator {'hutchinson, %d probes' % args.probes if result.matrix_free else 'eigvalsh'}")
+        if result.control_mean is not None:
+            print(f"variance  {result.variance_reduction}")
         print(f"alarm     family-wise {d.alpha:g} (Holm over {len(d.tests)} tests)")
         print("claim    k  estimate       stderr     expected       z      |z| max  ok")
         for t in d.tests:
@@ -221,6 +224,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-derived", action="store_true", help="test only the --claim values")
     p.add_argument("--matrix-free", action="store_true", help="Hutchinson trace estimator (no eigendecomposition)")
     p.add_argument("--probes", type=int, default=DEFAULT_PROBES, help=f"probe vectors of --matrix-free (default {DEFAULT_PROBES})")
+    p.add_argument(
+        "--no-control-variate", action="store_true",
+        help="for networks: plain trial means, without the control variate sum_l mean(phi'(h^l)^2)",
+    )
     p.add_argument("--scheduler", metavar="ADDR", help="run the trials on a Dask cluster, e.g. tcp://host:8786")
     p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2; 0 = this process)")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -31,7 +31,13 @@ import numpy as np
 
 from tpsym.errors import InputError
 from tpsym.numeric.decision import DEFAULT_ALPHA, Decision, MomentEstimate, decide_family
-from tpsym.numeric.estimate import hutchinson_moments, rounding_floor, spectral_moments, trial_statistics
+from tpsym.numeric.estimate import (
+    controlled_statistics,
+    hutchinson_moments,
+    rounding_floor,
+    spectral_moments,
+    trial_statistics,
+)
 from tpsym.numeric.executor import get_executor, job_seed
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "available_memory",
     "check_memory",
     "estimate_moments",
+    "uses_control",
     "CrossCheck",
     "crosscheck",
 ]
@@ -118,17 +125,17 @@ class _LawOfNetwork:
     def description(self) -> str:
         return str(self.law)
 
+    def __getattr__(self, name: str) -> Any:
+        # sampling, memory and the control variate are the network's
+        if name in ("network", "law") or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.network, name)
+
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.network.sample(rng, n)
 
     def operator(self, rng: np.random.Generator, n: int) -> Any:
         return self.network.operator(rng, n)
-
-    def dense_bytes(self, n: int) -> float:
-        return self.network.dense_bytes(n)
-
-    def matrix_free_bytes(self, n: int) -> float:
-        return self.network.matrix_free_bytes(n)
 
     def expected_moments(self, order: int) -> tuple[float, ...]:
         return tuple(float(m) for m in self.law.moments(order))
@@ -202,14 +209,41 @@ class _Job:
     trial: int
     matrix_free: bool
     probes: int
+    control: bool = False
 
 
-def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray]:
+def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray, float]:
+    """Moments, absolute moments and (with ``job.control``) the control variate of one trial."""
     rng = np.random.default_rng(job_seed(job.seed, job.n, job.trial))
+    control = float("nan")
     if job.matrix_free:
-        op = job.target.operator(rng, job.n)
-        return hutchinson_moments(op, job.n, job.order, rng, probes=job.probes)
-    return spectral_moments(job.target.sample(rng, job.n), job.order)
+        if job.control:
+            op, control = job.target.operator_controlled(rng, job.n)
+        else:
+            op = job.target.operator(rng, job.n)
+        return (*hutchinson_moments(op, job.n, job.order, rng, probes=job.probes), control)
+    if job.control:
+        a, control = job.target.sample_controlled(rng, job.n)
+    else:
+        a = job.target.sample(rng, job.n)
+    return (*spectral_moments(a, job.order), control)
+
+
+def uses_control(target: Any, trials: int, control_variate: bool = True) -> bool:
+    """Whether a cross-check of ``target`` with ``trials`` trials uses a control variate.
+
+    It does for a network whose activations :mod:`tpsym.nets` knows (the
+    control's mean-field expectation exists) with at least 4 trials, unless
+    ``control_variate`` is false.
+
+    Examples
+    --------
+    >>> from tpsym.numeric.network import NetworkSampler
+    >>> net = NetworkSampler.uniform(2, "relu", sigma_w2=2.0)
+    >>> uses_control(net, 10), uses_control(net, 3), uses_control(net, 10, control_variate=False)
+    (True, False, False)
+    """
+    return bool(control_variate) and trials >= 4 and getattr(target, "control_mean", None) is not None
 
 
 def _check_sizes(sizes: Sequence[int], order: int) -> tuple[int, ...]:
@@ -247,12 +281,17 @@ def estimate_moments(
     workers: int = 2,
     executor: Any = None,
     progress: bool = False,
+    control_variate: bool = True,
 ) -> tuple[MomentEstimate, ...]:
     """Estimate ``m_1..m_order`` of ``target``'s spectral law, extrapolated over ``sizes``.
 
     Each trial has its own seed ``job_seed(seed, n, trial)``; the result does
     not depend on the executor. The standard error of each size is the
     trial standard error combined with :func:`~tpsym.numeric.estimate.rounding_floor`.
+    For a network (see :func:`uses_control`) each size's mean and standard
+    error come from :func:`~tpsym.numeric.estimate.controlled_statistics`
+    with the control ``Σ_l mean(φ'(h^l)²)`` of mean-field mean ``Σ_l μ_1^(l)``;
+    its O(1/N) bias joins the finite-size bias the sweep extrapolates away.
 
     Examples
     --------
@@ -272,23 +311,29 @@ def estimate_moments(
     concurrent = getattr(ex, "workers", 1)
     for n in sorted(sizes, reverse=True):
         check_memory(target, n, matrix_free=matrix_free, workers=concurrent)
+    control = uses_control(target, trials, control_variate)
     jobs = [
-        _Job(target, n, order, int(seed), t, bool(matrix_free), int(probes))
+        _Job(target, n, order, int(seed), t, bool(matrix_free), int(probes), control)
         for n in sizes
         for t in range(int(trials))
     ]
     results = ex.map(_run_trial, jobs, progress=progress)
-    means, ses = [], []
+    means, ses, dfs = [], [], []
     for i, n in enumerate(sizes):
         chunk = results[i * trials : (i + 1) * trials]
         values = np.array([r[0] for r in chunk])
-        absolute = np.array([r[1] for r in chunk]).mean(axis=0)
-        stats = trial_statistics(values, floor=rounding_floor(absolute, n))
+        floor = rounding_floor(np.array([r[1] for r in chunk]).mean(axis=0), n)
+        if control:
+            controls = np.array([r[2] for r in chunk])
+            stats = controlled_statistics(values, controls, target.control_mean, floor=floor)
+        else:
+            stats = trial_statistics(values, floor=floor)
         means.append(stats.mean)
         ses.append(stats.stderr)
+        dfs.append(stats.df)
     means_a, ses_a = np.array(means), np.array(ses)
     return tuple(
-        MomentEstimate.from_sweep(k, sizes, means_a[:, k - 1], ses_a[:, k - 1], df=trials - 1)
+        MomentEstimate.from_sweep(k, sizes, means_a[:, k - 1], ses_a[:, k - 1], df=min(dfs))
         for k in range(1, order + 1)
     )
 
@@ -306,6 +351,14 @@ class CrossCheck:
     estimates: tuple[MomentEstimate, ...]
     decision: Decision
     seconds: float
+    control_mean: float | None = None
+
+    @property
+    def variance_reduction(self) -> str:
+        """How the trials' spread was reduced (the control variate and its mean), or ``"none"``."""
+        if self.control_mean is None:
+            return "none"
+        return f"control variate sum_l mean(phi'(h^l)^2), mean-field mean {self.control_mean:.6g}"
 
     @property
     def verdict(self) -> str:
@@ -337,6 +390,7 @@ class CrossCheck:
             "trials": self.trials,
             "seed": self.seed,
             "estimator": "hutchinson" if self.matrix_free else "eigvalsh",
+            "variance_reduction": self.variance_reduction,
             "extrapolation": "weighted least squares in 1/N" if len(self.sizes) > 1 else "none (one size)",
             "family_wise_alarm_rate": self.decision.alpha,
             "method": self.decision.method,
@@ -361,6 +415,7 @@ def crosscheck(
     workers: int = 2,
     executor: Any = None,
     progress: bool = False,
+    control_variate: bool = True,
 ) -> CrossCheck:
     """Confirm or contradict claimed moments of ``target`` by simulation.
 
@@ -375,7 +430,7 @@ def crosscheck(
         Default: ``{"derived": None}``.
     alpha : float
         Family-wise false-alarm rate over all moments and claims (Holm).
-    sizes, trials, seed, matrix_free, probes, scheduler, workers, executor, progress
+    sizes, trials, seed, matrix_free, probes, scheduler, workers, executor, progress, control_variate
         See :func:`estimate_moments`.
 
     Examples
@@ -399,6 +454,7 @@ def crosscheck(
     estimates = estimate_moments(
         tgt, order, sizes=sizes, trials=trials, seed=seed, matrix_free=matrix_free,
         probes=probes, scheduler=scheduler, workers=workers, executor=executor, progress=progress,
+        control_variate=control_variate,
     )
     decision = decide_family(((name, estimates, values) for name, values in resolved), alpha=alpha)
     return CrossCheck(
@@ -411,4 +467,5 @@ def crosscheck(
         estimates=estimates,
         decision=decision,
         seconds=time.perf_counter() - start,
+        control_mean=tgt.control_mean if uses_control(tgt, int(trials), control_variate) else None,
     )
