@@ -133,9 +133,10 @@ def numeric_summary(record: dict[str, Any]) -> str:
             f"derived {float(worst['expected']):.6g} (family-wise rate {rate})"
         )
     zs = ", ".join(f"z_{m['k']}={float(m['z']):+.2f}" for m in moments)
+    control = " and a control variate" if record.get("variance_reduction", "none") != "none" else ""
     return (
-        f"confirmed numerically for k <= {record['order']} at sizes {list(record['sizes'])} with {record['trials']} trials "
-        f"({zs}; family-wise rate {rate})"
+        f"confirmed numerically for k <= {record['order']} at sizes {list(record['sizes'])} with {record['trials']} trials"
+        f"{control} ({zs}; family-wise rate {rate})"
     )
 
 
