@@ -25,6 +25,10 @@ CLAIMS = {
     "refuted": _claim("moment(semicircle(), 2*k) == catalan(k + 1)", "k = 1..5"),
     "refuted-same-law": Claim("s", "variances", "-", "same_law", laws=("semicircle(variance=2)", "semicircle(variance=3)")),
     "error": _claim("moment(semicircle(), 2*k) == catalan(k)", "k = 5..1"),
+    "proved-generating-function": Claim(
+        "g", "MP generating function", "Marchenko & Pastur (1967)", "generating_function", laws=("mp(ratio=c)",),
+        statement="(1 + (c - 1)*z - sqrt((1 + (c - 1)*z)**2 - 4*c*z))/(2*c*z)", order=5,
+    ),
 }
 
 NUMERIC = Claim(
@@ -110,6 +114,8 @@ TAMPERS = [
     ("proved-cumulant", ("proof", "proof", "recurrence", 1)),
     ("proved-same-law", ("steps", 3, "values", 1)),
     ("proved-same-law", ("proof", "equation")),
+    ("proved-generating-function", ("steps", 3, "coefficient")),
+    ("proved-generating-function", ("proof", "proof", "data")),
     ("refuted", ("failure", "claimed")),
     ("refuted", ("failure", "difference")),
     ("refuted", ("failure", "at", "k")),

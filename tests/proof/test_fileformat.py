@@ -145,6 +145,12 @@ def _one(body: str) -> ClaimError:
         ('numeric = "semicircle()"', "'numeric' must be a table"),
         ("", "the claim has no statement"),
         ('statement = "1 == 1"\nstatment = "1 == 1"', "unknown key 'statment'"),
+        ('generating_function = "1/(1 - z)"', "'generating_function' must be a table"),
+        ('generating_function = { law = "mp(ratio=1)" }', "missing key 'equals'"),
+        ('generating_function = { law = "mp(ratio=1)", equals = "1", var = "z" }', "unknown key 'var' in 'generating_function'"),
+        ('generating_function = { law = "", equals = "1" }', "'generating_function.law' must be a non-empty string"),
+        ('generating_function = { law = "mp(ratio=1)", equals = "1" }\nsame_law = ["a()", "b()"]', "one statement"),
+        ('generating_function = { law = "mp(ratio=1)", equals = "1" }\nfor = "k >= 1"', "'for' belongs"),
     ],
 )
 def test_malformed_claims(body, message):

@@ -158,6 +158,8 @@ def test_wrong_claims_are_refuted():
         "linear-variance-s1-sign": ({}, "-L", "L", "2*L"),
         "mobius-sign": ({"n": 1}, "-1", "1", "2"),
         "narayana-count-shifted": ({"n": 1, "k": 1}, "0", "1", "1"),
+        "mp-generating-function-branch": ({"k": -1}, "1/c", "0", "-1/c"),
+        "catalan-generating-function-radicand": ({"k": 0}, "3/4", "1", "1/4"),
     }
     assert set(claims) == set(expected)
     for cid, (at, claimed, derived, difference) in expected.items():
@@ -352,3 +354,31 @@ def test_numeric_claim_errors():
 def test_verdict_is_a_plain_record():
     v = Verdict(identity("1 == 1"), "verified", "ok")
     assert v.ok and v.steps == [] and v.failure is None
+
+
+# -- generating-function claims ---------------------------------------------------
+def _gf(law, F, **kw):
+    return Claim("g", "generating function", "-", "generating_function", laws=(law,), statement=F, **kw)
+
+
+def test_generating_function_proved_by_substitution():
+    # Catalan: sum C_k z^k = (1 - sqrt(1 - 4z))/(2z) (OEIS A000108); MP(1) has the Catalan moments
+    v = verify_claim(_gf("mp(ratio=1)", "(1 - sqrt(1 - 4*z))/(2*z)", order=8))
+    assert v.status == "proved" and v.proof["method"] == "substitution into algebraic equation"
+    assert [s["coefficient"] for s in v.steps] == ["1", "1", "2", "5", "14", "42", "132", "429", "1430"]
+
+
+def test_generating_function_agreeing_to_the_order_but_not_a_root_is_refuted():
+    # F = Catalan GF + z^12 agrees with every checked coefficient (order 8) but is not a root
+    v = verify_claim(_gf("mp(ratio=1)", "(1 - sqrt(1 - 4*z))/(2*z) + z**12", order=8))
+    assert v.status == "refuted" and "F is not a root of P" in v.summary
+    assert v.failure == {"at": {"k": 12}, "claimed": "208013", "derived": "208012", "difference": "-1"}
+
+
+def test_generating_function_errors():
+    cube = verify_claim(_gf("semicircle()", "(1 - z)**(1/3)"))
+    assert cube.status == "error" and "the generating function" in cube.summary
+    named_z = verify_claim(_gf("semicircle(variance=z)", "1", assumptions=(("z", ("positive",)),)))
+    assert named_z.status == "error" and "z is the variable of the generating function" in named_z.summary
+    # a bare name is a parameter, as in every formula: here the claim is simply wrong
+    assert verify_claim(_gf("semicircle()", "1 + w*z")).summary.startswith("refuted at k=1")

@@ -114,6 +114,7 @@ __all__ = [
     "prove_term",
     "prove_even_term",
     "prove_generating_function",
+    "generating_function_coefficients",
     "METHOD_TERM",
     "METHOD_SUBSTITUTION",
 ]
@@ -1098,6 +1099,50 @@ def _gf_coefficients(A, B, D, z: Symbol, K, K0, count: int):
                     acc += bi * s[j - e]
         coeffs[j] = acc
     return low, coeffs, s0
+
+
+def generating_function_coefficients(F: Expr, z: Symbol, count: int,
+                                     *, params: Sequence[Symbol] | None = None) -> list[Expr]:
+    """The coefficients of ``z^0, …, z^(count-1)`` in ``F = A + B·√D``, exactly.
+
+    ``A, B, D`` rational in ``z`` and the parameters, one radicand at most,
+    the branch of :func:`prove_generating_function` (``√D(0)`` as sympy's
+    ``sqrt``). Exact arithmetic in ``QQ(params)``: no ``sympy.series``.
+
+    Raises
+    ------
+    ClaimRefuted
+        If ``F`` has a pole at 0 (a nonzero coefficient of a negative power).
+    ProofFailure
+        If ``F`` is not of that form.
+
+    Examples
+    --------
+    >>> from sympy import symbols, sqrt
+    >>> z, c = symbols("z c")
+    >>> generating_function_coefficients((1 - sqrt(1 - 4*z))/(2*z), z, 6)   # Catalan
+    [1, 1, 2, 5, 14, 42]
+    >>> generating_function_coefficients(1/(1 - c*z), z, 3)
+    [1, c, c**2]
+    """
+    F = _as_expr(F)
+    if params is None:
+        params = tuple(sorted(F.free_symbols - {z}, key=lambda s: s.name))
+    params = tuple(params)
+    extra = F.free_symbols - {z} - set(params)
+    if extra:
+        raise InputError(f"F = {F} involves {sorted(map(str, extra))}, not {z} or a parameter")
+    if not isinstance(count, int) or count < 1:
+        raise InputError(f"count={count!r} must be a positive int")
+    K0 = _base_field(params)
+    K = QQ.frac_field(z, *params)
+    _, A, B, D = _split_radical(F, K, z, params)
+    low, coeffs, _ = _gf_coefficients(A, B, D, z, K, K0, count)
+    for j in range(low, 0):
+        if coeffs[j]:
+            raise ClaimRefuted(f"the expansion of F has the nonzero coefficient {K0.to_sympy(coeffs[j])} at {z}^{j}",
+                               index=j, claimed=K0.to_sympy(coeffs[j]), expected=Integer(0))
+    return [K0.to_sympy(coeffs[m]) for m in range(count)]
 
 
 def prove_generating_function(P: Any, z: Symbol, y: Symbol, F: Expr, initial_terms: Sequence[Any],

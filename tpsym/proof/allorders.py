@@ -28,12 +28,18 @@ import sympy
 from tpsym.errors import DomainError, TpsymError
 from tpsym.laws.algebraic import Y, Z, algebraic_equation, cumulant_equation
 from tpsym.laws.base import Law
-from tpsym.proof.algebraic import ProofFailure, prove_even_term, prove_term, recurrence_from_algebraic
+from tpsym.proof.algebraic import (
+    ProofFailure,
+    prove_even_term,
+    prove_generating_function,
+    prove_term,
+    recurrence_from_algebraic,
+)
 from tpsym.proof.claims import Claim
 from tpsym.proof.functions import _Recorder, claim_functions
 from tpsym.proof.verify import plain
 
-__all__ = ["prove_all_orders", "prove_same_law", "ProofFailure"]
+__all__ = ["prove_all_orders", "prove_same_law", "prove_law_generating_function", "ProofFailure"]
 
 
 def _affine(index: sympy.Expr, k: sympy.Symbol) -> tuple[int, int]:
@@ -187,6 +193,40 @@ def prove_same_law(laws: list[Law]) -> dict[str, Any]:
             "so the power-series root with constant term 1 is unique and the moments agree for all k"
         ),
         "derivation": [s for eq in eqs for s in eq.derivation],
+    }
+
+
+def prove_law_generating_function(law: Law, F: sympy.Expr, initial: list[Any]) -> dict[str, Any]:
+    """Prove ``Σ_k m_k z^k = F(z)`` for every k by substitution into the law's algebraic equation.
+
+    ``F`` is in the variable ``z`` of :mod:`tpsym.laws.algebraic`; ``initial``
+    are the exact moments ``m_0, m_1, …`` used to fix the branch.
+
+    >>> from sympy import sqrt, symbols
+    >>> from tpsym.laws import mp
+    >>> z = symbols("z")
+    >>> F = (1 - sqrt(1 - 4*z))/(2*z)
+    >>> prove_law_generating_function(mp(ratio=1), F, [1, 1, 2, 5])["method"]
+    'substitution into algebraic equation'
+    """
+    try:
+        eq = algebraic_equation(law)
+    except DomainError as exc:
+        raise ProofFailure(str(exc)) from exc
+    P = plain(eq.expr)
+    params = sorted((P.free_symbols | F.free_symbols) - {Z, Y}, key=lambda s: s.name)
+    proof = prove_generating_function(P, Z, Y, plain(F), initial, params=params)
+    d = proof.to_dict()
+    return {
+        "law": str(law),
+        "function": "moment generating function",
+        "term": sympy.sstr(F),
+        "equation": sympy.sstr(P) + " = 0",
+        "series": "moment series M(z) = sum m_n z^n",
+        "derivation": list(eq.derivation),
+        "method": d["method"],
+        "statement": d["statement"],
+        "proof": d,
     }
 
 

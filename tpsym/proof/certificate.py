@@ -52,6 +52,8 @@ def _claim_record(c: Claim) -> dict[str, Any]:
         rec["for"] = [str(lp) for lp in c.loops]
     elif c.kind == "same_law":
         rec["same_law"] = list(c.laws)
+    elif c.kind == "generating_function":
+        rec["generating_function"] = {"law": c.laws[0], "equals": c.statement}
     rec["order"] = c.order
     if c.assumptions:
         rec["assume"] = {name: list(words) for name, words in c.assumptions}

@@ -8,6 +8,7 @@ A claim is one statement with its provenance:
   functions of :mod:`tpsym.proof.functions` (``moment``, ``cumulant``,
   counting functions, mean-field quantities);
 * ``same_law``: two or more law specs have the same moments;
+* ``generating_function``: the moment generating function ``Σ_{k≥0} m_k z^k`` of a law is a given ``F(z)``;
 * ``numeric``: the moments of a law are confirmed by the numeric layer (a
   claim that only numbers can support, such as universality).
 
@@ -28,7 +29,7 @@ from tpsym.errors import ProofFileError
 
 __all__ = ["Loop", "Claim", "NumericSettings", "parse_loop", "ASSUMPTION_WORDS", "StatementKind"]
 
-StatementKind = Literal["identity", "same_law", "numeric"]
+StatementKind = Literal["identity", "same_law", "generating_function", "numeric"]
 
 #: Assumption words a proof file may attach to a parameter.
 ASSUMPTION_WORDS = {
@@ -113,11 +114,13 @@ class Claim:
     id, title, source : str
         Identifier, one-line title, and the source (arXiv id with equation or
         section, or a book).
-    kind : {"identity", "same_law", "numeric"}
+    kind : {"identity", "same_law", "generating_function", "numeric"}
     statement : str
-        ``"lhs == rhs"`` for an identity.
+        ``"lhs == rhs"`` for an identity; the claimed ``F(z)`` of a
+        ``generating_function`` claim.
     laws : tuple of str
-        The specs of a ``same_law`` claim.
+        The specs of a ``same_law`` claim; the one law of a
+        ``generating_function`` claim (``Σ_k m_k z^k = F(z)``).
     loops : tuple of Loop
         Loop variables of an identity, outermost first.
     order : int

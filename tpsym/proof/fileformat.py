@@ -43,9 +43,14 @@ from typing import Any
 from tpsym.errors import ProofFileError, TpsymError
 from tpsym.proof.claims import ASSUMPTION_WORDS, Claim, NumericSettings, parse_loop
 
-__all__ = ["ClaimError", "load_claims", "parse_claims", "find_proof_files", "CLAIM_KEYS", "NUMERIC_KEYS"]
+__all__ = [
+    "ClaimError", "load_claims", "parse_claims", "find_proof_files", "CLAIM_KEYS", "NUMERIC_KEYS", "GENERATING_FUNCTION_KEYS",
+]
 
-CLAIM_KEYS = frozenset({"id", "title", "source", "statement", "for", "order", "assume", "same_law", "numeric", "notes"})
+CLAIM_KEYS = frozenset(
+    {"id", "title", "source", "statement", "for", "order", "assume", "same_law", "generating_function", "numeric", "notes"}
+)
+GENERATING_FUNCTION_KEYS = frozenset({"law", "equals"})
 NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha"})
 _MAX_ORDER = 200
 
@@ -126,12 +131,12 @@ def _claim(table: Any, file: str, line: int | None) -> Claim:
         raise ProofFileError(f"the id {cid!r} must be letters, digits, '-', '_' or '.'")
     title = _str(table, "title")
     source = _str(table, "source")
-    kinds = [k for k in ("statement", "same_law") if k in table]
+    kinds = [k for k in ("statement", "same_law", "generating_function") if k in table]
     if len(kinds) > 1:
-        raise ProofFileError("a claim has one statement: give 'statement' or 'same_law', not both")
+        raise ProofFileError(f"a claim has one statement: give one of 'statement', 'same_law', 'generating_function', not {' and '.join(map(repr, kinds))}")
     numeric = _numeric(table["numeric"]) if "numeric" in table else None
     if not kinds and numeric is None:
-        raise ProofFileError("the claim has no statement: give 'statement', 'same_law' or 'numeric'")
+        raise ProofFileError("the claim has no statement: give 'statement', 'same_law', 'generating_function' or 'numeric'")
     order = _int(table.get("order", 10), "order", 1, _MAX_ORDER)
     assumptions = []
     assume = table.get("assume", {})
@@ -171,6 +176,19 @@ def _claim(table: Any, file: str, line: int | None) -> Claim:
         if not isinstance(laws, list) or len(laws) < 2 or not all(isinstance(s, str) and s.strip() for s in laws):
             raise ProofFileError("'same_law' must be a list of at least two law specs")
         return Claim(kind="same_law", laws=tuple(s.strip() for s in laws), **common)
+    if "generating_function" in table:
+        gf = table["generating_function"]
+        if not isinstance(gf, dict):
+            raise ProofFileError("'generating_function' must be a table such as { law = \"mp(ratio=c)\", equals = \"...\" }")
+        unknown = sorted(set(gf) - GENERATING_FUNCTION_KEYS)
+        missing = sorted(GENERATING_FUNCTION_KEYS - set(gf))
+        if unknown or missing:
+            what = f"unknown key {unknown[0]!r}" if unknown else f"missing key {missing[0]!r}"
+            raise ProofFileError(f"{what} in 'generating_function' (it takes 'law' and 'equals')")
+        for key in ("law", "equals"):
+            if not isinstance(gf[key], str) or not gf[key].strip():
+                raise ProofFileError(f"'generating_function.{key}' must be a non-empty string")
+        return Claim(kind="generating_function", laws=(gf["law"].strip(),), statement=gf["equals"].strip(), **common)
     if numeric is not None and numeric.law is None:
         raise ProofFileError("a numeric claim names its law: numeric = { law = \"...\" }")
     return Claim(kind="numeric", **common)
@@ -250,7 +268,7 @@ def parse_claims(text: str, file: str = "<string>") -> list[Claim | ClaimError]:
     >>> [type(c).__name__ for c in parse_claims(text, "x.toml")]
     ['Claim', 'ClaimError']
     >>> parse_claims(text, "x.toml")[1].message
-    "the claim has no statement: give 'statement', 'same_law' or 'numeric'"
+    "the claim has no statement: give 'statement', 'same_law', 'generating_function' or 'numeric'"
     >>> broken = text.replace('title = "Catalan"', 'title = "Catalan')
     >>> [(type(c).__name__, c.id, c.line) for c in parse_claims(broken, "x.toml")]
     [('ClaimError', 'cat', 4), ('ClaimError', 'bad', 9)]

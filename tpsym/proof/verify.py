@@ -322,6 +322,87 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
         verdict.summary = f"proved for all k ({proof['method']}); " + verdict.summary
 
 
+#: How far a generating function that is not a root of the equation is expanded
+#: to find the first coefficient where it differs from the moments.
+MAX_GF_SEARCH = 200
+
+
+def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
+    from tpsym.laws.algebraic import Z
+    from tpsym.laws.lattice import lattice_moments
+    from tpsym.proof.algebraic import ClaimRefuted, ProofFailure, generating_function_coefficients
+    from tpsym.spec import parse_formula, parse_spec
+
+    symbols = claim.symbols()
+    if Z.name in symbols:
+        raise InputError(f"{Z.name} is the variable of the generating function; give the parameter another name")
+    law = parse_spec(claim.laws[0], locals=symbols)
+    F = plain(parse_formula(claim.statement, locals={**symbols, Z.name: Z}))
+    order = claim.order
+    derived = [sympy.Integer(1), *law.moments(order)]
+    lattice_note = None
+    try:
+        lattice = [sympy.Integer(1), *lattice_moments(law, order)]
+    except DomainError as exc:
+        lattice_note = str(exc)
+    else:
+        for k, (a, b) in enumerate(zip(derived, lattice)):
+            if not exact_equal(a, b)[0]:
+                raise TpsymError(f"the series and lattice routes disagree on m_{k} of {law}: {a} vs {b}")
+    try:
+        coeffs = generating_function_coefficients(F, Z, order + 1)
+    except ClaimRefuted as exc:
+        verdict.status = "refuted"
+        verdict.failure = {"at": {"k": int(exc.index)}, "claimed": _fmt(exc.claimed), "derived": "0", "difference": _fmt(-exc.claimed)}
+        verdict.summary = f"refuted: {exc}"
+        return
+    except ProofFailure as exc:
+        raise InputError(f"the generating function {F}: {exc}") from exc
+    for k, (m, c) in enumerate(zip(derived, coeffs)):
+        equal, how = exact_equal(m, c)
+        verdict.steps.append({"step": "compare coefficients", "k": k, "moment": _fmt(m), "coefficient": _fmt(c), "comparison": how})
+        if not equal:
+            diff = sympy.factor(sympy.together(m - c))
+            verdict.status = "refuted"
+            verdict.failure = {"at": {"k": k}, "claimed": _fmt(c), "derived": _fmt(m), "difference": _fmt(diff)}
+            verdict.summary = f"refuted at k={k}: m_{k} of {law} is {_fmt(m)}, [z^{k}] F is {_fmt(c)} (difference {_fmt(diff)})"
+            return
+    routes = "series and lattice routes" if lattice_note is None else "series route (lattice route unavailable)"
+    if lattice_note:
+        verdict.notes.append(f"lattice route unavailable: {lattice_note}")
+    verdict.status = "verified"
+    verdict.summary = f"verified for k <= {order} ({order + 1} coefficients, {routes})"
+    from tpsym.proof.allorders import prove_law_generating_function
+
+    try:
+        proof = prove_law_generating_function(law, F, derived)
+    except ClaimRefuted as exc:
+        # F is not a root of the equation, so it differs from the moment series somewhere: find where
+        verdict.status = "refuted"
+        top = min(order + 64, MAX_GF_SEARCH)
+        more = [sympy.Integer(1), *law.moments(top)]
+        found = next(
+            (k for k, (m, c) in enumerate(zip(more, generating_function_coefficients(F, Z, top + 1))) if not exact_equal(m, c)[0]),
+            None,
+        )
+        if found is None:
+            verdict.failure = {"at": {}, "claimed": _fmt(F), "derived": "", "difference": _fmt(exc.residual)}
+            verdict.summary = f"refuted: {exc} (it agrees with the moments for k <= {top})"
+        else:
+            m, c = more[found], generating_function_coefficients(F, Z, found + 1)[found]
+            diff = sympy.factor(sympy.together(m - c))
+            verdict.failure = {"at": {"k": found}, "claimed": _fmt(c), "derived": _fmt(m), "difference": _fmt(diff)}
+            verdict.summary = f"refuted at k={found}: m_{found} of {law} is {_fmt(m)}, [z^{found}] F is {_fmt(c)} ({exc})"
+        return
+    except TpsymError as exc:
+        verdict.notes.append(f"no all-order proof: {exc}")
+        verdict.summary += "; not proved for all orders: " + str(exc).split("\n")[0]
+    else:
+        verdict.status = "proved"
+        verdict.proof = proof
+        verdict.summary = f"proved for all k ({proof['method']}); " + verdict.summary
+
+
 def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
     from tpsym.proof.numeric import run_numeric
 
@@ -338,7 +419,11 @@ def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
 
 
 def _check_ascii(claim: Claim) -> None:
-    """Refuse non-ASCII text in formulas: the exact-arithmetic backend names its generators in ASCII."""
+    """Refuse non-ASCII text in proof-file formulas.
+
+    A look-alike letter (Cyrillic ``с`` for Latin ``c``) would silently make
+    a second parameter, and the claim would be about something else.
+    """
     texts = [claim.statement, *claim.laws, *(lp.start for lp in claim.loops), *(lp.stop or "" for lp in claim.loops)]
     if claim.numeric is not None and claim.numeric.law:
         texts.append(claim.numeric.law)
@@ -384,6 +469,8 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
             _verify_identity(claim, verdict)
         elif claim.kind == "same_law":
             _verify_same_law(claim, verdict)
+        elif claim.kind == "generating_function":
+            _verify_generating_function(claim, verdict)
         elif claim.kind != "numeric":
             raise InputError(f"unknown claim kind {claim.kind!r}")
         if claim.kind == "numeric":

@@ -144,6 +144,13 @@ def _derivation(v: Any) -> list[str]:
             at = ", ".join(f"{k} = {val}" for k, val in step["at"].items())
             lead = rf"\item ${at}$: both" if at else r"\item Both"
             out.append(rf"{lead} sides equal $\texttt{{{_tex(step['lhs'])}}}$ ({_tex(step['comparison'])}; lattice route {_tex(str(step.get('lattice', '')))})")
+        elif step.get("step") == "compare moments":
+            values = ", ".join(rf"$\texttt{{{_tex(x)}}}$" for x in step["values"])
+            out.append(rf"\item $m_{{{step['k']}}}$: {values} ({_tex(step['comparison'])})")
+        elif step.get("step") == "compare coefficients":
+            out.append(
+                rf"\item $m_{{{step['k']}}} = [z^{{{step['k']}}}]\,F = \texttt{{{_tex(step['moment'])}}}$ ({_tex(step['comparison'])})"
+            )
     if len(v.steps) > 8:
         out.append(rf"\item \dots\ and {len(v.steps) - 8} more exact checks")
     if v.proof:
@@ -178,7 +185,12 @@ def latex_report(verdicts: list[Any], *, title: str = "Verification of the claim
         c = v.claim
         lines.append(rf"\subsection*{{{_tex(c.title)}}}")
         lines.append(rf"\noindent\textbf{{Source:}} {_tex(c.source)}.\\")
-        if c.statement:
+        if c.kind == "generating_function":
+            lines.append(
+                rf"\textbf{{Claim:}} $\sum_{{k \ge 0}} m_k z^k = F(z)$ for \texttt{{{_tex(c.laws[0])}}}, "
+                rf"with $F(z) = $ \texttt{{{_tex(c.statement)}}}.\\"
+            )
+        elif c.statement:
             loops = ", ".join(str(lp) for lp in c.loops)
             lines.append(rf"\textbf{{Claim:}} \texttt{{{_tex(c.statement)}}}" + (rf" for \texttt{{{_tex(loops)}}}" if loops else "") + r".\\")
         elif c.laws:
