@@ -106,7 +106,8 @@ def test_verify_exit_status_on_failures(capsys):
         (["verify", "no/such/path.toml"], "tpsym: error: no/such/path.toml: no such file or directory"),
         (["verify", "proofs", "--bogus"], "unrecognized arguments: --bogus"),
         (["verify"], "the following arguments are required: PATH"),
-        (["check", "1 == 1", "--for", "all"], "--for all needs the variable: write --for k=all"),
+        (["check", "1 == 1", "--for", "all"], "--for all: which variable? the statement has none; write --for VAR=all"),
+        (["check", "moment(mp(ratio=c), j) == c", "--for", "all"], "the statement has c, j; write --for VAR=all"),
         (["check", "1 == 1", "--for", "k in 1..3"], "a loop reads 'k = 1..12' or 'k >= 1'"),
         (["recheck", "no/such/cert.json"], "no/such/cert.json: cannot read the certificate"),
     ],
@@ -220,3 +221,8 @@ def test_check_names_one_route_when_no_function_has_two(capsys):
     doc = json.loads(out)
     assert status == 0 and doc["verdict"] == "verified"
     assert doc["summary"] == "verified (1 exact check, one route)"
+
+
+def test_check_for_all_finds_the_variable(capsys):
+    status, out, _ = run(capsys, "check", "cumulant(mp(ratio=c), k) == c**(k - 1)", "--for", "all", "--json")
+    assert status == 0 and json.loads(out)["verdict"] == "proved"

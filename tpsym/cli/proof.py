@@ -79,6 +79,26 @@ def _verify(args: argparse.Namespace) -> int:
     return _finish(_run(claims, args), args)
 
 
+def _loop_variable(statement: str) -> str:
+    """The variable of ``--for all``: the statement's only bare name, else ``k``, else ``n``.
+
+    >>> _loop_variable("moment(semicircle(), 2*k) == catalan(k)")
+    'k'
+    >>> _loop_variable("nc_count(n, 1) == 1")
+    'n'
+    """
+    # bare names: not called, not keyword arguments, not numbers
+    names = set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*\()(?!\s*=(?!=))", statement))
+    if len(names) == 1:
+        return names.pop()
+    for candidate in ("k", "n"):
+        if candidate in names:
+            return candidate
+    raise InputError(
+        f"--for all: which variable? the statement has {', '.join(sorted(names)) or 'none'}; write --for VAR=all"
+    )
+
+
 def _check(args: argparse.Namespace) -> int:
     from tpsym.proof.claims import Claim, NumericSettings, parse_loop
 
@@ -86,7 +106,7 @@ def _check(args: argparse.Namespace) -> int:
     order = args.order
     for spec in args.for_ or []:
         if spec == "all":
-            raise InputError("--for all needs the variable: write --for k=all (or 'k>=1')")
+            spec = f"{_loop_variable(args.statement)}=all"
         if spec.endswith("=all"):
             spec = f"{spec[:-4]} >= 1"
         loops.append(parse_loop(spec.replace("=", " = ", 1) if ">=" not in spec else spec))
