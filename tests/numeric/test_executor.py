@@ -66,3 +66,13 @@ def test_dask_unreachable_scheduler_is_input_error():
     pytest.importorskip("distributed")
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         DaskExecutor("tcp://127.0.0.1:9", timeout="1s").map(_square, [1])
+
+
+def test_progress_bar_on_stderr_only_when_asked(capsys):
+    from tpsym.numeric.executor import SerialExecutor
+
+    assert SerialExecutor().map(abs, [-1, 2, -3], progress=True) == [1, 2, 3]
+    out, err = capsys.readouterr()
+    assert out == "" and "trials" in err and "/3 " in err  # tqdm redraws at its own pace
+    SerialExecutor().map(abs, [-1], progress=False)
+    assert capsys.readouterr() == ("", "")

@@ -14,7 +14,7 @@ Results never depend on the executor: every job carries its own
 :class:`numpy.random.SeedSequence` (:func:`job_seed`), keyed by the run's seed,
 the size and the trial number, not by the order in which jobs run.
 
-Progress is shown with tqdm or rich when one of them is installed and
+Progress is shown with a tqdm bar (on stderr) when
 ``progress=True``. On Ctrl-C, pending jobs are cancelled, the worker
 processes stopped, and :class:`KeyboardInterrupt` re-raised for the caller
 (the ``tpsym`` command turns it into one line, without a traceback); the
@@ -83,40 +83,10 @@ class Executor(Protocol):
 
 
 def _progress_bar(total: int, enabled: bool) -> Any:
-    """A progress object with ``update(n)`` and ``close()`` (tqdm, rich or nothing)."""
+    """A tqdm progress bar over ``total`` trials (inert when not ``enabled``)."""
+    from tqdm.auto import tqdm
 
-    class _Null:
-        def update(self, n: int = 1) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
-
-    if not enabled:
-        return _Null()
-    try:
-        from tqdm.auto import tqdm
-
-        return tqdm(total=total, desc="trials", leave=False)
-    except ImportError:
-        pass
-    try:
-        from rich.progress import Progress
-
-        prog = Progress(transient=True)
-        task = prog.add_task("trials", total=total)
-        prog.start()
-
-        class _Rich:
-            def update(self, n: int = 1) -> None:
-                prog.update(task, advance=n)
-
-            def close(self) -> None:
-                prog.stop()
-
-        return _Rich()
-    except ImportError:
-        return _Null()
+    return tqdm(total=total, desc="trials", leave=False, disable=not enabled)
 
 
 class SerialExecutor:
