@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -274,8 +274,41 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
             verdict.summary = f"proved for all {claim.loops[0].var} >= {claim.loops[0].start} ({proof['method']}); " + verdict.summary
 
 
-def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
+def _lattice_witness(law: Any, series: Sequence[Any]) -> str | None:
+    """Check the series-route moments ``m_1..m_K`` of ``law`` against the lattice route.
+
+    Returns None when they agree, or why the lattice route is unavailable;
+    raises when the routes disagree (a bug, reported as an error verdict).
+    """
     from tpsym.laws.lattice import lattice_moments
+
+    try:
+        lattice = lattice_moments(law, len(series))
+    except DomainError as exc:
+        return str(exc)
+    for k, (a, b) in enumerate(zip(series, lattice), 1):
+        if not exact_equal(a, b)[0]:
+            raise TpsymError(f"the series and lattice routes disagree on m_{k} of {law}: {a} vs {b}")
+    return None
+
+
+def _routes(verdict: Verdict, lattice_note: str | None) -> str:
+    """The routes a law claim was checked by, noting why the lattice route was missing."""
+    if lattice_note is None:
+        return "series and lattice routes"
+    verdict.notes.append(f"lattice route unavailable: {lattice_note}")
+    return "series route (lattice route unavailable)"
+
+
+def _refute(verdict: Verdict, k: int, derived: Any, claimed: Any, summary: str) -> None:
+    """Record a refutation at index ``k``; the difference is derived − claimed, as for identities."""
+    diff = sympy.factor(sympy.together(derived - claimed))
+    verdict.status = "refuted"
+    verdict.failure = {"at": {"k": k}, "claimed": _fmt(claimed), "derived": _fmt(derived), "difference": _fmt(diff)}
+    verdict.summary = summary.replace("{diff}", _fmt(diff))
+
+
+def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
     from tpsym.spec import parse_spec
 
     if len(claim.laws) < 2:
@@ -284,32 +317,18 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
     laws = [parse_spec(s, locals=symbols) for s in claim.laws]
     order = claim.order
     series = [law.moments(order) for law in laws]
-    lattice_note = None
-    for law, ms in zip(laws, series):
-        try:
-            lat = lattice_moments(law, order)
-        except DomainError as exc:
-            lattice_note = str(exc)
-            continue
-        for k, (a, b) in enumerate(zip(ms, lat), 1):
-            if not exact_equal(a, b)[0]:
-                raise TpsymError(f"the series and lattice routes disagree on m_{k} of {law}: {a} vs {b}")
+    notes = [_lattice_witness(law, ms) for law, ms in zip(laws, series)]
+    lattice_note = next((n for n in notes if n is not None), None)
     ref = series[0]
     for law, ms in zip(laws[1:], series[1:]):
         for k, (a, b) in enumerate(zip(ref, ms), 1):
             equal, how = exact_equal(a, b)
             verdict.steps.append({"step": "compare moments", "k": k, "laws": [str(laws[0]), str(law)], "values": [_fmt(a), _fmt(b)], "comparison": how})
             if not equal:
-                diff = sympy.factor(sympy.together(a - b))  # derived - claimed, as for an identity
-                verdict.status = "refuted"
-                verdict.failure = {"at": {"k": k}, "claimed": _fmt(b), "derived": _fmt(a), "difference": _fmt(diff)}
-                verdict.summary = f"refuted at k={k}: m_{k} of {laws[0]} is {_fmt(a)}, of {law} it is {_fmt(b)}"
+                _refute(verdict, k, a, b, f"refuted at k={k}: m_{k} of {laws[0]} is {_fmt(a)}, of {law} it is {_fmt(b)}")
                 return
-    routes = "series and lattice routes" if lattice_note is None else "series route (lattice route unavailable)"
-    if lattice_note:
-        verdict.notes.append(f"lattice route unavailable: {lattice_note}")
     verdict.status = "verified"
-    verdict.summary = f"verified for k <= {order} ({routes})"
+    verdict.summary = f"verified for k <= {order} ({_routes(verdict, lattice_note)})"
     from tpsym.proof.allorders import prove_same_law
 
     try:
@@ -329,7 +348,6 @@ MAX_GF_SEARCH = 200
 
 def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.laws.algebraic import Z
-    from tpsym.laws.lattice import lattice_moments
     from tpsym.proof.algebraic import ClaimRefuted, ProofFailure, generating_function_coefficients
     from tpsym.spec import parse_formula, parse_spec
 
@@ -340,15 +358,7 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     F = plain(parse_formula(claim.statement, locals={**symbols, Z.name: Z}))
     order = claim.order
     derived = [sympy.Integer(1), *law.moments(order)]
-    lattice_note = None
-    try:
-        lattice = [sympy.Integer(1), *lattice_moments(law, order)]
-    except DomainError as exc:
-        lattice_note = str(exc)
-    else:
-        for k, (a, b) in enumerate(zip(derived, lattice)):
-            if not exact_equal(a, b)[0]:
-                raise TpsymError(f"the series and lattice routes disagree on m_{k} of {law}: {a} vs {b}")
+    lattice_note = _lattice_witness(law, derived[1:])
     try:
         coeffs = generating_function_coefficients(F, Z, order + 1)
     except ClaimRefuted as exc:
@@ -362,16 +372,10 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
         equal, how = exact_equal(m, c)
         verdict.steps.append({"step": "compare coefficients", "k": k, "moment": _fmt(m), "coefficient": _fmt(c), "comparison": how})
         if not equal:
-            diff = sympy.factor(sympy.together(m - c))
-            verdict.status = "refuted"
-            verdict.failure = {"at": {"k": k}, "claimed": _fmt(c), "derived": _fmt(m), "difference": _fmt(diff)}
-            verdict.summary = f"refuted at k={k}: m_{k} of {law} is {_fmt(m)}, [z^{k}] F is {_fmt(c)} (difference {_fmt(diff)})"
+            _refute(verdict, k, m, c, f"refuted at k={k}: m_{k} of {law} is {_fmt(m)}, [z^{k}] F is {_fmt(c)} (difference {{diff}})")
             return
-    routes = "series and lattice routes" if lattice_note is None else "series route (lattice route unavailable)"
-    if lattice_note:
-        verdict.notes.append(f"lattice route unavailable: {lattice_note}")
     verdict.status = "verified"
-    verdict.summary = f"verified for k <= {order} ({order + 1} coefficients, {routes})"
+    verdict.summary = f"verified for k <= {order} ({order + 1} coefficients, {_routes(verdict, lattice_note)})"
     from tpsym.proof.allorders import prove_law_generating_function
 
     try:
@@ -390,9 +394,7 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
             verdict.summary = f"refuted: {exc} (it agrees with the moments for k <= {top})"
         else:
             m, c = more[found], generating_function_coefficients(F, Z, found + 1)[found]
-            diff = sympy.factor(sympy.together(m - c))
-            verdict.failure = {"at": {"k": found}, "claimed": _fmt(c), "derived": _fmt(m), "difference": _fmt(diff)}
-            verdict.summary = f"refuted at k={found}: m_{found} of {law} is {_fmt(m)}, [z^{found}] F is {_fmt(c)} ({exc})"
+            _refute(verdict, found, m, c, f"refuted at k={found}: m_{found} of {law} is {_fmt(m)}, [z^{found}] F is {_fmt(c)} ({exc})")
         return
     except TpsymError as exc:
         verdict.notes.append(f"no all-order proof: {exc}")
