@@ -31,3 +31,35 @@ def test_bad_plot_input(tmp_path):
         plot_spectrum(np.ones(3), out=tmp_path / "c.png", width_px=3)
     with pytest.raises(InputError, match="finite"):
         plot_spectrum(np.array([np.nan]), out=tmp_path / "c.png")
+
+
+def test_cli_draws_the_derived_density_and_atoms(tmp_path, monkeypatch, capsys):
+    # MP with ratio c = 2: atom 1 - 1/c at 0, density sqrt((b - x)(x - a))/(2 pi c x) on
+    # [a, b] = [(1 - sqrt c)^2, (1 + sqrt c)^2] (Marchenko & Pastur 1967; Bai & Silverstein, Thm 3.6)
+    import tpsym.numeric.plot as plot
+    from tpsym.cli import main
+
+    seen = {}
+    real = plot.plot_spectrum
+
+    def spy(lam, **kw):
+        seen.update(kw, lam=lam)
+        return real(lam, **kw)
+
+    monkeypatch.setattr(plot, "plot_spectrum", spy)
+    assert main(["plot", "mp(ratio=2)", "--size", "200", "--out", str(tmp_path / "mp.png")]) == 0
+    assert seen["atoms"] == ((0.0, 0.5),)
+    xs = np.array([0.1, 1.0, 3.0])  # 0.1 lies between the atom and the a.c. part
+    ys = seen["density"](xs)
+    closed = np.sqrt(np.maximum((5.828427 - xs) * (xs - 0.171573), 0)) / (2 * np.pi * 2 * xs)
+    assert np.allclose(ys, closed, atol=2e-3) and ys[0] == 0.0
+    assert matplotlib.image.imread(tmp_path / "mp.png").shape[:2] == (600, 800)
+
+
+def test_cli_plots_without_a_density_it_cannot_derive(tmp_path, capsys):
+    from tpsym.cli import main
+
+    spec = "jacobian(activation=tanh, weights=orthogonal, sigma_w2=3/2, sigma_b2=1/20, depth=1)"
+    assert main(["plot", spec, "--size", "64", "--out", str(tmp_path / "t.png")]) == 0
+    err = capsys.readouterr().err
+    assert "no derived density drawn" in err and "known only by its moments" in err

@@ -150,20 +150,13 @@ def handle_crosscheck(args: argparse.Namespace) -> int:
     return 0 if result.verdict == "confirmed" else 1
 
 
-def _density_of(law: Any) -> Any:
-    fn = getattr(law, "density", None)
-    if not callable(fn):
-        return None
-    return fn
-
-
 def handle_plot(args: argparse.Namespace) -> int:
     """Run ``tpsym plot``: one sample's eigenvalue histogram, derived moments in the legend."""
     import numpy as np
 
     from tpsym.errors import TpsymError
     from tpsym.numeric.crosscheck import as_target, check_memory
-    from tpsym.numeric.plot import plot_spectrum
+    from tpsym.numeric.plot import derived_density, plot_spectrum
 
     if args.size < 2:
         raise InputError(f"--size {args.size} must be at least 2")
@@ -180,11 +173,16 @@ def handle_plot(args: argparse.Namespace) -> int:
             moments = target.expected_moments(args.order)
         except TpsymError:
             moments = None
-    density = _density_of(law)
+    density, atoms = None, ()
+    try:
+        density, atoms = derived_density(law, lam)
+    except TpsymError as exc:
+        print(f"tpsym: note: no derived density drawn: {exc}", file=sys.stderr)
     path = plot_spectrum(
         lam,
         out=args.out,
         density=density,
+        atoms=atoms,
         moments=moments,
         title=f"{target.description}, N={args.size}",
         width_px=args.width_px,

@@ -1282,6 +1282,15 @@ class _Product(_Follower):
             if np.any(disc.nodes < -1e-12):
                 raise _Unsupported(f"{f} is not a law on [0, inf): subordination for ⊠ needs positive factors")
             self.disc, self.t_disc = disc, t
+        if self.disc is not None and not self.disc.exact and self.t_disc == 1 and not self.fp:
+            # C·D alone: its stand-in, the Gauss rule of D's moments, is a discrete law, and
+            # there is no other factor whose density the subordination could carry
+            raise DomainError(
+                f"{law} is a multiple of {other[0][0]}, a law known only by its moments: moments do not "
+                "determine a density pointwise (their Gauss rule is a discrete law). For the Jacobian of a "
+                "one-layer network with orthogonal weights this law is that of sigma_w^2 phi'(h)^2 with "
+                "h ~ N(0, q): sample it (tpsym plot) instead"
+            )
         self.nodes_desc = "" if self.disc is None or self.disc.exact else f", {len(self.disc.nodes)} Gauss nodes"
         # mean of the product
         m1 = C

@@ -19,7 +19,7 @@ import numpy as np
 
 from tpsym.errors import InputError
 
-__all__ = ["plot_spectrum", "IMAGE_FORMATS"]
+__all__ = ["plot_spectrum", "derived_density", "curve_grid", "IMAGE_FORMATS"]
 
 #: The file formats :func:`plot_spectrum` writes, by suffix.
 IMAGE_FORMATS = {".png": "png", ".pdf": "pdf"}
@@ -29,11 +29,62 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+def _range(lam: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(lam.min()), float(lam.max())
+    if hi - lo < 1e-12 * max(1.0, abs(lo)):
+        lo, hi = lo - 0.5, hi + 0.5
+    return lo, hi
+
+
+def curve_grid(eigenvalues: np.ndarray, points: int = 800) -> np.ndarray:
+    """The points where :func:`plot_spectrum` draws a density: the sample's range, 5% wider each side.
+
+    >>> curve_grid(np.array([0.0, 1.0]), 3)
+    array([-0.05,  0.5 ,  1.05])
+    """
+    lo, hi = _range(np.asarray(eigenvalues, dtype=np.float64).ravel())
+    pad = 0.05 * (hi - lo)
+    return np.linspace(lo - pad, hi + pad, points)
+
+
+def derived_density(
+    law: object, eigenvalues: np.ndarray
+) -> tuple[Callable[[np.ndarray], np.ndarray], tuple[tuple[float, float], ...]]:
+    """The derived density of ``law`` on the :func:`curve_grid` of a sample, and its atoms.
+
+    Computed once with :func:`tpsym.laws.density.density` (which raises
+    :class:`~tpsym.errors.DomainError` for a law it does not cover); the
+    returned callable interpolates it, so :func:`plot_spectrum` draws it
+    without a second solve.
+
+    Examples
+    --------
+    >>> from tpsym.laws import mp
+    >>> lam = np.array([0.0, 0.0, 1.0, 3.0])
+    >>> fn, atoms = derived_density(mp(ratio=2), lam)
+    >>> atoms
+    ((0.0, 0.5),)
+    >>> bool(fn(np.array([1.0]))[0] > 0)
+    True
+    """
+    from tpsym.laws.density import density
+
+    xs = curve_grid(eigenvalues)
+    r = density(law, xs, check_moments=0)
+    ys = np.asarray(r.density, dtype=np.float64)
+
+    def fn(x: np.ndarray) -> np.ndarray:
+        return np.interp(np.asarray(x, dtype=np.float64), xs, ys, left=np.nan, right=np.nan)  # unknown off the grid
+
+    return fn, r.atoms
+
+
 def plot_spectrum(
     eigenvalues: np.ndarray,
     *,
     out: str | Path,
     density: Callable[[np.ndarray], np.ndarray] | None = None,
+    atoms: Sequence[tuple[float, float]] = (),
     moments: Sequence[float] | None = None,
     title: str | None = None,
     width_px: int = 800,
@@ -51,7 +102,10 @@ def plot_spectrum(
     out : path
         ``.png`` or ``.pdf``.
     density : callable, optional
-        ``x ↦ density(x)``, vectorised (the derived density of the law).
+        ``x ↦ density(x)``, vectorised (the derived density of the law's
+        absolutely continuous part), drawn on :func:`curve_grid`.
+    atoms : sequence of (location, mass)
+        The law's atoms, drawn as vertical lines and named in the legend.
     moments : sequence of float, optional
         The derived moments ``m_1, m_2, ...``; shown in the legend next to the
         empirical ones.
@@ -91,9 +145,7 @@ def plot_spectrum(
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    lo, hi = float(lam.min()), float(lam.max())
-    if hi - lo < 1e-12 * max(1.0, abs(lo)):
-        lo, hi = lo - 0.5, hi + 0.5
+    lo, hi = _range(lam)
     edges = np.histogram_bin_edges(lam, bins=bins, range=(lo, hi))
     if edges.size > 201:
         edges = np.linspace(lo, hi, 201)
@@ -104,8 +156,7 @@ def plot_spectrum(
         label += "\n" + ", ".join(f"m{j}={_fmt(e)}" for j, e in enumerate(emp, 1))
     ax.hist(lam, bins=edges, density=True, alpha=0.55, color="tab:blue", label=label)
     if density is not None:
-        pad = 0.05 * (hi - lo)
-        xs = np.linspace(lo - pad, hi + pad, 800)
+        xs = curve_grid(lam)
         ys = np.asarray(density(xs), dtype=np.float64)
         dlabel = "derived density"
         if k:
@@ -113,6 +164,8 @@ def plot_spectrum(
         ax.plot(xs, ys, color="tab:red", lw=1.5, label=dlabel)
     elif k:
         ax.plot([], [], " ", label="derived: " + ", ".join(f"m{j}={_fmt(float(m))}" for j, m in enumerate(moments, 1)))
+    for loc, mass in atoms:
+        ax.axvline(float(loc), color="tab:red", ls="--", lw=1.2, label=f"atom at {_fmt(float(loc))}, mass {_fmt(float(mass))}")
     ax.set_xlabel("eigenvalue")
     ax.set_ylabel("density")
     if title:
