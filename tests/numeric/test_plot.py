@@ -35,7 +35,7 @@ def test_bad_plot_input(tmp_path):
 
 def test_cli_draws_the_derived_density_and_atoms(tmp_path, monkeypatch, capsys):
     # MP with ratio c = 2: atom 1 - 1/c at 0, density sqrt((b - x)(x - a))/(2 pi c x) on
-    # [a, b] = [(1 - sqrt c)^2, (1 + sqrt c)^2] (Marchenko & Pastur 1967; Bai & Silverstein, Thm 3.6)
+    # [a, b] = [(1 - sqrt c)^2, (1 + sqrt c)^2] (Marchenko & Pastur, Math. USSR-Sbornik 1, 1967)
     import tpsym.numeric.plot as plot
     from tpsym.cli import main
 
