@@ -104,6 +104,8 @@ def mixed_moment(word, cumulants):
 
 
 def same(xs, ys):
-    """Equal as rational functions, entry by entry."""
+    """Equal as rational functions, entry by entry (powers of one base with symbolic exponents joined first)."""
     xs, ys = list(xs), list(ys)
-    return len(xs) == len(ys) and all(sympy.cancel(sympy.sympify(x) - sympy.sympify(y)) == 0 for x, y in zip(xs, ys))
+    return len(xs) == len(ys) and all(
+        sympy.cancel(sympy.powsimp(sympy.sympify(x) - sympy.sympify(y), combine="exp")) == 0 for x, y in zip(xs, ys)
+    )

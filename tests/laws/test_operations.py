@@ -26,12 +26,19 @@ L, c, s, t = sympy.symbols("L c s t")
 
 
 class O:
-    """Equality of expression lists as rational functions (canonical form through cancel)."""
+    """Equality of expression lists as rational functions (canonical form through cancel).
+
+    Powers of one base with symbolic exponents are joined first (``mu**(2*L - 2)/mu**(2*L)``).
+    """
 
     @staticmethod
     def same(xs, ys):
         xs, ys = list(xs), list(ys)
-        return len(xs) == len(ys) and all(sympy.cancel(sympy.sympify(x) - sympy.sympify(y)) == 0 for x, y in zip(xs, ys))
+        return len(xs) == len(ys) and all(
+            sympy.cancel(sympy.powsimp(sympy.sympify(x) - sympy.sympify(y), combine="exp")) == 0 for x, y in zip(xs, ys)
+        )
+
+
 half = sympy.Rational(1, 2)
 
 SPECS = [

@@ -44,3 +44,14 @@ def test_refusals():
         Encoder.for_exprs([a]).encode(True)
     with pytest.raises(DomainError, match="not a number or a sympy expression"):
         atoms_of("a")
+
+
+def test_affine_symbolic_exponents_share_one_generator():
+    # mu**(2L - 2) = (mu**L)**2 * mu**-2: the canonical form sees through it
+    from tpsym.series.encode import Encoder
+
+    mu, L = sympy.symbols("mu L")
+    a, b = mu ** (2 * L - 2) * (L + mu**2), mu ** (2 * L) * (L / mu**2 + 1)
+    enc = Encoder.for_exprs([a, b])
+    assert enc.encode(a) == enc.encode(b)
+    assert enc.encode(mu ** (L + 1)) == enc.encode(mu**L) * enc.encode(mu)

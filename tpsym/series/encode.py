@@ -68,37 +68,48 @@ def atoms_of(expr: Any) -> tuple[set[sympy.Symbol], set[sympy.Expr]]:
         elif _is_polynomial_node(e):
             stack.extend(e.args)
         else:
-            base_atom = _power_atom(e)
-            if base_atom is not None:
-                stack.append(base_atom)
+            split = _power_split(e)
+            if split is not None:
+                stack.append(split[0])
+                if split[2]:
+                    stack.append(e.base)
             else:
                 others.add(e)
     return symbols, others
 
 
-def _power_atom(e: sympy.Basic) -> sympy.Expr | None:
-    """For ``b**(c*x)`` with an integer ``c != 1`` and a symbolic ``x``: ``b**x`` (else None).
+def _power_split(e: sympy.Basic) -> tuple[sympy.Expr, int, int] | None:
+    """For ``b**(c*x + d)`` with integers ``c``, ``d`` and a symbolic ``x``: ``(b**x, c, d)``.
 
-    So ``mu**(2*L)`` and ``mu**L`` share the generator ``mu**L``.
+    So ``mu**(2*L)``, ``mu**(2*L - 2)`` and ``mu**L`` share the generator
+    ``mu**L`` (``g**2``, ``g**2 * mu**-2`` and ``g``). None for anything else
+    and for ``b**x`` itself.
+
+    >>> mu, L = sympy.symbols("mu L")
+    >>> _power_split(mu**(2*L - 2))
+    (mu**L, 2, -2)
+    >>> _power_split(mu**L) is None, _power_split(mu**(L/2)) is None
+    (True, True)
     """
     if not e.is_Pow or e.exp.is_number:
         return None
-    c, rest = e.exp.as_coeff_Mul()
-    if c.is_Integer and c != 1 and not rest.is_number:
-        return sympy.Pow(e.base, rest)
-    return None
+    d, rest = e.exp.as_coeff_Add()
+    c, x = rest.as_coeff_Mul()
+    if not (d.is_Integer and c.is_Integer) or x.is_number or (c == 1 and d == 0):
+        return None
+    return sympy.Pow(e.base, x), int(c), int(d)
 
 
 def _replace_atoms(e: sympy.Basic, table: dict[sympy.Expr, sympy.Symbol]) -> sympy.Basic:
-    """Replace every atom by its generator (``b**(c*x)`` by ``g**c`` where ``g`` stands for ``b**x``)."""
+    """Replace every atom by its generator (``b**(c*x + d)`` by ``g**c * b**d`` where ``g`` stands for ``b**x``)."""
     if e in table:
         return table[e]
     if e.is_Atom:
         return e
-    base_atom = _power_atom(e)
-    if base_atom is not None and base_atom in table:
-        c, _ = e.exp.as_coeff_Mul()
-        return table[base_atom] ** c
+    split = _power_split(e)
+    if split is not None and split[0] in table:
+        atom, c, d = split
+        return table[atom] ** c * _replace_atoms(e.base, table) ** d
     if _is_polynomial_node(e):
         return e.func(*(_replace_atoms(a, table) for a in e.args))
     return e
@@ -170,12 +181,18 @@ class Encoder:
 
         A power of an internal generator common to every term of the
         numerator is pulled out in front, so that ``u^2 (a + b)`` reads as
-        ``mu_1**(2*L)*(a + b)`` rather than as a sum of such products.
+        ``mu_1**(2*L)*(a + b)`` rather than as a sum of such products, and
+        joined with the other powers of its base (``mu_1**(2*L - 2)``).
         """
-        e = self.field.to_expr(x)
-        if self._decode_map:
-            e = _pull_out(e, [s for s in self._decode_map if s.name not in self._atom_names()])
-            e = e.xreplace(self._decode_map)
+        raw = self.field.to_expr(x)
+        if not self._decode_map:
+            return raw
+        pulled = _pull_out(raw, [s for s in self._decode_map if s.name not in self._atom_names()])
+        e = pulled.xreplace(self._decode_map)
+        if pulled is not raw:
+            # mu_1**(2*L) * (...) / mu_1**2 -> mu_1**(2*L - 2) * (...): x**a * x**b = x**(a + b)
+            # holds for every base (principal branch), so this only reads better
+            e = sympy.powsimp(e, combine="exp")
         return e
 
     @property
