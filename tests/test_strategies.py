@@ -88,3 +88,33 @@ def test_import_tpsym_does_not_import_hypothesis():
     code = "import sys, tpsym, tpsym.combinat, tpsym.cli; print('hypothesis' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+# -- laws ---------------------------------------------------------------------------
+from tpsym.laws import Law, boxtimes  # noqa: E402
+
+
+@given(strategies.laws(max_leaves=3))
+@settings(max_examples=40)
+def test_laws_are_laws_with_rational_moments(law):
+    assert isinstance(law, Law)
+    ms = law.moments(4)
+    assert all(m.is_Rational for m in ms) and ms[1] >= ms[0] ** 2  # variance >= 0
+
+
+@given(strategies.laws(max_leaves=3, nonzero_mean=True), strategies.laws(nonzero_mean=True))
+@settings(max_examples=40)
+def test_nonzero_mean_laws_have_an_s_transform(a, b):
+    import sympy
+
+    assert a.moments(1)[0] > 0 and b.moments(1)[0] > 0
+    # S is multiplicative under ⊠ (Voiculescu; Nica–Speicher, Lecture 18): coefficients of z^0..z^2
+    sa, sb, sab = a.s_transform(3), b.s_transform(3), boxtimes(a, b).s_transform(3)
+    product = [sum(sa[i] * sb[n - i] for i in range(n + 1)) for n in range(3)]
+    assert all(sympy.simplify(x - y) == 0 for x, y in zip(sab, product))
+
+
+@pytest.mark.parametrize("kw", [{"max_leaves": 0}, {"max_leaves": 1.5}, {"max_leaves": True}, {"nonzero_mean": 1}])
+def test_laws_refuses_bad_options(kw):
+    with pytest.raises(strategies.InvalidStrategyArgument):
+        strategies.laws(**kw)

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for tpsym's partitions, for use in your own tests.
+"""Hypothesis strategies for tpsym's partitions and laws, for use in your own tests.
 
 >>> from hypothesis import given
 >>> from tpsym.strategies import noncrossing_partitions
@@ -22,6 +22,8 @@ imports it.
 from __future__ import annotations
 
 import numbers
+from fractions import Fraction
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -29,7 +31,7 @@ from hypothesis.errors import InvalidArgument
 from tpsym.combinat.partition import IntervalPartition, NCPartition, SetPartition
 from tpsym.errors import InputError
 
-__all__ = ["noncrossing_partitions", "set_partitions", "interval_partitions", "InvalidStrategyArgument"]
+__all__ = ["noncrossing_partitions", "set_partitions", "interval_partitions", "laws", "InvalidStrategyArgument"]
 
 
 class InvalidStrategyArgument(InputError, InvalidArgument):
@@ -148,3 +150,88 @@ def interval_partitions(*, min_size: int = 0, max_size: int = 10) -> st.SearchSt
     """
     lo, hi = _check_sizes(min_size, max_size)
     return _interval(lo, hi)
+
+
+def _rationals(lo: int | Fraction, hi: int | Fraction, denominator: int = 4) -> st.SearchStrategy[Any]:
+    import sympy
+
+    return st.fractions(min_value=lo, max_value=hi, max_denominator=denominator).map(
+        lambda f: sympy.Rational(f.numerator, f.denominator)
+    )
+
+
+def _leaves(nonzero_mean: bool) -> st.SearchStrategy[Any]:
+    from tpsym.laws import arcsine, bernoulli, dirac, free_poisson, mp, semicircle
+
+    pos = _rationals(Fraction(1, 4), 3)
+    anyq = pos if nonzero_mean else _rationals(-2, 2, 3)
+    prob = _rationals(Fraction(1, 4), 1) if nonzero_mean else _rationals(0, 1)
+    jump = pos if nonzero_mean else anyq.filter(lambda x: x != 0)
+    return st.one_of(
+        st.builds(dirac, anyq),
+        st.builds(semicircle, variance=pos, mean=anyq),
+        st.builds(mp, ratio=pos),
+        st.builds(free_poisson, rate=pos, jump=jump),
+        st.builds(bernoulli, p=prob, a=anyq, b=anyq),
+        st.builds(lambda lo, w: arcsine(lo, lo + w), anyq, pos),
+    )
+
+
+def laws(*, max_leaves: int = 1, nonzero_mean: bool = False) -> st.SearchStrategy[Any]:
+    """Laws of the catalogue with rational parameters, and their ⊞ / ⊠ combinations.
+
+    Leaves are ``dirac``, ``semicircle``, ``mp``, ``free_poisson``,
+    ``bernoulli`` and ``arcsine`` laws with small rational parameters; with
+    ``max_leaves > 1``, trees of ``boxplus`` and ``boxtimes`` of up to that
+    many leaves (the factors of a ``boxtimes`` have non-zero mean, so that it
+    has an S-transform). Shrinks towards a single point mass.
+
+    Parameters
+    ----------
+    max_leaves : int
+        At least 1, keyword-only.
+    nonzero_mean : bool
+        Only laws of non-zero mean (every leaf then lives on (0, inf)).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of tpsym.laws.Law
+
+    Raises
+    ------
+    InvalidStrategyArgument
+        At once, for a bad option.
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> from tpsym.laws import boxplus
+    >>> @given(laws(max_leaves=2), laws(max_leaves=2))
+    ... def test_boxplus_commutes(a, b):
+    ...     assert boxplus(a, b).moments(4) == boxplus(b, a).moments(4)
+    >>> test_boxplus_commutes()
+    >>> from hypothesis import find
+    >>> str(find(laws(), lambda law: law.moments(2)[1] > 1))
+    'dirac(2)'
+    """
+    if isinstance(max_leaves, bool) or not isinstance(max_leaves, numbers.Integral) or max_leaves < 1:
+        raise InvalidStrategyArgument(f"max_leaves must be a positive integer, got {max_leaves!r}")
+    if not isinstance(nonzero_mean, bool):
+        raise InvalidStrategyArgument(f"nonzero_mean must be a bool, got {nonzero_mean!r}")
+    from tpsym.laws import boxplus, boxtimes
+
+    positive = _leaves(True)
+    if max_leaves == 1:
+        return positive if nonzero_mean else _leaves(False)
+
+    def extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.one_of(
+            st.builds(boxplus, children, children),
+            st.builds(boxtimes, children, children),
+        )
+
+    # a ⊞ of laws on (0, inf) and a ⊠ of laws of non-zero mean: both stay positive
+    trees = st.recursive(positive, extend, max_leaves=int(max_leaves))
+    if nonzero_mean:
+        return trees
+    return st.one_of(_leaves(False), trees, st.builds(boxplus, _leaves(False), _leaves(False)))
