@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from tpsym.numeric.crosscheck import crosscheck
+from tpsym.numeric.experiment import crosscheck
 from tpsym.numeric.estimate import hutchinson_moments, spectral_moments
 from tpsym.numeric.network import NetworkSampler
 

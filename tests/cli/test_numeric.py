@@ -68,7 +68,7 @@ def test_crosscheck_bad_input_exit_2(argv, message, capsys):
 
 def test_memory_error_suggests_matrix_free_for_networks(capsys, monkeypatch):
     from tpsym.errors import InputError
-    from tpsym.numeric.crosscheck import check_memory
+    from tpsym.numeric.experiment import check_memory
     from tpsym.numeric.network import NetworkSampler
 
     net = NetworkSampler.uniform(4, "relu", sigma_w2=2.0)

@@ -295,7 +295,7 @@ def test_factor_labels_of_a_network_with_differing_layers():
 
 
 def test_numeric_target_samples_the_network():
-    from tpsym.numeric.crosscheck import as_target
+    from tpsym.numeric.experiment import as_target
 
     law = jacobian_law("relu", sigma_w2=2, depth=2)
     target = as_target(law)

@@ -17,7 +17,7 @@ import pytest
 import scipy.stats
 
 from tpsym.errors import InputError
-from tpsym.numeric.crosscheck import as_target, crosscheck, estimate_moments, uses_control
+from tpsym.numeric.experiment import as_target, crosscheck, estimate_moments, uses_control
 from tpsym.numeric.estimate import controlled_statistics, trial_statistics
 from tpsym.numeric.network import NetworkSampler
 

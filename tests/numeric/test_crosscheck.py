@@ -18,7 +18,7 @@ import pytest
 import sympy
 
 from tpsym.laws import arcsine, bernoulli, boxplus, boxtimes, mp, semicircle
-from tpsym.numeric.crosscheck import DEFAULT_SIZES, DEFAULT_TRIALS, crosscheck
+from tpsym.numeric.experiment import DEFAULT_SIZES, DEFAULT_TRIALS, crosscheck
 from tpsym.numeric.network import NetworkSampler
 
 from numeric import _oracle as O

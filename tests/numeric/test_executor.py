@@ -7,7 +7,7 @@ import pytest
 
 from tpsym.errors import InputError
 from tpsym.laws import mp
-from tpsym.numeric.crosscheck import estimate_moments
+from tpsym.numeric.experiment import estimate_moments
 from tpsym.numeric.executor import DaskExecutor, LocalExecutor, SerialExecutor, get_executor, job_seed
 
 

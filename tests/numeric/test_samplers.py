@@ -15,7 +15,7 @@ import pytest
 
 from tpsym.errors import DomainError, InputError
 from tpsym.numeric import samplers as S
-from tpsym.numeric.crosscheck import estimate_moments
+from tpsym.numeric.experiment import estimate_moments
 from tpsym.numeric.decision import decide
 
 from numeric import _oracle as O

@@ -25,7 +25,7 @@ from tpsym.laws import (
     shift,
     symmetric_bernoulli,
 )
-from tpsym.numeric.crosscheck import crosscheck
+from tpsym.numeric.experiment import crosscheck
 from tpsym.numeric.sampling import LawSampler, check_samplable, law_bounds, sample_matrix
 
 R = sympy.Rational

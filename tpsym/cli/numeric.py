@@ -72,7 +72,7 @@ def _claim(text: str) -> tuple[float, ...]:
 
 
 def _sweep(args: argparse.Namespace, order: int) -> tuple[int, ...]:
-    from tpsym.numeric.crosscheck import DEFAULT_SIZES, min_size
+    from tpsym.numeric.experiment import DEFAULT_SIZES, min_size
 
     if args.sizes is not None:
         return parse_sizes(args.sizes)
@@ -99,7 +99,7 @@ def _fmt(x: float, width: int = 13) -> str:
 
 def handle_crosscheck(args: argparse.Namespace) -> int:
     """Run ``tpsym crosscheck``; 0 confirmed, 1 contradicted."""
-    from tpsym.numeric.crosscheck import crosscheck
+    from tpsym.numeric.experiment import crosscheck
 
     order = args.order
     if order < 1:
@@ -155,7 +155,7 @@ def handle_plot(args: argparse.Namespace) -> int:
     import numpy as np
 
     from tpsym.errors import TpsymError
-    from tpsym.numeric.crosscheck import as_target, check_memory
+    from tpsym.numeric.experiment import as_target, check_memory
     from tpsym.numeric.plot import derived_density, plot_spectrum
 
     if args.size < 2:
@@ -198,7 +198,7 @@ def handle_plot(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add ``crosscheck`` and ``plot`` to the ``tpsym`` command."""
-    from tpsym.numeric.crosscheck import DEFAULT_PROBES, DEFAULT_TRIALS
+    from tpsym.numeric.experiment import DEFAULT_PROBES, DEFAULT_TRIALS
     from tpsym.numeric.decision import DEFAULT_ALPHA
 
     p = subparsers.add_parser(

@@ -9,7 +9,7 @@ and products), the dispatch from a law to a sampler
 extrapolation and Holm's procedure (:mod:`~tpsym.numeric.decision`), one
 executor for local processes or a Dask cluster
 (:mod:`~tpsym.numeric.executor`), the orchestration
-(:mod:`~tpsym.numeric.crosscheck`) and pictures (:mod:`~tpsym.numeric.plot`).
+(:mod:`~tpsym.numeric.experiment`) and pictures (:mod:`~tpsym.numeric.plot`).
 
 >>> from tpsym.laws import mp
 >>> from tpsym.numeric import crosscheck
@@ -19,7 +19,7 @@ executor for local processes or a Dask cluster
 
 from __future__ import annotations
 
-from tpsym.numeric.crosscheck import (
+from tpsym.numeric.experiment import (
     DEFAULT_PROBES,
     DEFAULT_SIZES,
     DEFAULT_TRIALS,

@@ -86,7 +86,7 @@ def run_numeric(claim: Claim, *, fast: bool = False) -> dict[str, Any]:
     expected value and z-score, the family-wise rate, the verdict and a
     one-line summary.
     """
-    from tpsym.numeric.crosscheck import crosscheck
+    from tpsym.numeric.experiment import crosscheck
     from tpsym.spec import parse_spec
 
     settings = claim.numeric
