@@ -48,17 +48,22 @@ def _check_sizes(min_size: object, max_size: object) -> tuple[int, int]:
     return lo, hi
 
 
+def _choices(lo: int, hi: int, top: int) -> st.SearchStrategy[list[int]]:
+    """One choice per element, as a list: shrinking deletes elements (smaller n) and lowers choices."""
+    return st.lists(st.integers(0, max(top, 0)), min_size=lo, max_size=hi)
+
+
 @st.composite
 def _noncrossing(draw: st.DrawFn, lo: int, hi: int) -> NCPartition:
-    n = draw(st.integers(lo, hi))
     # the enumeration state of tpsym.combinat.enumerate: element i joins the open
-    # block at stack position c < s or opens a new block (c = s). Choice 0 joins
-    # the bottom open block, so shrinking merges blocks.
+    # block at stack position c < s or opens a new block (c = s, choices above s
+    # clamped to s). Choice 0 joins the bottom open block, so shrinking merges blocks.
+    choices = draw(_choices(lo, hi, hi - 1))
     labels: list[int] = []
     stack: list[int] = []
     count = 0
-    for _ in range(n):
-        c = draw(st.integers(0, len(stack)))
+    for raw in choices:
+        c = min(raw, len(stack))
         if c == len(stack):
             stack.append(count)
             labels.append(count)
@@ -66,7 +71,7 @@ def _noncrossing(draw: st.DrawFn, lo: int, hi: int) -> NCPartition:
         else:
             del stack[c + 1 :]
             labels.append(stack[c])
-    return NCPartition._trusted(n, labels)
+    return NCPartition._trusted(len(choices), labels)
 
 
 def noncrossing_partitions(*, min_size: int = 0, max_size: int = 10) -> st.SearchStrategy[NCPartition]:
@@ -103,14 +108,13 @@ def noncrossing_partitions(*, min_size: int = 0, max_size: int = 10) -> st.Searc
 
 @st.composite
 def _set_partition(draw: st.DrawFn, lo: int, hi: int) -> SetPartition:
-    n = draw(st.integers(lo, hi))
     labels: list[int] = []
     count = 0
-    for _ in range(n):
-        c = draw(st.integers(0, count))  # count: a new block; 0 joins the first block
+    for raw in draw(_choices(lo, hi, hi - 1)):
+        c = min(raw, count)  # count: a new block; 0 joins the first block
         labels.append(c)
         count += c == count
-    return SetPartition._trusted(n, labels)
+    return SetPartition._trusted(len(labels), labels)
 
 
 def set_partitions(*, min_size: int = 0, max_size: int = 8) -> st.SearchStrategy[SetPartition]:
@@ -130,11 +134,11 @@ def set_partitions(*, min_size: int = 0, max_size: int = 8) -> st.SearchStrategy
 
 @st.composite
 def _interval(draw: st.DrawFn, lo: int, hi: int) -> IntervalPartition:
-    n = draw(st.integers(lo, hi))
-    labels = [0] * n
-    for i in range(1, n):
-        labels[i] = labels[i - 1] + int(draw(st.booleans()))  # False: stay in the block
-    return IntervalPartition._trusted(n, labels)
+    cuts = draw(st.lists(st.booleans(), min_size=lo, max_size=hi))  # the first is not used
+    labels = [0] * len(cuts)
+    for i in range(1, len(cuts)):
+        labels[i] = labels[i - 1] + int(cuts[i])  # False: stay in the block
+    return IntervalPartition._trusted(len(cuts), labels)
 
 
 def interval_partitions(*, min_size: int = 0, max_size: int = 10) -> st.SearchStrategy[IntervalPartition]:
