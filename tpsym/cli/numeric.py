@@ -233,7 +233,7 @@ def register(subparsers: Any) -> None:
 
     q = subparsers.add_parser(
         "plot",
-        help="draw the eigenvalue histogram of a sample of a law (PNG or PDF)",
+        help="draw the eigenvalue histogram of a sample against the derived density (PNG or PDF)",
         description="Draw the eigenvalue histogram of one sample of SPEC, the derived moments in the legend.",
     )
     q.add_argument("spec", metavar="SPEC")
