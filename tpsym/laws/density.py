@@ -302,7 +302,7 @@ def _number(e: Any, node: Law, name: str, values: _Values | None = None) -> floa
         e = e.xreplace(values.all_numbers())
     if e.free_symbols:
         names = ", ".join(sorted(s.name for s in e.free_symbols))
-        raise DomainError(f"{name}={e} of {node} is symbolic ({names}); give numbers in values=")
+        raise DomainError(f"{name}={e} of {node} is symbolic ({names}); give it a number (in the spec, or values= in Python)")
     try:
         return float(e)
     except TypeError:
