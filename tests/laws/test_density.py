@@ -279,3 +279,26 @@ def test_cli_bad_grid(capsys):
     assert main(["density", "semicircle()", "--grid", "0:1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("tpsym: error: grid=") and err.count("\n") == 1
+
+
+# -- one-layer orthogonal networks: the law of sigma_w^2 phi'(h)^2 by a change of variables --
+@pytest.mark.parametrize(
+    ("activation", "top"),
+    [("tanh", 1.5), ("erf", 1.5 * 4 / math.pi), ('"formula(x + tanh(x))"', 0.5 * 4)],
+)
+def test_one_layer_orthogonal_density_by_change_of_variables(activation, top):
+    # the exact moments are mu_k = E[phi'(h)^(2k)] by mpmath quadrature in tpsym.nets: an
+    # independent route to the same numbers; the top of the support is sigma_w^2 phi'(0)^2
+    from tpsym.spec import parse_spec
+
+    sigma_w2 = "1/2" if "formula" in activation else "3/2"  # x + tanh(x) has a fixed point for sigma_w2 < 1
+    law = parse_spec(f"jacobian(activation={activation}, weights=orthogonal, sigma_w2={sigma_w2}, sigma_b2=1/20, depth=1)")
+    r = density(law, "0:7:141")
+    assert r.method == "change of variables of the Gaussian pre-activation" and r.atoms == ()
+    assert abs(r.support[0][1] - top) < 1e-12
+    assert abs(r.mass - 1) < 1e-6 and max(r.moment_errors) < 1e-6
+
+
+def test_a_lone_law_known_by_moments_has_no_density():
+    with pytest.raises(DomainError, match="known only by its moments"):
+        density(generic_law("mu"), "0:1:3", values={"mu": [1 / (k + 1) for k in range(1, 33)]})

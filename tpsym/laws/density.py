@@ -1241,6 +1241,75 @@ def _flatten_product(law: Law, vals: _Values, mult: int = 1) -> tuple[float, lis
     return 1.0, [(law, mult)]
 
 
+class _Pushforward(_Solution):
+    """``C f(h)``, ``h ~ N(0, q)``, for ``f`` even and strictly decreasing in ``|h|``: change of variables.
+
+    The law of ``J Jᵀ`` of a one-layer network with orthogonal weights is
+    ``σ_w² φ'(h)²`` (tanh, erf: no closed form of its Cauchy transform, and
+    its moments alone do not give a density). With ``h(x) > 0`` the root of
+    ``C f(h) = x``, the density is ``2 p_q(h(x)) / |C f'(h(x))|`` on
+    ``(C f(∞), C f(0))``, with an integrable singularity at the top where
+    ``f'(0) = 0``. The root is found by bisection, ``f'`` by central
+    differences (relative error ~1e-8).
+    """
+
+    edge_cut = 1e-12
+
+    def __init__(self, C: float, f: Callable[[np.ndarray], np.ndarray], q: float, what: str):
+        if not (q > 0 and math.isfinite(q)):
+            raise _Unsupported(f"{what}: the variance q={q} must be positive")
+        self.C, self.f, self.sd = C, f, math.sqrt(q)
+        self.H = 12.0 * self.sd  # P(|h| > H) < 4e-33
+        hs = np.linspace(0.0, self.H, 20001)
+        with np.errstate(all="ignore"):
+            g = f(hs)
+            g_neg = f(-hs)
+        if not (np.all(np.isfinite(g)) and np.allclose(g, g_neg, rtol=1e-12, atol=0.0)):
+            raise _Unsupported(f"{what}: phi'(h)^2 is not an even function of h (no change-of-variables density)")
+        # strictly decreasing, up to a tail that is flat in double precision (1 + sech(h)^2 at large h)
+        moving = (g - g[-1]) > 1e-12 * (g[0] - g[-1])
+        if not (g[0] > g[-1] and np.all(np.diff(g)[moving[:-1]] < 0)):
+            raise _Unsupported(f"{what}: phi'(h)^2 is not strictly decreasing in |h| (no change-of-variables density)")
+        self.top, self.bottom = C * float(g[0]), C * float(g[-1])
+        self.support = ((self.bottom, self.top),)
+        self.atoms = ()
+        self.method = "change of variables of the Gaussian pre-activation"
+
+    def _root(self, y: np.ndarray) -> np.ndarray:
+        lo, hi = np.zeros_like(y), np.full_like(y, self.H)
+        for _ in range(64):  # f decreasing: C f(mid) > y means the root is to the right
+            mid = 0.5 * (lo + hi)
+            right = self.C * self.f(mid) > y
+            lo, hi = np.where(right, mid, lo), np.where(right, hi, mid)
+        return 0.5 * (lo + hi)
+
+    def eval(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        out = np.zeros_like(x)
+        inside = (x > self.bottom) & (x < self.top)
+        if not inside.any():
+            return out
+        h = self._root(x[inside])
+        step = 1e-5 * self.sd  # f is even: the central difference stays centred down to h = 0
+        slope = self.C * (self.f(h + step) - self.f(h - step)) / (2 * step)
+        pdf = np.exp(-0.5 * (h / self.sd) ** 2) / (self.sd * math.sqrt(2 * math.pi))
+        with np.errstate(divide="ignore"):
+            out[inside] = np.where(slope < 0, 2 * pdf / np.abs(slope), np.inf)
+        return out
+
+
+def _pushforward(law: Law, vals: _Values) -> _Pushforward | None:
+    """The change-of-variables route for ``C·D`` with ``D`` the law of ``f(h)``, ``h`` Gaussian; else None."""
+    try:
+        C, parts = _flatten_product(law, vals)
+    except _Unsupported:
+        return None
+    if len(parts) != 1 or parts[0][1] != 1 or not callable(getattr(parts[0][0], "gaussian_pushforward", None)):
+        return None
+    f, q = parts[0][0].gaussian_pushforward()
+    return _Pushforward(C, f, q, str(parts[0][0]))
+
+
 class _Product(_Follower):
     """``G`` of ``C * ⊠ factors`` through the subordination function of its one numeric factor.
 
@@ -1270,6 +1339,19 @@ class _Product(_Follower):
         if len(other) > 1:
             names = ", ".join(str(f) for f, _ in other)
             raise _Unsupported(f"subordination handles at most one factor without an explicit S-transform, got {names}")
+        if not self.fp and len(other) == 1 and other[0][1] == 1 and not isinstance(other[0][0], Bernoulli):
+            # C·D alone: the stand-in of D, the Gauss rule of its moments, is a discrete law, and
+            # there is no other factor whose density the subordination could carry
+            why = (
+                ", and its activation does not allow a change of variables (phi'(h)^2 even and strictly "
+                "decreasing in |h|)"
+                if callable(getattr(other[0][0], "gaussian_pushforward", None))
+                else ""
+            )
+            raise DomainError(
+                f"{law} is a multiple of {other[0][0]}, a law known only by its moments: moments do not "
+                f"determine a density pointwise (their Gauss rule is a discrete law){why}; sample it instead"
+            )
         for f, t in other:
             if isinstance(f, Bernoulli):
                 p, a, b = (_number(v, f, n, vals) for v, n in ((f.p, "p"), (f.a, "a"), (f.b, "b")))
@@ -1282,15 +1364,6 @@ class _Product(_Follower):
             if np.any(disc.nodes < -1e-12):
                 raise _Unsupported(f"{f} is not a law on [0, inf): subordination for ⊠ needs positive factors")
             self.disc, self.t_disc = disc, t
-        if self.disc is not None and not self.disc.exact and self.t_disc == 1 and not self.fp:
-            # C·D alone: its stand-in, the Gauss rule of D's moments, is a discrete law, and
-            # there is no other factor whose density the subordination could carry
-            raise DomainError(
-                f"{law} is a multiple of {other[0][0]}, a law known only by its moments: moments do not "
-                "determine a density pointwise (their Gauss rule is a discrete law). For the Jacobian of a "
-                "one-layer network with orthogonal weights this law is that of sigma_w^2 phi'(h)^2 with "
-                "h ~ N(0, q): sample it (tpsym plot) instead"
-            )
         self.nodes_desc = "" if self.disc is None or self.disc.exact else f", {len(self.disc.nodes)} Gauss nodes"
         # mean of the product
         m1 = C
@@ -1554,6 +1627,9 @@ def _solve(law: Law, vals: _Values, method: str) -> _Solution:
         raise DomainError(f"{law}: the polynomial method needs exact (rational) parameters; numeric values were given")
     if method in ("auto", "subordination"):
         try:
+            pushed = _pushforward(target, vals)
+            if pushed is not None:
+                return pushed
             return _Subordination(target, vals)
         except _Unsupported as exc:
             reasons.append(str(exc))

@@ -52,12 +52,13 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy
 
 from sympy import Expr
@@ -135,6 +136,21 @@ class DerivativeLaw(Law):
         """μ_1..μ_n as mpmath numbers (used by :mod:`tpsym.laws.density`)."""
         with mpmath.workdps(self.precision + 5):
             return [mpmath.mpf(sympy.N(v, self.precision + 5)) for v in self.values(n)]
+
+    def gaussian_pushforward(self) -> tuple[Callable[[np.ndarray], np.ndarray], float]:
+        """``(f, q)`` with this law that of ``f(h)``, ``h ~ N(0, q)``: ``f = φ'²`` (used by densities).
+
+        >>> from tpsym.nets.meanfield import Quantity
+        >>> f, q = DerivativeLaw(get_activation("tanh"), Quantity(sympy.Integer(1), True, sympy.Integer(0))).gaussian_pushforward()
+        >>> float(f(np.array([0.0]))[0]), q
+        (1.0, 1.0)
+        """
+        act = self.activation
+
+        def f(h: np.ndarray) -> np.ndarray:
+            return np.square(np.asarray(act.dphi_numpy(np.asarray(h, dtype=np.float64)), dtype=np.float64))
+
+        return f, float(self.q)
 
     def moment_symbol(self, k: int) -> sympy.Symbol:
         """The internal generator standing for μ_k."""
