@@ -14,8 +14,9 @@ process:
 Also: the algebraic equation of the ReLU laws for L = 1..10 and of
 semicircle ⊞ MP(1) by :func:`tpsym.laws.algebraic.cauchy_equation` (the one
 derivation shared with the proofs; the python-flint elimination it replaced
-took 0.004-0.006 s for these, without an exact factor selection); and the tanh network of depth 2 and
-4 through the ``jacobian(...)`` spec (D^2 a DerivativeLaw).
+took 0.004-0.006 s for these, without an exact factor selection); and tanh networks through the
+``jacobian(...)`` spec (D^2 a DerivativeLaw): orthogonal depth 1 by the change of variables,
+Gaussian depth 2 and orthogonal depth 4 by subordination.
 
 Run: python benchmarks/bench_density.py [N]
 """
@@ -90,7 +91,7 @@ def equations() -> None:
 def jacobians() -> None:
     from tpsym.spec import parse_spec
 
-    for w, depth in (("gaussian", 2), ("orthogonal", 4)):
+    for w, depth in (("orthogonal", 1), ("gaussian", 2), ("orthogonal", 4)):
         spec = f"jacobian(activation=tanh, weights={w}, sigma_w2=3/2, sigma_b2=1/20, depth={depth})"
         res, t = timed(lambda: density(parse_spec(spec), "0:6:200"))
         print(f"{spec}: {t:6.2f} s  {res.method}; mass {res.mass:.6f}; max moment error {max(res.moment_errors):.1e}")
