@@ -1342,15 +1342,9 @@ class _Product(_Follower):
         if not self.fp and len(other) == 1 and other[0][1] == 1 and not isinstance(other[0][0], Bernoulli):
             # C·D alone: the stand-in of D, the Gauss rule of its moments, is a discrete law, and
             # there is no other factor whose density the subordination could carry
-            why = (
-                ", and its activation does not allow a change of variables (phi'(h)^2 even and strictly "
-                "decreasing in |h|)"
-                if callable(getattr(other[0][0], "gaussian_pushforward", None))
-                else ""
-            )
             raise DomainError(
                 f"{law} is a multiple of {other[0][0]}, a law known only by its moments: moments do not "
-                f"determine a density pointwise (their Gauss rule is a discrete law){why}; sample it instead"
+                "determine a density pointwise (their Gauss rule is a discrete law); sample it instead"
             )
         for f, t in other:
             if isinstance(f, Bernoulli):
@@ -1619,7 +1613,9 @@ def _solve(law: Law, vals: _Values, method: str) -> _Solution:
     if method in ("auto", "polynomial") and not numeric_values:
         try:
             return _Algebraic(target, vals)
-        except _Unsupported as exc:
+        except (_Unsupported, NumericError) as exc:
+            # NumericError: the equation needs numeric moments (mu_k of a formula activation)
+            # that quadrature could not give; the other routes may not need them
             if method == "polynomial":
                 raise
             reasons.append(str(exc))
