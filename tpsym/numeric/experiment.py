@@ -131,12 +131,6 @@ class _LawOfNetwork:
             raise AttributeError(name)
         return getattr(self.network, name)
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return self.network.sample(rng, n)
-
-    def operator(self, rng: np.random.Generator, n: int) -> Any:
-        return self.network.operator(rng, n)
-
     def expected_moments(self, order: int) -> tuple[float, ...]:
         return tuple(float(m) for m in self.law.moments(order))
 
