@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ from hypothesis import find, given, settings
 from hypothesis.errors import InvalidArgument
 
 from tpsym import strategies
-from tpsym.combinat import IntervalPartition, NCPartition, SetPartition
+from tpsym.combinat import IntervalPartition, NCPartition, SetPartition, noncrossing_partitions
 from tpsym.errors import InputError
 
 PUBLIC = [strategies.noncrossing_partitions, strategies.set_partitions, strategies.interval_partitions]
@@ -34,6 +35,14 @@ def test_set_partition_values(p):
 @given(strategies.interval_partitions(min_size=1, max_size=12))
 def test_interval_values(p):
     assert type(p) is IntervalPartition and 1 <= p.n <= 12 and IntervalPartition(p.blocks, p.n) == p
+
+
+def test_choice_encoding_reaches_all_of_nc_n():
+    # choices in 0..n-1, as the strategy draws them for max_size=n, cover NC(n) exactly
+    for n in range(7):
+        reached = {strategies._noncrossing_from_choices(list(c)) for c in itertools.product(range(max(n, 1)), repeat=n)}
+        assert reached == set(noncrossing_partitions(n))
+        assert all(p.n == n for p in reached)
 
 
 def test_every_small_partition_can_be_drawn():

@@ -53,25 +53,32 @@ def _choices(lo: int, hi: int, top: int) -> st.SearchStrategy[list[int]]:
     return st.lists(st.integers(0, max(top, 0)), min_size=lo, max_size=hi)
 
 
-@st.composite
-def _noncrossing(draw: st.DrawFn, lo: int, hi: int) -> NCPartition:
-    # the enumeration state of tpsym.combinat.enumerate: element i joins the open
-    # block at stack position c < s or opens a new block (c = s, choices above s
-    # clamped to s). Choice 0 joins the bottom open block, so shrinking merges blocks.
-    choices = draw(_choices(lo, hi, hi - 1))
+def _noncrossing_from_choices(choices: list[int]) -> NCPartition:
+    # A stack of open blocks, as in tpsym.combinat.enumerate. The first element
+    # opens a block; after it, choice 1 opens a new block and choice c != 1
+    # joins the open block at depth max(c - 1, 0) from the top (clamped to the
+    # bottom), closing the blocks above it. So the number of blocks is one plus
+    # the number of later choices equal to 1: deleting any other choice keeps
+    # it, and lowering a 1 to 0 merges blocks. Shrinking cannot stall at, say,
+    # 1 3|2|4 when 1|2|3 also satisfies the property.
     labels: list[int] = []
     stack: list[int] = []
     count = 0
     for raw in choices:
-        c = min(raw, len(stack))
-        if c == len(stack):
+        if not stack or raw == 1:
             stack.append(count)
             labels.append(count)
             count += 1
         else:
-            del stack[c + 1 :]
-            labels.append(stack[c])
+            depth = min(max(raw - 1, 0), len(stack) - 1)
+            del stack[len(stack) - depth :]
+            labels.append(stack[-1])
     return NCPartition._trusted(len(choices), labels)
+
+
+@st.composite
+def _noncrossing(draw: st.DrawFn, lo: int, hi: int) -> NCPartition:
+    return _noncrossing_from_choices(draw(_choices(lo, hi, hi - 1)))
 
 
 def noncrossing_partitions(*, min_size: int = 0, max_size: int = 10) -> st.SearchStrategy[NCPartition]:
