@@ -4,6 +4,10 @@
   small versions and skips them. ``TPSYM_FULL=1`` runs them too.
 * Hypothesis runs without per-example deadlines: CI machines are shared and
   their timings vary; correctness does not depend on them.
+* The default Hypothesis profile is derandomized, so that a run of the suite
+  is reproducible: the examples depend only on the test and the Hypothesis
+  version. ``HYPOTHESIS_PROFILE=explore`` draws fresh random examples (and
+  more of them) for a search for new counterexamples.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ try:
 except ImportError:  # pragma: no cover - hypothesis is in the test extra
     pass
 else:
-    settings.register_profile("tpsym", deadline=None, print_blob=True)
+    settings.register_profile("tpsym", deadline=None, print_blob=True, derandomize=True, database=None)
+    settings.register_profile("explore", deadline=None, print_blob=True, max_examples=1000)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tpsym"))
 
 
