@@ -105,3 +105,58 @@ def test_bad_network_input():
         resolve_activation(3)
     with pytest.raises(InputError, match="at least one layer"):
         forward_layers(np.random.default_rng(0), 4, ())
+
+
+def test_law_with_a_given_q_is_sampled_at_that_q():
+    # depth 1: the input is rescaled so that h^1 ~ N(0, q); the derived law is that of
+    # D² at q = 1/2, not at the fixed point q* ≈ 0.6180 (tanh, σ_w² = 2), and the two differ
+    from tpsym.numeric import crosscheck
+    from tpsym.spec import parse_spec
+
+    law = parse_spec("jacobian(activation=tanh, sigma_w2=2, depth=1, q=1/2)")
+    at_fixed_point = parse_spec("jacobian(activation=tanh, sigma_w2=2, depth=1)")
+    result = crosscheck(law, 2, sizes=(256, 512), trials=6, seed=1, workers=1)
+    assert result.verdict == "confirmed"
+    m1, fixed_m1 = float(law.moments(1)[0]), float(at_fixed_point.moments(1)[0])
+    estimate = result.estimates[0]
+    assert abs(estimate.estimate - m1) < 4 * estimate.stderr < abs(fixed_m1 - m1)
+
+
+def test_first_q_gives_layer_one_its_variance():
+    rng = np.random.default_rng(3)
+    spec = LayerSpec("tanh", 2.0, 0.25)
+    pre = []
+    for _ in range(20):
+        f = forward_layers(rng, 500, (spec,), first_q=0.75)
+        pre.append(np.arctanh(np.clip(np.sqrt(1 - f.derivatives[0]), 0, 1 - 1e-16)))  # |h^1|
+    h2 = np.mean(np.concatenate(pre) ** 2)
+    assert abs(h2 - 0.75) < 0.02
+    with pytest.raises(InputError, match="at least sigma_b2=0.25"):
+        forward_layers(rng, 10, (spec,), first_q=0.1)
+
+
+def test_zero_fixed_point_is_sampled_at_zero():
+    # tanh with σ_w² = 1/2, no bias: q* = 0, D = 1, J = W_3 W_2 W_1; starting at variance 1
+    # (as a scale-free activation may) would drift and bias m_1 below 1/8
+    import sympy
+
+    from tpsym.nets import MLP
+
+    s = NetworkSampler.from_mlp(MLP(3, "tanh", sigma_w2=sympy.Rational(1, 2)))
+    assert s.q_star == 0.0
+    f = s.forward(np.random.default_rng(0), 64)
+    assert all(np.all(d == 1.0) for d in f.derivatives)
+    assert NetworkSampler.from_mlp(MLP(3, "relu", sigma_w2=1)).q_star == 1.0  # ReLU: the scale does not matter
+
+
+def test_laws_no_network_realises_have_no_sampler():
+    from tpsym.numeric.experiment import as_target
+    from tpsym.spec import parse_spec
+
+    with pytest.raises(NoSamplerError, match=r"q=0.5 is not the fixed point q\*=0.61796"):
+        as_target(parse_spec("jacobian(activation=tanh, sigma_w2=2, depth=2, q=1/2)"))
+    with pytest.raises(NoSamplerError, match="d2=law"):
+        as_target(parse_spec("jacobian(activation=linear, sigma_w2=1, depth=2, d2=law(moments=mu))"))
+    # q equal to the fixed point: the network is sampled (ReLU with bias: q* = σ_b²/(1 - σ_w²/2) = 2)
+    target = as_target(parse_spec("jacobian(activation=relu, sigma_w2=1, sigma_b2=1, depth=3, q=2)"))
+    assert target.q_star == 2.0

@@ -108,7 +108,14 @@ def as_target(target: Any) -> Any:
         for name in ("mlp", "network", "net", "model"):
             net = getattr(target, name, None)
             if MLP and isinstance(net, MLP):
-                sampler = NetworkSampler.from_mlp(net)
+                if getattr(target, "d2", None) is not None:
+                    from tpsym.errors import NoSamplerError
+
+                    raise NoSamplerError(
+                        f"the law of D² is given as d2={target.d2.spec}, not by the network's "
+                        "activation: no network realises it (leave d2 out to sample the network)"
+                    )
+                sampler = NetworkSampler.from_mlp(net, q=getattr(target, "q", None))
                 return _LawOfNetwork(sampler, target)
         return LawSampler(target)
     raise InputError(f"{target!r} is not a law, a network or a sampler")

@@ -268,12 +268,34 @@ def _check_n(n: int, name: str = "n") -> int:
     return int(n)
 
 
+def _input_for_variance(rng: np.random.Generator, n: int, spec: LayerSpec, q: float) -> np.ndarray:
+    """A random input whose layer-1 pre-activations have variance ``q``."""
+    if not (np.isfinite(q) and spec.sigma_b2 <= q):
+        raise InputError(f"first_q={q} must be a number at least sigma_b2={spec.sigma_b2}: "
+                         "no input gives pre-activations of a smaller variance")
+    if spec.sigma_w2 == 0:
+        if q != spec.sigma_b2:
+            raise InputError(f"with sigma_w2=0 the pre-activation variance is sigma_b2={spec.sigma_b2}, not {q}")
+        return np.zeros(n)
+    g = rng.standard_normal(n)
+    norm = float(np.linalg.norm(g)) or 1.0
+    return g * (np.sqrt((q - spec.sigma_b2) / spec.sigma_w2 * n) / norm)
+
+
 def forward_layers(
-    rng: np.random.Generator, n: int, layers: tuple[LayerSpec, ...], *, q_star: float = 1.0
+    rng: np.random.Generator,
+    n: int,
+    layers: tuple[LayerSpec, ...],
+    *,
+    q_star: float = 1.0,
+    first_q: float | None = None,
 ) -> Forward:
     """One forward pass through layers with their own settings (see :func:`forward_pass`).
 
-    The input is ``x^0 = φ_1(h^0)``, ``h^0 ~ N(0, q*)``.
+    The input is ``x^0 = φ_1(h^0)``, ``h^0 ~ N(0, q*)``. With ``first_q`` it
+    is instead a Gaussian vector rescaled to ``|x^0|²/n = (first_q − σ_b,1²)/σ_w,1²``
+    exactly, so that the pre-activations ``h^1`` of layer 1 have variance
+    ``first_q`` whatever the activation.
 
     Examples
     --------
@@ -287,7 +309,10 @@ def forward_layers(
         raise InputError("a network needs at least one layer")
     if not (np.isfinite(q_star) and q_star >= 0):
         raise InputError(f"{q_star=} must be a non-negative number")
-    x = layers[0].activation.phi(np.sqrt(q_star) * rng.standard_normal(n))
+    if first_q is None:
+        x = layers[0].activation.phi(np.sqrt(q_star) * rng.standard_normal(n))
+    else:
+        x = _input_for_variance(rng, n, layers[0], first_q)
     x0 = x
     out_layers: list[GaussianLayer | DenseLayer] = []
     ds: list[np.ndarray] = []
@@ -481,6 +506,10 @@ class NetworkSampler:
         The mean-field value of the control variate ``Σ_l mean(φ'(h^l)²)``,
         that is ``Σ_l μ_1^(l)`` (:meth:`control`); ``None`` when the
         activations are not known to :mod:`tpsym.nets` (no control variate).
+    first_q : float, optional
+        When given, the input is rescaled so that layer 1's pre-activations
+        have this variance (``q_star`` is then not used); see
+        :func:`forward_layers`.
 
     Examples
     --------
@@ -495,6 +524,7 @@ class NetworkSampler:
     expected: tuple[float, ...] | None = None
     label: str = "network"
     control_mean: float | None = None
+    first_q: float | None = None
 
     @classmethod
     def uniform(
@@ -524,10 +554,21 @@ class NetworkSampler:
         return cls((spec,) * depth, float(q_star), expected, label, control)
 
     @classmethod
-    def from_mlp(cls, mlp: Any, *, expected: tuple[float, ...] | None = None) -> NetworkSampler:
+    def from_mlp(
+        cls, mlp: Any, *, q: Any = None, expected: tuple[float, ...] | None = None
+    ) -> NetworkSampler:
         """The sampler of a :class:`tpsym.nets.MLP` (numeric depth and variances).
 
-        The input starts at the fixed point q* of layer 1 (``mlp.mean_fields()``).
+        Without ``q`` the input starts at the fixed point q* of layer 1
+        (``mlp.mean_fields()``); a positively homogeneous activation without
+        bias (linear, ReLU, leaky ReLU), whose law does not depend on the
+        scale, starts at variance 1 when q* = 0. ``q`` means what it means
+        in :meth:`tpsym.nets.JacobianLaw.of`: for a network whose layers
+        differ, the variance q^0 of the input pre-activations; for a uniform
+        network, the pre-activation variance of every layer. A real network
+        realises the latter only at depth 1 (its input is rescaled to give
+        layer 1 that variance) or when q is the fixed point: otherwise the
+        pre-activations move from q toward q*, and there is no sampler.
 
         Examples
         --------
@@ -535,8 +576,15 @@ class NetworkSampler:
         >>> s = NetworkSampler.from_mlp(MLP(3, "relu", sigma_w2=2))
         >>> len(s.layers), s.q_star > 0
         (3, True)
+        >>> NetworkSampler.from_mlp(MLP(1, "tanh", sigma_w2=2), q=0.5).first_q
+        0.5
+        >>> NetworkSampler.from_mlp(MLP(2, "tanh", sigma_w2=2), q=0.5)
+        Traceback (most recent call last):
+        ...
+        tpsym.errors.NoSamplerError: q=0.5 is not the fixed point q*=0.6179647698 of the length map: ...
         """
-        from tpsym.errors import NoSamplerError
+        from tpsym.errors import NoSamplerError, TpsymError
+        from tpsym.nets.activations import LeakyReLU, Linear, ReLU
 
         if not isinstance(mlp.depth, int):
             raise NoSamplerError(f"depth {mlp.depth} is symbolic: give it a value")
@@ -549,12 +597,48 @@ class NetworkSampler:
                     sym = sorted(expr.free_symbols, key=str)[0]
                     raise NoSamplerError(f"parameter {sym} is symbolic: give it a value")
             specs.append(LayerSpec(lay.activation, float(lay.sigma_w2), float(lay.sigma_b2), lay.weights))
-        q = mlp.mean_fields(moments=1)[0].q
-        if getattr(q, "is_symbolic", False):
-            raise NoSamplerError("the fixed point q* is symbolic: give the parameters values")
-        q_star = float(q)
-        control = sum(float(mf.mu[0]) for mf in mlp.mean_fields(moments=1))
-        return cls(tuple(specs), q_star if q_star > 0 else 1.0, expected, str(mlp), control)
+        if q is not None:
+            if getattr(q, "free_symbols", None):
+                raise NoSamplerError(f"q={q} is symbolic: give it a value")
+            q = float(q)
+
+        def numeric(value: Any, what: str) -> float:
+            if getattr(value, "is_symbolic", False):
+                raise NoSamplerError(f"{what} is symbolic: give the parameters values")
+            return float(value)
+
+        if mlp.is_uniform and q is not None:
+            mf_q = mlp.mean_field(q=q, moments=1)
+            control = mlp.depth * float(mf_q.mu[0])
+            if mlp.depth == 1:
+                return cls(tuple(specs), 1.0, expected, str(mlp), control, first_q=q)
+            try:
+                fixed = mlp.mean_field(moments=1)
+                q_fixed = numeric(fixed.q, "the fixed point q*")
+            except TpsymError as exc:
+                raise NoSamplerError(
+                    f"q={q} is given but the length map has no usable fixed point ({exc}): a real "
+                    f"network of depth {mlp.depth} cannot keep every layer at q"
+                ) from None
+            tol = 1e-9 * max(1.0, abs(q_fixed)) + float(getattr(fixed.q, "error_bound", 0) or 0)
+            if abs(q - q_fixed) > tol:
+                raise NoSamplerError(
+                    f"q={q} is not the fixed point q*={q_fixed:.10g} of the length map: the "
+                    f"pre-activations of a real network move from q toward q*, so no network of "
+                    f"depth {mlp.depth} keeps every layer at q (depth 1 does; or leave q out)"
+                )
+            q0 = q_fixed
+        else:
+            q0 = q if q is not None else numeric(mlp.mean_fields(moments=1)[0].q, "the fixed point q*")
+            try:
+                control = sum(float(mf.mu[0]) for mf in mlp.mean_fields(q0=q0 if q is not None else None, moments=1))
+            except (TpsymError, TypeError):
+                control = None
+        if q0 == 0 and all(spec.sigma_b2 == 0 for spec in specs) and isinstance(
+            mlp.layer(1).activation, (Linear, ReLU, LeakyReLU)
+        ):
+            q0 = 1.0  # scale-free: any positive input variance gives the same law
+        return cls(tuple(specs), q0, expected, str(mlp), control)
 
     @property
     def description(self) -> str:
@@ -563,7 +647,7 @@ class NetworkSampler:
 
     def forward(self, rng: np.random.Generator, n: int) -> Forward:
         """One forward pass at width ``n``."""
-        return forward_layers(rng, n, self.layers, q_star=self.q_star)
+        return forward_layers(rng, n, self.layers, q_star=self.q_star, first_q=self.first_q)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """The dense ``J Jᵀ``."""
