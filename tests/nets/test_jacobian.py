@@ -205,6 +205,7 @@ SPECS = [
     "jacobian(activation=tanh, weights=orthogonal, sigma_w2=3/2, sigma_b2=1/20, depth=L, precision=20)",
     'jacobian(activation="formula(x*tanh(x))", weights=gaussian, sigma_w2=1, sigma_b2=0, depth=2, q=1)',
     "jacobian(activation=(relu, tanh), weights=gaussian, sigma_w2=(2, 1), sigma_b2=0, depth=2)",
+    "jacobian(activation=(leaky_relu, tanh, leaky_relu), weights=gaussian, sigma_w2=(2, 1, 2), sigma_b2=0, depth=3, slope=(1/10, 0, 1/5))",
 ]
 
 
@@ -214,6 +215,37 @@ def test_spec_round_trip(spec):
     assert isinstance(law, JacobianLaw)
     assert str(law) == spec
     assert parse_spec(str(law)) == law
+
+
+def test_per_layer_slopes():
+    # D_l² of leaky ReLU with slope a_l is bernoulli(1/2, a_l², 1), independent of q:
+    # m_1 = Π σ_w² (1 + a_l²)/2, and m_2/m_1² − 1 = Σ_l (Var D_l²/(E D_l²)² + 1) for Gaussian weights
+    a1, a2 = sympy.Rational(1, 10), sympy.Rational(1, 5)
+    law = parse_spec("jacobian(activation=leaky_relu, weights=gaussian, sigma_w2=2, depth=2, slope=(1/10, 1/5))")
+    m1, m2 = law.moments(2)
+    e = [(1 + a**2) / 2 for a in (a1, a2)]
+    var = [(1 + a**4) / 2 - ei**2 for a, ei in zip((a1, a2), e)]
+    assert m1 == 4 * e[0] * e[1]
+    assert sympy.simplify(m2 / m1**2 - 1 - sum(v / ei**2 + 1 for v, ei in zip(var, e))) == 0
+    assert str(law).endswith("slope=(1/10, 1/5))") and parse_spec(str(law)) == law
+    # equal slopes print as one value; the Python API and the spec agree
+    assert str(jacobian_law("leaky_relu", sigma_w2=2, depth=2, slope=(a2, a2))).endswith("slope=1/5)")
+    with pytest.raises(InputError, match="gives layer 2 the slope 1/5, but its activation is not leaky_relu: give it 0"):
+        jacobian_law(("leaky_relu", "tanh"), depth=2, slope=(a1, a2))
+    with pytest.raises(InputError, match="slope has 3 entries but depth=2"):
+        jacobian_law("leaky_relu", depth=2, slope=(a1, a2, a1))
+    with pytest.raises(InputError, match="slope is given per layer, so depth must be an int"):
+        jacobian_law("leaky_relu", depth=L, slope=(a1, a2))
+
+
+def test_per_layer_slopes_are_sampled():
+    from tpsym.numeric import crosscheck
+
+    law = parse_spec("jacobian(activation=leaky_relu, sigma_w2=2, depth=2, slope=(1/10, 1/2))")
+    assert crosscheck(law, 2, sizes=(128, 256), trials=6, seed=2, workers=0).verdict == "confirmed"
+    wrong = jacobian_law("leaky_relu", sigma_w2=2, depth=2, slope=sympy.Rational(1, 10))  # both at 1/10
+    result = crosscheck(law, 1, claims={"one slope": [float(wrong.moments(1)[0])]}, sizes=(128, 256), trials=6, seed=2, workers=0)
+    assert result.verdict == "contradicted"
 
 
 def test_spec_defaults_and_python_agree():

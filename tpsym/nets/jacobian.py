@@ -318,6 +318,12 @@ def _word(value: Any, name: str) -> str:
     return value
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    return sympy.sstr(value)
+
+
 def _per_layer(value: Any, depth: Any, name: str) -> tuple[Any, ...] | None:
     if not isinstance(value, (tuple, list)):
         return None
@@ -452,6 +458,7 @@ class JacobianLaw(BoxPower):
             return act.name
 
         slopes = {lay.activation.slope for lay in layers if isinstance(lay.activation, LeakyReLU)}
+        per_layer_slopes = len(slopes) > 1
         args = [
             f"activation={field(lambda lay: lay.activation, act_name)}",
             f"weights={field(lambda lay: lay.weights, str)}",
@@ -459,8 +466,13 @@ class JacobianLaw(BoxPower):
             f"sigma_b2={field(lambda lay: lay.sigma_b2, sympy.sstr)}",
             f"depth={sympy.sstr(depth)}",
         ]
-        if slopes:
-            args.append(f"slope={sympy.sstr(sorted(slopes, key=sympy.default_sort_key)[0])}")
+        if per_layer_slopes:
+            args.append("slope=(" + ", ".join(
+                sympy.sstr(lay.activation.slope) if isinstance(lay.activation, LeakyReLU) else "0"
+                for lay in layers
+            ) + ")")
+        elif slopes:
+            args.append(f"slope={sympy.sstr(next(iter(slopes)))}")
         if self.q is not None:
             args.append(f"q={sympy.sstr(self.q)}")
         if self.d2 is not None:
@@ -483,7 +495,7 @@ def jacobian_law(
     sigma_b2: Expr | tuple = 0,
     depth: int | Expr = 1,
     q: Expr | None = None,
-    slope: Expr | None = None,
+    slope: Expr | tuple | None = None,
     d2: Law | None = None,
     precision: int = DEFAULT_PRECISION,
 ) -> JacobianLaw:
@@ -505,8 +517,9 @@ def jacobian_law(
         L, the number of (D, W) pairs; an int when anything is per layer.
     q : number or sympy expression, optional
         Replaces q* (for layers that differ: the input's q^0).
-    slope : number or sympy expression, optional
-        Leaky ReLU's negative-side slope.
+    slope : number or sympy expression, or a tuple, optional
+        Leaky ReLU's negative-side slope; per layer, a tuple with 0 for the
+        layers that are not leaky ReLU.
     d2 : Law, optional
         The law of D² for every layer, e.g. ``law(moments=mu)``; no mean
         field is computed then.
@@ -545,7 +558,10 @@ def jacobian_law(
     depth = _depth(depth)
     tuples = {
         name: _per_layer(value, depth, name)
-        for name, value in (("activation", activation), ("weights", weights), ("sigma_w2", sigma_w2), ("sigma_b2", sigma_b2))
+        for name, value in (
+            ("activation", activation), ("weights", weights), ("sigma_w2", sigma_w2),
+            ("sigma_b2", sigma_b2), ("slope", slope),
+        )
     }
     if isinstance(precision, sympy.Integer):
         precision = int(precision)
@@ -558,15 +574,28 @@ def jacobian_law(
     ws = tuples["weights"] or (weights,) * depth
     sws = tuples["sigma_w2"] or (sigma_w2,) * depth
     sbs = tuples["sigma_b2"] or (sigma_b2,) * depth
+    slopes = tuples["slope"] or (slope,) * depth
 
-    def act_of(a: Any) -> Activation:
+    def is_leaky(a: Any) -> bool:
         name = a.name if isinstance(a, sympy.Symbol) else a
-        leaky = isinstance(name, str) and name.strip().lower().replace("-", "_") in ("leaky_relu", "leakyrelu")
-        return _activation(a, slope if leaky or isinstance(a, LeakyReLU) else None)
+        return isinstance(a, LeakyReLU) or (
+            isinstance(name, str) and name.strip().lower().replace("-", "_") in ("leaky_relu", "leakyrelu")
+        )
 
-    if slope is not None and not any(isinstance(act_of(a), LeakyReLU) for a in acts):
-        raise InputError(f"slope={slope} is given but no layer is leaky_relu")
-    layers = tuple(Layer(act_of(a), _word(w, "weights"), sw, sb) for a, w, sw, sb in zip(acts, ws, sws, sbs))  # type: ignore[arg-type]
+    if slope is not None and not any(is_leaky(a) for a in acts):
+        raise InputError(f"slope={_show(slope)} is given but no layer is leaky_relu")
+    if tuples["slope"] is not None:
+        # one entry per layer; a layer that is not leaky ReLU takes 0 (ReLU is the slope-0 case)
+        for index, (a, a_slope) in enumerate(zip(acts, slopes), 1):
+            if not is_leaky(a) and sympy.sympify(a_slope) != 0:
+                raise InputError(
+                    f"slope={_show(slope)} gives layer {index} the slope {_show(a_slope)}, "
+                    f"but its activation is not leaky_relu: give it 0"
+                )
+    layers = tuple(
+        Layer(_activation(a, sl if is_leaky(a) else None), _word(w, "weights"), sw, sb)  # type: ignore[arg-type]
+        for a, w, sw, sb, sl in zip(acts, ws, sws, sbs, slopes)
+    )
     first = layers[0]
     net = MLP(depth, first.activation, first.weights, first.sigma_w2, first.sigma_b2, layers=layers)  # type: ignore[arg-type]
     return JacobianLaw.of(net, q=q, d2=d2, precision=precision)
