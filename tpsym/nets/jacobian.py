@@ -587,7 +587,7 @@ def jacobian_law(
     if tuples["slope"] is not None:
         # one entry per layer; a layer that is not leaky ReLU takes 0 (ReLU is the slope-0 case)
         for index, (a, a_slope) in enumerate(zip(acts, slopes), 1):
-            if not is_leaky(a) and sympy.sympify(a_slope) != 0:
+            if not is_leaky(a) and not (isinstance(a_slope, (int, sympy.Expr)) and a_slope == 0):
                 raise InputError(
                     f"slope={_show(slope)} gives layer {index} the slope {_show(a_slope)}, "
                     f"but its activation is not leaky_relu: give it 0"
