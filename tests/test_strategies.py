@@ -38,11 +38,27 @@ def test_interval_values(p):
 
 
 def test_choice_encoding_reaches_all_of_nc_n():
-    # choices in 0..n-1, as the strategy draws them for max_size=n, cover NC(n) exactly
-    for n in range(7):
-        reached = {strategies._noncrossing_from_choices(list(c)) for c in itertools.product(range(max(n, 1)), repeat=n)}
+    # (flag, depth) pairs, depth in 0..n-2 as the strategy draws them for max_size=n, cover NC(n) exactly
+    for n in range(6):
+        steps = list(itertools.product((False, True), range(max(n - 1, 1))))
+        reached = {strategies._noncrossing_from_choices(list(c)) for c in itertools.product(steps, repeat=n)}
         assert reached == set(noncrossing_partitions(n))
-        assert all(p.n == n for p in reached)
+
+
+def test_block_counts_spread():
+    # the flags are fair coins: NC(10) draws are not concentrated on one block count
+    from hypothesis import given
+
+    counts = []
+
+    @settings(max_examples=300)
+    @given(strategies.noncrossing_partitions(min_size=10, max_size=10))
+    def collect(p):
+        counts.append(len(p))
+
+    collect()
+    share = {b: counts.count(b) / len(counts) for b in set(counts)}
+    assert max(share.values()) < 0.5 and sum(v for b, v in share.items() if b >= 5) > 0.25
 
 
 def test_every_small_partition_can_be_drawn():

@@ -53,24 +53,25 @@ def _choices(lo: int, hi: int, top: int) -> st.SearchStrategy[list[int]]:
     return st.lists(st.integers(0, max(top, 0)), min_size=lo, max_size=hi)
 
 
-def _noncrossing_from_choices(choices: list[int]) -> NCPartition:
+def _noncrossing_from_choices(choices: list[tuple[bool, int]]) -> NCPartition:
     # A stack of open blocks, as in tpsym.combinat.enumerate. The first element
-    # opens a block; after it, choice 1 opens a new block and choice c != 1
-    # joins the open block at depth max(c - 1, 0) from the top (clamped to the
-    # bottom), closing the blocks above it. So the number of blocks is one plus
-    # the number of later choices equal to 1: deleting any other choice keeps
-    # it, and lowering a 1 to 0 merges blocks. Shrinking cannot stall at, say,
-    # 1 3|2|4 when 1|2|3 also satisfies the property.
+    # opens a block; after it, (True, _) opens a new block and (False, d) joins
+    # the open block at depth d from the top (clamped to the bottom), closing
+    # the blocks above it. The number of blocks is one plus the number of later
+    # True flags, so deleting an element with a False flag keeps it and
+    # lowering a flag merges blocks: shrinking cannot stall at, say, 1 3|2|4
+    # when 1|2|3 also satisfies the property. The flags are fair coins, so
+    # block counts spread like 1 + Binomial(n - 1, 1/2).
     labels: list[int] = []
     stack: list[int] = []
     count = 0
-    for raw in choices:
-        if not stack or raw == 1:
+    for new_block, depth in choices:
+        if not stack or new_block:
             stack.append(count)
             labels.append(count)
             count += 1
         else:
-            depth = min(max(raw - 1, 0), len(stack) - 1)
+            depth = min(depth, len(stack) - 1)
             del stack[len(stack) - depth :]
             labels.append(stack[-1])
     return NCPartition._trusted(len(choices), labels)
@@ -78,7 +79,8 @@ def _noncrossing_from_choices(choices: list[int]) -> NCPartition:
 
 @st.composite
 def _noncrossing(draw: st.DrawFn, lo: int, hi: int) -> NCPartition:
-    return _noncrossing_from_choices(draw(_choices(lo, hi, hi - 1)))
+    steps = st.tuples(st.booleans(), st.integers(0, max(hi - 2, 0)))
+    return _noncrossing_from_choices(draw(st.lists(steps, min_size=lo, max_size=hi)))
 
 
 def noncrossing_partitions(*, min_size: int = 0, max_size: int = 10) -> st.SearchStrategy[NCPartition]:

@@ -135,28 +135,60 @@ def test_first_q_gives_layer_one_its_variance():
         forward_layers(rng, 10, (spec,), first_q=0.1)
 
 
-def test_zero_fixed_point_is_sampled_at_zero():
+def test_zero_fixed_point_is_sampled_at_its_limit():
     # tanh with σ_w² = 1/2, no bias: q* = 0, D = 1, J = W_3 W_2 W_1; starting at variance 1
-    # (as a scale-free activation may) would drift and bias m_1 below 1/8
+    # would drift and bias m_1 below 1/8
     import sympy
 
     from tpsym.nets import MLP
 
     s = NetworkSampler.from_mlp(MLP(3, "tanh", sigma_w2=sympy.Rational(1, 2)))
-    assert s.q_star == 0.0
+    assert 0 < s.q_star < 1e-20  # the limit q -> 0+
     f = s.forward(np.random.default_rng(0), 64)
     assert all(np.all(d == 1.0) for d in f.derivatives)
     assert NetworkSampler.from_mlp(MLP(3, "relu", sigma_w2=1)).q_star == 1.0  # ReLU: the scale does not matter
+
+
+SAMPLED = [
+    # (spec, what the sampler must do)
+    "jacobian(activation=tanh, sigma_w2=2, depth=1, q=1/2)",  # depth 1: input rescaled to q
+    "jacobian(activation=relu, sigma_w2=1, sigma_b2=1, depth=3, q=2)",  # q = q* = σ_b²/(1 − σ_w²/2)
+    "jacobian(activation=relu, sigma_w2=2, depth=2, q=1/2)",  # the law depends on no q
+    "jacobian(activation=linear, sigma_w2=1, depth=2, q=1)",
+    "jacobian(activation=relu, sigma_w2=1, depth=3, q=2)",
+    "jacobian(activation=leaky_relu, slope=1/2, sigma_w2=1, depth=1, q=0)",
+    "jacobian(activation=(relu, tanh), sigma_w2=(1, 1), depth=2)",  # layer 1 q* = 0, so tanh sits at 0
+    "jacobian(activation=(tanh, relu), sigma_w2=(2, 2), sigma_b2=(1/10, 0), depth=2, q=1/2)",  # q^0
+    "jacobian(activation=tanh, sigma_w2=1/2, depth=2, q=0)",  # 0 is the fixed point
+]
+
+
+@pytest.mark.parametrize("spec", SAMPLED)
+def test_jacobian_laws_are_confirmed_by_their_networks(spec):
+    # without the control variate, so that a control whose mean-field value is not that of
+    # the sampled network cannot pull a wrong estimate toward the law
+    from tpsym.numeric import crosscheck
+    from tpsym.spec import parse_spec
+
+    law = parse_spec(spec)
+    for control in (False, True):
+        result = crosscheck(law, 2, sizes=(128, 256), trials=8, seed=1, workers=0, control_variate=control)
+        assert result.verdict == "confirmed", (control, [(e.estimate, e.stderr) for e in result.estimates])
 
 
 def test_laws_no_network_realises_have_no_sampler():
     from tpsym.numeric.experiment import as_target
     from tpsym.spec import parse_spec
 
-    with pytest.raises(NoSamplerError, match=r"q=0.5 is not the fixed point q\*=0.61796"):
+    with pytest.raises(NoSamplerError, match=r"q=0.5 is not a fixed point of the length map \(it maps q to 0.5473"):
         as_target(parse_spec("jacobian(activation=tanh, sigma_w2=2, depth=2, q=1/2)"))
     with pytest.raises(NoSamplerError, match="d2=law"):
         as_target(parse_spec("jacobian(activation=linear, sigma_w2=1, depth=2, d2=law(moments=mu))"))
-    # q equal to the fixed point: the network is sampled (ReLU with bias: q* = σ_b²/(1 - σ_w²/2) = 2)
+    with pytest.raises(NoSamplerError, match="q=0.5 is below sigma_b2=1.0"):
+        as_target(parse_spec("jacobian(activation=tanh, sigma_w2=1, sigma_b2=1, depth=1, q=1/2)"))
     target = as_target(parse_spec("jacobian(activation=relu, sigma_w2=1, sigma_b2=1, depth=3, q=2)"))
     assert target.q_star == 2.0
+    from tpsym.nets import MLP
+
+    with pytest.raises(InputError, match="is not a real number"):
+        NetworkSampler.from_mlp(MLP(1, "tanh"), q=1j)

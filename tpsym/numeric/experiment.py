@@ -115,7 +115,9 @@ def as_target(target: Any) -> Any:
                         f"the law of D² is given as d2={target.d2.spec}, not by the network's "
                         "activation: no network realises it (leave d2 out to sample the network)"
                     )
-                sampler = NetworkSampler.from_mlp(net, q=getattr(target, "q", None))
+                sampler = NetworkSampler.from_mlp(
+                    net, q=getattr(target, "q", None), precision=getattr(target, "precision", None)
+                )
                 return _LawOfNetwork(sampler, target)
         return LawSampler(target)
     raise InputError(f"{target!r} is not a law, a network or a sampler")

@@ -262,6 +262,13 @@ def _mean_field_control(depth: int, activation: str, spec: LayerSpec, q0: float)
         return None
 
 
+# A variance of 0 is sampled as this one: the law at q = 0 is the limit q -> 0+
+# (for ReLU, D² = Bernoulli(1/2) at every q > 0), and h = 0 exactly would put
+# ReLU's derivative at its kink; φ'(h) of smooth activations differs from
+# φ'(0) by O(h²) = O(1e-24) here.
+_LIMIT_FROM_ABOVE = 1e-24
+
+
 def _check_n(n: int, name: str = "n") -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InputError(f"{name}={n!r} must be a positive int")
@@ -555,37 +562,46 @@ class NetworkSampler:
 
     @classmethod
     def from_mlp(
-        cls, mlp: Any, *, q: Any = None, expected: tuple[float, ...] | None = None
+        cls,
+        mlp: Any,
+        *,
+        q: Any = None,
+        expected: tuple[float, ...] | None = None,
+        precision: int | None = None,
     ) -> NetworkSampler:
         """The sampler of a :class:`tpsym.nets.MLP` (numeric depth and variances).
 
-        Without ``q`` the input starts at the fixed point q* of layer 1
-        (``mlp.mean_fields()``); a positively homogeneous activation without
-        bias (linear, ReLU, leaky ReLU), whose law does not depend on the
-        scale, starts at variance 1 when q* = 0. ``q`` means what it means
-        in :meth:`tpsym.nets.JacobianLaw.of`: for a network whose layers
-        differ, the variance q^0 of the input pre-activations; for a uniform
-        network, the pre-activation variance of every layer. A real network
-        realises the latter only at depth 1 (its input is rescaled to give
-        layer 1 that variance) or when q is the fixed point: otherwise the
-        pre-activations move from q toward q*, and there is no sampler.
+        The network is sampled at the pre-activation variances its law
+        assumes. ``q`` means what it means in
+        :meth:`tpsym.nets.JacobianLaw.of`: for a network whose layers differ,
+        the variance q^0 of the input pre-activations (default: the fixed
+        point of layer 1); for a uniform network, the variance of every
+        layer (default: the fixed point q*). A real network keeps every layer
+        at q only at depth 1 (its input is rescaled to give layer 1 that
+        variance) or when q is a fixed point of the length map; otherwise its
+        pre-activations move away from q and there is no sampler. A network
+        whose layers are all linear, ReLU or leaky ReLU without bias has a
+        law that does not depend on any q; it is sampled at input variance 1.
 
         Examples
         --------
         >>> from tpsym.nets import MLP
         >>> s = NetworkSampler.from_mlp(MLP(3, "relu", sigma_w2=2))
-        >>> len(s.layers), s.q_star > 0
-        (3, True)
+        >>> len(s.layers), s.q_star
+        (3, 1.0)
         >>> NetworkSampler.from_mlp(MLP(1, "tanh", sigma_w2=2), q=0.5).first_q
         0.5
         >>> NetworkSampler.from_mlp(MLP(2, "tanh", sigma_w2=2), q=0.5)
         Traceback (most recent call last):
         ...
-        tpsym.errors.NoSamplerError: q=0.5 is not the fixed point q*=0.6179647698 of the length map: ...
+        tpsym.errors.NoSamplerError: q=0.5 is not a fixed point of the length map (it maps q to 0.5473526159): ...
         """
         from tpsym.errors import NoSamplerError, TpsymError
+        from tpsym.nets import length_map
         from tpsym.nets.activations import LeakyReLU, Linear, ReLU
+        from tpsym.nets.meanfield import DEFAULT_PRECISION
 
+        precision = DEFAULT_PRECISION if precision is None else precision
         if not isinstance(mlp.depth, int):
             raise NoSamplerError(f"depth {mlp.depth} is symbolic: give it a value")
         specs = []
@@ -600,45 +616,57 @@ class NetworkSampler:
         if q is not None:
             if getattr(q, "free_symbols", None):
                 raise NoSamplerError(f"q={q} is symbolic: give it a value")
-            q = float(q)
+            try:
+                q = float(q)
+            except (TypeError, ValueError):
+                raise InputError(f"q={q!r} is not a real number") from None
+            if not (np.isfinite(q) and q >= 0):
+                raise InputError(f"q={q} must be a non-negative number")
 
         def numeric(value: Any, what: str) -> float:
             if getattr(value, "is_symbolic", False):
                 raise NoSamplerError(f"{what} is symbolic: give the parameters values")
             return float(value)
 
-        if mlp.is_uniform and q is not None:
-            mf_q = mlp.mean_field(q=q, moments=1)
-            control = mlp.depth * float(mf_q.mu[0])
-            if mlp.depth == 1:
-                return cls(tuple(specs), 1.0, expected, str(mlp), control, first_q=q)
+        def control_of(records: Any) -> float | None:
             try:
-                fixed = mlp.mean_field(moments=1)
-                q_fixed = numeric(fixed.q, "the fixed point q*")
-            except TpsymError as exc:
-                raise NoSamplerError(
-                    f"q={q} is given but the length map has no usable fixed point ({exc}): a real "
-                    f"network of depth {mlp.depth} cannot keep every layer at q"
-                ) from None
-            tol = 1e-9 * max(1.0, abs(q_fixed)) + float(getattr(fixed.q, "error_bound", 0) or 0)
-            if abs(q - q_fixed) > tol:
-                raise NoSamplerError(
-                    f"q={q} is not the fixed point q*={q_fixed:.10g} of the length map: the "
-                    f"pre-activations of a real network move from q toward q*, so no network of "
-                    f"depth {mlp.depth} keeps every layer at q (depth 1 does; or leave q out)"
-                )
-            q0 = q_fixed
-        else:
-            q0 = q if q is not None else numeric(mlp.mean_fields(moments=1)[0].q, "the fixed point q*")
-            try:
-                control = sum(float(mf.mu[0]) for mf in mlp.mean_fields(q0=q0 if q is not None else None, moments=1))
+                return sum(float(mf.mu[0]) for mf in records())
             except (TpsymError, TypeError):
-                control = None
-        if q0 == 0 and all(spec.sigma_b2 == 0 for spec in specs) and isinstance(
-            mlp.layer(1).activation, (Linear, ReLU, LeakyReLU)
-        ):
-            q0 = 1.0  # scale-free: any positive input variance gives the same law
-        return cls(tuple(specs), q0, expected, str(mlp), control)
+                return None
+
+        scale_free = all(
+            isinstance(mlp.layer(i).activation, (Linear, ReLU, LeakyReLU)) and spec.sigma_b2 == 0
+            for i, spec in enumerate(specs, 1)
+        )
+        if scale_free:  # D_l² and so the law do not depend on the variances
+            control = control_of(lambda: mlp.mean_fields(q0=1, moments=1, precision=precision))
+            return cls(tuple(specs), 1.0, expected, str(mlp), control)
+        if not mlp.is_uniform or q is None:
+            q0 = q if q is not None else numeric(
+                mlp.mean_fields(moments=1, precision=precision)[0].q, "the fixed point q*"
+            )
+            control = control_of(lambda: mlp.mean_fields(q0=q, moments=1, precision=precision))
+            return cls(tuple(specs), max(q0, _LIMIT_FROM_ABOVE), expected, str(mlp), control)
+        # a uniform network with every layer at the given q
+        control = control_of(lambda: (mlp.mean_field(q=q, moments=1, precision=precision),) * mlp.depth)
+        first = specs[0]
+        if mlp.depth == 1:
+            if q < first.sigma_b2:
+                raise NoSamplerError(
+                    f"q={q} is below sigma_b2={first.sigma_b2}: no input gives pre-activations "
+                    "of a smaller variance than the bias"
+                )
+            return cls(tuple(specs), 1.0, expected, str(mlp), control, first_q=q)
+        image = length_map(mlp.activation, q, sigma_w2=mlp.sigma_w2, sigma_b2=mlp.sigma_b2, precision=precision)
+        q_next = numeric(image, "the length map at q")
+        tol = 1e-9 * max(1.0, q) + float(getattr(image, "error_bound", 0) or 0)
+        if abs(q_next - q) > tol:
+            raise NoSamplerError(
+                f"q={q:.10g} is not a fixed point of the length map (it maps q to {q_next:.10g}): the "
+                f"pre-activations of a real network move away from q, so no network of depth "
+                f"{mlp.depth} keeps every layer at q (depth 1 does; or leave q out for the fixed point)"
+            )
+        return cls(tuple(specs), max(q, _LIMIT_FROM_ABOVE), expected, str(mlp), control)
 
     @property
     def description(self) -> str:
