@@ -53,7 +53,9 @@ def test_crosscheck_size_gives_the_sweep(capsys):
         (["crosscheck", "semicircle(", "--size", "64"], ""),
         (["crosscheck", "semicircle()", "--sizes", "64,abc"], "'abc' is not an integer"),
         (["crosscheck", "semicircle()", "--claim", "1,x", *SMALL], "'x' is not a number"),
-        (["crosscheck", "semicircle()", "--trials", "1", "--sizes", "64"], "trials=1"),
+        (["crosscheck", "semicircle()", "--trials", "1", "--sizes", "64,128"], "trials=1"),
+        (["crosscheck", "semicircle()", "--sizes", "64"], "a decision needs at least two sizes"),
+        (["crosscheck", "semicircle()", "--order", "2", "--claim", "0,1,0", *SMALL], "gives 3 moments but --order is 2"),
     ],
 )
 def test_crosscheck_bad_input_exit_2(argv, message, capsys):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tpsym.errors import InputError
+from tpsym.errors import InputError, NumericError
 from tpsym.numeric.decision import MomentEstimate, decide, decide_family, extrapolate, holm
 
 
@@ -60,7 +60,10 @@ def _holm_naive(p, alpha):
 def test_holm_matches_its_definition(p, alpha):
     rejected, thresholds = holm(p, alpha)
     assert rejected.tolist() == _holm_naive(p, alpha)
-    assert sorted(thresholds.tolist()) == sorted(alpha / (len(p) - i) for i in range(len(p)))
+    # reported thresholds agree with the verdicts; the rejected ones are Holm's alpha/(m - i)
+    assert all((pi <= t) == r for pi, t, r in zip(p, thresholds.tolist(), rejected.tolist()))
+    steps = sorted(t for t, r in zip(thresholds.tolist(), rejected.tolist()) if r)
+    assert steps == sorted(alpha / (len(p) - i) for i in range(len(steps)))
 
 
 def _synthetic(rng, truth, se, df, shift=None):
@@ -122,3 +125,18 @@ def test_zero_stderr_gives_exact_verdicts():
     est = [MomentEstimate(1, 2.0, 0.0, 3)]
     assert decide(est, [2.0]).verdict == "confirmed"
     assert decide(est, [2.5]).verdict == "contradicted"
+
+
+def test_extrapolation_survives_weights_of_very_different_sizes():
+    # one size at the floating-point floor, one with sampling noise: QR copes, the normal
+    # equations were singular (sizes 16, 32, 64 of a rounding sampler)
+    e = extrapolate([16, 32], [1 / 3, 0.34375], [4.7e-15, 0.01])  # the line through both points
+    assert e.value == pytest.approx(2 * 0.34375 - 1 / 3) and e.stderr == pytest.approx(0.02)
+    with pytest.raises(NumericError, match="must be finite"):
+        extrapolate([16, 32], [1.0, float("nan")], [0.1, 0.1])
+
+
+def test_claims_beyond_the_order_are_refused():
+    est = [MomentEstimate(1, 1.0, 0.01, 19)]
+    with pytest.raises(InputError, match="gives m_5, which is not estimated"):
+        decide_family([("a", est, {1: 1.0, 5: 99.0})])

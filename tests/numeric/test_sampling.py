@@ -87,3 +87,34 @@ def test_law_bounds_interval_arithmetic():
     assert law_bounds(scale(arcsine(), -2)) == (-4.0, 4.0)
     lo, hi = law_bounds(boxtimes(semicircle(), bernoulli(R(1, 2))))
     assert lo < 0 < hi and math.isfinite(hi)
+
+
+def test_point_mass_factor_of_a_product_is_a_scalar():
+    # semicircle(variance=0, mean=-1) is the point mass at -1: the product is -1 times a semicircle
+    from tpsym.numeric import crosscheck
+    from tpsym.spec import parse_spec
+
+    r = crosscheck(parse_spec("boxtimes(semicircle(variance=0, mean=-1), semicircle())"), 2,
+                   sizes=(128, 256), trials=6, seed=0, workers=0)
+    assert r.verdict == "confirmed"
+
+
+def test_zero_law_and_sparse_free_poisson():
+    from tpsym.numeric import crosscheck
+    from tpsym.spec import parse_spec
+
+    assert crosscheck(parse_spec("dirac(0)"), 2, sizes=(16, 32), trials=3, workers=0).verdict == "confirmed"
+    # λn < 1: the matrix is zero with probability 1 - λn (it used to get one column regardless)
+    r = crosscheck(parse_spec("free_poisson(rate=1/100)"), 2, sizes=(64, 128), trials=100, seed=0, workers=0)
+    assert r.verdict == "confirmed"
+
+
+def test_all_trials_rounding_alike_is_an_error_not_a_verdict():
+    from tpsym.errors import NumericError
+    from tpsym.numeric import crosscheck
+    from tpsym.spec import parse_spec
+
+    # p·n = 64/3: with 2 trials both round the same way half the time or more
+    with pytest.raises(NumericError, match="every trial rounded the same way by chance"):
+        for seed in range(20):
+            crosscheck(parse_spec("bernoulli(p=1/3)"), 2, sizes=(64, 128), trials=2, seed=seed, workers=0)

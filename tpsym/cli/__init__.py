@@ -3,7 +3,9 @@
 Each module of this package that defines ``register(subparsers)`` adds its
 subcommands; a subcommand's handler takes the parsed arguments and returns the
 exit status. Errors of tpsym (and bad usage) print one line on stderr and exit
-with status 2; no traceback reaches the user.
+with status 2; no traceback reaches the user. An unexpected exception (a bug)
+prints one line too and exits with status 3, never with 1, which means
+"refuted" or "contradicted".
 
 >>> main(["nc", "count", "4", "--json"])
 {"count": 14}
@@ -28,6 +30,7 @@ __all__ = ["main", "build_parser", "UsageError", "emit_json"]
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 
 class UsageError(TpsymError):
@@ -82,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `tpsym nc list 12 | head`
         return EXIT_OK
+    except (ArithmeticError, ValueError, TypeError, LookupError, AttributeError, RuntimeError) as exc:
+        # a bug of tpsym, not a verdict: never exit 1 ("refuted"/"contradicted") for it
+        print(f"tpsym: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

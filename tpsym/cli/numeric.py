@@ -108,9 +108,9 @@ def handle_crosscheck(args: argparse.Namespace) -> int:
     claims: dict[str, Any] = {} if args.no_derived else {"derived": None}
     for i, text in enumerate(args.claim or [], 1):
         values = _claim(text)
-        claims[f"claim{i}" if len(args.claim) > 1 else "claim"] = {
-            k: v for k, v in enumerate(values, 1) if k <= order
-        }
+        if len(values) > order:
+            raise InputError(f"--claim {text!r} gives {len(values)} moments but --order is {order}")
+        claims[f"claim{i}" if len(args.claim) > 1 else "claim"] = dict(enumerate(values, 1))
     if not claims:
         raise InputError("nothing to test: --no-derived needs at least one --claim")
     target = _target(args.spec)

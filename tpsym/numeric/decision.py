@@ -15,17 +15,20 @@ No hand-tuned tolerance decides (``DESIGN.md``). A moment is tested by
    not false);
 3. **a two-sided test** of ``a = expected`` with ``z = (a - expected)/se``
    and a Student-t p-value with ``T - 1`` degrees of freedom (T the trials
-   per size; conservative for the fit, whose error combines several
-   independent variance estimates);
+   per size; ``T - 2`` for a network's controlled means, which fit the
+   control's coefficient too; conservative for the fit, whose error
+   combines several independent variance estimates); the degrees of
+   freedom are reported with each test;
 4. **Holm's step-down procedure** (:func:`holm`) over every moment of every
    claim in the run, which keeps the family-wise false-alarm rate at most
    ``alpha`` under any dependence between the tests (Holm, Scand. J.
-   Statist. 6 (1979) 65–70). Each test reports its own threshold.
+   Statist. 6 (1979) 65–70). Each test reports its own threshold: a test
+   fails exactly when its p-value is at most that threshold.
 
 >>> import numpy as np
 >>> rej, thr = holm([0.001, 0.04, 0.03], alpha=0.05)
 >>> rej.tolist(), [round(float(t), 4) for t in thr]
-([True, False, False], [0.0167, 0.05, 0.025])
+([True, False, False], [0.0167, 0.025, 0.025])
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.stats
 
-from tpsym.errors import InputError
+from tpsym.errors import InputError, NumericError
 
 __all__ = [
     "Extrapolation",
@@ -90,24 +93,32 @@ def extrapolate(
         raise InputError("sizes, means and stderrs must be 1-d of one length")
     if len(set(n.tolist())) != n.size:
         raise InputError(f"sizes={list(sizes)} must be distinct")
-    if np.any(s <= 0) or not np.all(np.isfinite(s)):
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(s))):
+        raise NumericError(f"means={list(means)} and stderrs={list(stderrs)} must be finite")
+    if np.any(s <= 0):
         raise InputError(f"stderrs={list(stderrs)} must be positive and finite")
     if n.size == 1:
         return Extrapolation(float(y[0]), float(s[0]), 0.0, 0.0, -1, 1.0)
-    x = 1.0 / n
-    w = 1.0 / s**2
+    # least squares on rows scaled by 1/s, through QR (the normal equations
+    # lose half the digits when the weights span many orders of magnitude);
+    # 1/N is measured in units of 1/min(N) so that both columns are O(1)
+    unit = float(n.min())
+    x = unit / n
     design = np.column_stack([np.ones_like(x), x])
-    normal = design.T @ (design * w[:, None])
-    cov = np.linalg.inv(normal)
-    beta = cov @ (design.T @ (w * y))
+    q, r = np.linalg.qr(design / s[:, None])
+    if abs(np.linalg.det(r)) <= 1e-300:
+        raise NumericError(f"the 1/N fit over sizes={list(sizes)} is singular (stderrs={list(stderrs)})")
+    r_inv = np.linalg.inv(r)
+    beta = r_inv @ (q.T @ (y / s))
+    cov = r_inv @ r_inv.T
     resid = y - design @ beta
-    chi2 = float(np.sum(w * resid**2))
+    chi2 = float(np.sum((resid / s) ** 2))
     dof = n.size - 2
     scale = max(1.0, chi2 / dof) if dof > 0 else 1.0
     return Extrapolation(
         value=float(beta[0]),
         stderr=float(np.sqrt(cov[0, 0] * scale)),
-        slope=float(beta[1]),
+        slope=float(beta[1]) * unit,
         chi2=chi2,
         dof=dof,
         scale=scale,
@@ -125,12 +136,18 @@ def holm(p_values: Sequence[float], alpha: float = DEFAULT_ALPHA) -> tuple[np.nd
     Returns
     -------
     (rejected, thresholds) : tuple of numpy arrays, in the order given.
+        A hypothesis is rejected exactly when its p-value is at most its
+        threshold: after the first failed comparison, every later hypothesis
+        reports the threshold that failed.
 
     Examples
     --------
     >>> rej, thr = holm([0.02, 0.001], alpha=0.05)
     >>> rej.tolist(), thr.tolist()
     ([True, True], [0.05, 0.025])
+    >>> rej, thr = holm([0.04, 0.03], alpha=0.05)  # 0.03 > 0.025: nothing is rejected
+    >>> rej.tolist(), thr.tolist()
+    ([False, False], [0.025, 0.025])
     """
     p = np.asarray(p_values, dtype=np.float64)
     if not 0 < alpha < 1:
@@ -139,13 +156,16 @@ def holm(p_values: Sequence[float], alpha: float = DEFAULT_ALPHA) -> tuple[np.nd
     order = np.argsort(p, kind="stable")
     thresholds = np.empty(m)
     rejected = np.zeros(m, dtype=bool)
-    still = True
+    stop: float | None = None
     for i, idx in enumerate(order):
-        thresholds[idx] = alpha / (m - i)
-        if still and p[idx] <= thresholds[idx]:
+        if stop is None and p[idx] <= alpha / (m - i):
+            thresholds[idx] = alpha / (m - i)
             rejected[idx] = True
         else:
-            still = False
+            # the first failed comparison accepts every later hypothesis: each keeps
+            # that threshold, which its (larger) p-value exceeds
+            stop = alpha / (m - i) if stop is None else stop
+            thresholds[idx] = stop
     return rejected, thresholds
 
 
@@ -206,6 +226,7 @@ class MomentTest:
     threshold: float
     z_threshold: float
     ok: bool
+    df: int | None = None  # degrees of freedom of the Student-t test
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``k, estimate, stderr, expected, z, ok`` and the test's details.
@@ -214,7 +235,7 @@ class MomentTest:
         --------
         >>> t = MomentTest("c", 2, 1.0, 0.1, 1.0, 0.0, 1.0, 0.01, 2.58, True)
         >>> sorted(t.to_dict())[:4]
-        ['claim', 'estimate', 'expected', 'k']
+        ['claim', 'df', 'estimate', 'expected']
         """
         return {
             "claim": self.claim,
@@ -227,6 +248,7 @@ class MomentTest:
             "p_value": self.p_value,
             "threshold": self.threshold,
             "z_threshold": self.z_threshold,
+            "df": self.df,
         }
 
 
@@ -306,6 +328,13 @@ def decide_family(
     rows: list[tuple[str, MomentEstimate, float]] = []
     for name, estimates, expected in claims:
         if isinstance(expected, Mapping):
+            known = {e.k for e in estimates}
+            extra = sorted(k for k in expected if k not in known)
+            if extra:
+                raise InputError(
+                    f"claim {name!r} gives m_{extra[0]}, which is not estimated "
+                    f"(moments {min(known)}..{max(known)}): raise the order"
+                )
             pairs = [(e, expected[e.k]) for e in estimates if e.k in expected]
         else:
             expected = list(expected)
@@ -342,6 +371,7 @@ def decide_family(
             threshold=float(thr),
             z_threshold=_z_of(float(thr), e.df),
             ok=not bool(rej),
+            df=e.df,
         )
         for (name, e, x), z, p, thr, rej in zip(rows, zs, ps, thresholds, rejected, strict=True)
     )

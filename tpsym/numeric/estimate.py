@@ -191,7 +191,8 @@ def hutchinson_moments(
 def rounding_floor(absolute_moments: np.ndarray, n: int) -> np.ndarray:
     """A bound of the floating-point error of the moments of an ``n × n`` matrix.
 
-    ``k·n·ε·mean|λ|^k`` for the k-th moment (ε the float64 unit roundoff):
+    ``k·n·ε·mean|λ|^k`` for the k-th moment (ε the float64 unit roundoff),
+    and at least ``n·ε``:
     a perturbation ``|δλ| ≤ n·ε·|λ|`` of each eigenvalue (backward stability
     of the symmetric eigensolver, with the usual pessimistic factor n) moves
     ``λ^k`` by at most ``k·n·ε·|λ|^k`` to first order. Used as the smallest
@@ -205,7 +206,8 @@ def rounding_floor(absolute_moments: np.ndarray, n: int) -> np.ndarray:
     """
     a = np.asarray(absolute_moments, dtype=np.float64)
     k = np.arange(1, a.size + 1)
-    return k * n * _EPS * np.abs(a)
+    # at least n·ε absolutely, so that the zero matrix (all moments 0) has a finite z-score
+    return np.maximum(k * n * _EPS * np.abs(a), n * _EPS)
 
 
 @dataclass(frozen=True, slots=True)

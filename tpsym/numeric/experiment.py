@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from tpsym.errors import InputError
+from tpsym.errors import InputError, NumericError
 from tpsym.numeric.decision import DEFAULT_ALPHA, Decision, MomentEstimate, decide_family
+from tpsym.numeric.samplers import reset_rounded
 from tpsym.numeric.estimate import (
     controlled_statistics,
     hutchinson_moments,
@@ -215,21 +216,23 @@ class _Job:
     control: bool = False
 
 
-def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray, float]:
-    """Moments, absolute moments and (with ``job.control``) the control variate of one trial."""
+def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray, float, bool]:
+    """Moments, absolute moments, the control variate (with ``job.control``) of one trial,
+    and whether its draw rounded a non-integer size (:func:`~tpsym.numeric.samplers.randomised_round`)."""
     rng = np.random.default_rng(job_seed(job.seed, job.n, job.trial))
     control = float("nan")
+    reset_rounded()
     if job.matrix_free:
         if job.control:
             op, control = job.target.operator_controlled(rng, job.n)
         else:
             op = job.target.operator(rng, job.n)
-        return (*hutchinson_moments(op, job.n, job.order, rng, probes=job.probes), control)
+        return (*hutchinson_moments(op, job.n, job.order, rng, probes=job.probes), control, reset_rounded())
     if job.control:
         a, control = job.target.sample_controlled(rng, job.n)
     else:
         a = job.target.sample(rng, job.n)
-    return (*spectral_moments(a, job.order), control)
+    return (*spectral_moments(a, job.order), control, reset_rounded())
 
 
 def uses_control(target: Any, trials: int, control_variate: bool = True) -> bool:
@@ -325,6 +328,15 @@ def estimate_moments(
     for i, n in enumerate(sizes):
         chunk = results[i * trials : (i + 1) * trials]
         values = np.array([r[0] for r in chunk])
+        if any(r[3] for r in chunk) and not matrix_free:
+            same = [k + 1 for k in range(order) if np.ptp(values[:, k]) == 0.0]
+            if same:
+                raise NumericError(
+                    f"all {trials} trials at size {n} gave the same m_{same[0]}, although the sampler "
+                    "rounds a non-integer count at random (atoms p·n, columns λ·n): every trial "
+                    "rounded the same way by chance, so their spread says nothing of the variance. "
+                    "Use more trials, or sizes at which these counts are integers"
+                )
         floor = rounding_floor(np.array([r[1] for r in chunk]).mean(axis=0), n)
         if control:
             controls = np.array([r[2] for r in chunk])
@@ -374,7 +386,7 @@ class CrossCheck:
         Examples
         --------
         >>> from tpsym.laws import dirac
-        >>> d = crosscheck(dirac(1), 1, sizes=(16,), trials=2, workers=0).to_dict()
+        >>> d = crosscheck(dirac(1), 1, sizes=(16, 32), trials=2, workers=0).to_dict()
         >>> d["verdict"], d["moments"][0]["k"], d["moments"][0]["ok"]
         ('confirmed', 1, True)
         """
@@ -445,6 +457,12 @@ def crosscheck(
     ('contradicted', [('wrong', 2)])
     """
     start = time.perf_counter()
+    sizes = (int(sizes),) if isinstance(sizes, (int, np.integer)) else tuple(sizes)
+    if len(set(sizes)) < 2:
+        raise InputError(
+            f"sizes={list(sizes)}: a decision needs at least two sizes, since one size cannot tell "
+            "the O(1/N) finite-size bias from a wrong claim (the sweep extrapolates it away)"
+        )
     tgt = as_target(target)
     claims = dict(claims) if claims is not None else {"derived": None}
     resolved: list[tuple[str, Any]] = []

@@ -19,6 +19,8 @@ True
 
 from __future__ import annotations
 
+import contextvars
+
 from collections.abc import Callable
 from typing import Literal
 
@@ -42,6 +44,7 @@ __all__ = [
     "semicircle_spectrum",
     "bernoulli_spectrum",
     "randomised_round",
+    "reset_rounded",
     "spectrum_matrix",
     "free_sum",
     "free_product",
@@ -209,7 +212,29 @@ def randomised_round(rng: np.random.Generator, x: float) -> int:
     frac = x - lo
     if frac == 0.0:
         return lo
+    _ROUNDED.set(True)
     return lo + int(rng.random() < frac)
+
+
+# Whether a draw since the last reset_rounded() rounded a non-integer size: then
+# trials differ by chance, and T trials that all agree do not mean zero variance.
+_ROUNDED: contextvars.ContextVar[bool] = contextvars.ContextVar("tpsym_rounded", default=False)
+
+
+def reset_rounded() -> bool:
+    """Whether :func:`randomised_round` rounded a non-integer since the last call; resets the record.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _ = reset_rounded(); _ = randomised_round(np.random.default_rng(0), 2.5); reset_rounded()
+    True
+    >>> reset_rounded()
+    False
+    """
+    value = _ROUNDED.get()
+    _ROUNDED.set(False)
+    return value
 
 
 def free_poisson_matrix(
@@ -234,7 +259,7 @@ def free_poisson_matrix(
     n = _check_size(n)
     if not rate > 0:
         raise DomainError(f"{rate=} must be positive")
-    m = max(1, randomised_round(rng, rate * n))
+    m = randomised_round(rng, rate * n)  # may be 0 (a zero matrix) when λn < 1
     x = rng.standard_normal((n, m))
     s = x @ x.T
     s *= jump / n

@@ -325,11 +325,19 @@ def _psd_product(a: _Sample, b: np.ndarray) -> tuple[np.ndarray, bool]:
     return out, False
 
 
+def _factor(law: Any, n: int, rng: np.random.Generator) -> _Sample:
+    # a factor whose law is a point mass c (say semicircle(variance=0, mean=c)) is the scalar c·I
+    lo, hi = law_bounds(law)
+    if lo == hi:
+        return _Sample(np.eye(n) * lo, True, True)
+    return _sample(law, n, rng)
+
+
 def _product(factors: list[Any], n: int, rng: np.random.Generator) -> _Sample:
-    run = _sample(factors[0], n, rng)
+    run = _factor(factors[0], n, rng)
     run_law_lo = law_bounds(factors[0])[0]
     for f in factors[1:]:
-        nxt = _sample(f, n, rng)
+        nxt = _factor(f, n, rng)
         f_lo = law_bounds(f)[0]
         if run.scalar or nxt.scalar:
             c, other = (run, nxt) if run.scalar else (nxt, run)
