@@ -177,6 +177,18 @@ def test_changed_verdict_fails(certs):
     cert["verdict"] = "contradicted"
     cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
     assert not recheck(cert).holds
+    # a numeric claim's verdict must be its numeric record's
+    cert = _through_json(certs["numeric"])
+    cert["verdict"] = "proved"
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    result = recheck(cert)
+    assert not result.holds and "verdict: recorded 'proved', the numeric record says 'confirmed'" in result.problems
+    # an identity whose numeric record says contradicted cannot be recorded as verified or proved
+    cert = _through_json(certs["with-numeric"])
+    cert["numeric"]["verdict"] = "contradicted"
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    result = recheck(cert)
+    assert not result.holds and any("the numeric record says 'contradicted'" in p for p in result.problems)
 
 
 def test_changed_digest_only(certs):
@@ -218,3 +230,12 @@ def test_malformed_claim_record(certs):
 def test_not_a_certificate(bad):
     with pytest.raises(CertificateError, match="not a tpsym certificate"):
         recheck(bad)
+
+
+@pytest.mark.parametrize("proof", ["proof", {"proof": 3}, [1, 2]])
+def test_malformed_proof_record_fails_without_a_traceback(certs, proof):
+    cert = _through_json(certs["proved"])
+    cert["proof"] = proof
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    result = recheck(cert)
+    assert not result.holds and any(p.startswith("proof") for p in result.problems)

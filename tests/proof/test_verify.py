@@ -160,6 +160,10 @@ def test_wrong_claims_are_refuted():
         "narayana-count-shifted": ({"n": 1, "k": 1}, "0", "1", "1"),
         "mp-generating-function-branch": ({"k": -1}, "1/c", "0", "-1/c"),
         "catalan-generating-function-radicand": ({"k": 0}, "3/4", "1", "1/4"),
+        # found by the all-order argument beyond the 12 checked indices
+        "catalan-plus-late-binomial": ({"k": 14}, "2674441", "2674440", "-1"),
+        "zero-power": ({}, "0", "0**(1 - c)", "0**(1 - c)"),
+        "absolute-value-of-a-negative": ({}, "-c", "c", "2*c"),
     }
     assert set(claims) == set(expected)
     for cid, (at, claimed, derived, difference) in expected.items():
@@ -382,3 +386,60 @@ def test_generating_function_errors():
     assert named_z.status == "error" and "z is the variable of the generating function" in named_z.summary
     # a bare name is a parameter, as in every formula: here the claim is simply wrong
     assert verify_claim(_gf("semicircle()", "1 + w*z")).summary.startswith("refuted at k=1")
+
+
+RIGHT = """
+[[claim]]
+id = "absolute-value"
+title = "The mean of the point mass at c < 0 is -|c|, written with a root"
+source = "-"
+statement = "moment(dirac(c), 1) == -sqrt((c + 1)**2 - 2*c - 1)"
+assume = { c = ["negative"] }
+
+[[claim]]
+id = "roots-of-negatives"
+title = "sqrt(c d) for negative c, d"
+source = "-"
+statement = "moment(semicircle(), 2)*sqrt(c*d) == sqrt(c*(d + 1) - c)"
+assume = { c = ["negative"], d = ["negative"] }
+
+[[claim]]
+id = "square-radicand"
+title = "The generating function of the point mass at 2, 1/(1 - 2z), written with a square root"
+source = "-"
+generating_function = { law = "dirac(2)", equals = "1/sqrt(1 - 4*z + 4*z**2)" }
+"""
+
+
+def test_true_claims_under_assumptions_and_square_radicands_are_not_refuted(tmp_path):
+    # each was refuted once: the numerical fallback ignored the sign assumptions, and a
+    # square radicand made QQ(z)[sqrt(D)] treat a rational sqrt(D) as irrational
+    path = tmp_path / "right.toml"
+    path.write_text(RIGHT, encoding="utf-8")
+    verdicts = {c.id: verify_claim(c, numeric=False) for c in load_claims([str(path)])}
+    assert verdicts["absolute-value"].status == "verified"
+    assert verdicts["roots-of-negatives"].status == "verified"
+    assert verdicts["square-radicand"].status == "proved"
+
+
+def test_parameter_named_like_an_unknown_gets_no_all_order_proof(tmp_path):
+    # y is the unknown of the algebraic equation: a parameter y merged with it and made
+    # semicircle(variance=y) and bernoulli(1/2, y, -y) "the same law" (m_2: y against y²)
+    path = tmp_path / "y.toml"
+    path.write_text("""
+[[claim]]
+id = "y"
+title = "-"
+source = "-"
+same_law = ["semicircle(variance=y)", "bernoulli(1/2, y, -y)"]
+order = 1
+""", encoding="utf-8")
+    (claim,) = load_claims([str(path)])
+    v = verify_claim(claim, numeric=False)
+    assert v.status == "verified" and any("has the name of the variable or an unknown" in n for n in v.notes)
+
+
+@pytest.mark.parametrize("index", ["2**k", "Max(k, 1)"])
+def test_index_that_is_not_affine_is_not_proved(index):
+    v = verify_claim(identity(f"moment(semicircle(), {index}) == 1", "k >= 1", order=3), numeric=False)
+    assert v.status in ("verified", "refuted") and v.proof is None

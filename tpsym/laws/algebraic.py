@@ -56,6 +56,7 @@ __all__ = ["AlgebraicEquation", "algebraic_equation", "cauchy_equation", "cumula
 #: The variable and the unknown of every equation (``G``: the Cauchy transform's unknown).
 Z, Y, G = sympy.symbols("z y G")
 _W, _C, _S, _U = sympy.symbols("_w _C _S _U")
+_RESERVED = frozenset(s.name for s in (Z, Y, G, _W, _C, _S, _U))
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,13 @@ def _select_factor(expr: sympy.Expr, a: sympy.Symbol, b: sympy.Symbol, series_of
 def _check_law(law: Any, what: str) -> Law:
     if not isinstance(law, Law):
         raise InputError(f"{what} needs a law, not {law!r}")
+    # a parameter named like the variable or an unknown would merge with it
+    clash = sorted(p.name for p in law.parameters if p.name in _RESERVED)
+    if clash:
+        raise DomainError(
+            f"the parameter {clash[0]} of {law} has the name of the variable or an unknown of "
+            f"the algebraic equation ({', '.join(sorted(_RESERVED))}); give it another name"
+        )
     return law
 
 

@@ -57,6 +57,7 @@ from dataclasses import asdict, dataclass
 from math import floor
 from typing import Any, Literal
 
+import sympy
 from sympy import (
     Add,
     Expr,
@@ -1002,8 +1003,53 @@ class _Quad:
         return out
 
 
+def _square_root_of_square(expr: Expr) -> Expr | None:
+    """``r`` with ``r**2 == expr`` for a rational function that is a square (up to sign), else None."""
+    num, den = sympy.fraction(cancel(expr))
+    root = Integer(1)
+    for part, power in ((num, 1), (den, -1)):
+        if part.is_number:
+            r = sympy.sqrt(part)
+            if not r.is_Rational:
+                return None
+            root *= r**power
+            continue
+        c, factors = sympy.sqf_list(part)
+        r = sympy.sqrt(c)
+        if not r.is_Rational or any(m % 2 for _, m in factors):
+            return None
+        root *= (r * sympy.Mul(*(f ** (m // 2) for f, m in factors))) ** power
+    return root
+
+
+def _unsquare(F: Expr, z: Symbol) -> Expr:
+    """Replace each ``√D`` whose radicand is a square ``r²`` by ``±r``, the sign of the branch at 0.
+
+    ``√(1 - 4z + 4z²)`` is ``1 - 2z`` near 0 (sympy's ``sqrt`` of ``D(0) = 1``):
+    computing in ``QQ(z)[√D]`` with such a ``D`` would treat ``√D`` as if it
+    were not rational.
+    """
+    table = {}
+    for p in F.atoms(Pow):
+        if not (p.exp.is_Rational and p.exp.q == 2):
+            continue
+        root = _square_root_of_square(p.base)
+        if root is None:
+            continue
+        at0, root0 = cancel(p.base).subs(z, 0), root.subs(z, 0)
+        if root0 == 0:
+            continue  # a branch point at 0 is refused later
+        sign = sympy.simplify(sympy.sqrt(at0) / root0)
+        if sign not in (1, -1):
+            raise ProofFailure(f"the radicand {p.base} is the square of {root}, whose sign at {z} = 0 "
+                               "depends on the parameters: write the generating function without the root")
+        table[p] = (sign * root) ** (2 * p.exp)
+    return F.xreplace(table) if table else F
+
+
 def _split_radical(F: Expr, K, z: Symbol, params: tuple[Symbol, ...]):
     """Write F = A + B √D with A, B, D in K = QQ(z, params)."""
+    F = _unsquare(F, z)
     radicals = [p for p in F.atoms(Pow) if p.exp.is_Rational and p.exp.q == 2]
     bases = []
     for p in radicals:

@@ -43,7 +43,10 @@ __all__ = ["prove_all_orders", "prove_same_law", "prove_law_generating_function"
 
 
 def _affine(index: sympy.Expr, k: sympy.Symbol) -> tuple[int, int]:
-    poly = sympy.Poly(index, k)
+    try:
+        poly = sympy.Poly(index, k)
+    except sympy.PolynomialError:  # 2**k, Max(k, 1), ...
+        raise ProofFailure(f"the index {index} is not of the form a*{k} + b with integers a, b") from None
     if poly.degree() != 1 or not all(c.is_Integer for c in poly.all_coeffs()):
         raise ProofFailure(f"the index {index} is not of the form a*{k} + b with integers a, b")
     a, b = (int(c) for c in poly.all_coeffs())
@@ -235,7 +238,11 @@ def recheck_proof(record: dict[str, Any]) -> None:
     from tpsym.errors import CertificateError
     from tpsym.proof.algebraic import AllOrderProof
 
+    if not isinstance(record, dict):
+        raise CertificateError(f"the proof record is not a table: {record!r}")
     if "proof" in record:
+        if not isinstance(record["proof"], dict):
+            raise CertificateError(f"the stored proof is not a table: {record['proof']!r}")
         proof = AllOrderProof.from_dict(record["proof"])
         try:
             ok = proof.recheck()

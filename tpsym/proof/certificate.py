@@ -235,10 +235,17 @@ def recheck(cert: Any) -> RecheckResult:
         return result
     fresh = certificate(verify_claim(claim, numeric=False))
     recorded = cert.get("verdict")
+    numeric_record = cert.get("numeric")
+    numeric_verdict = numeric_record.get("verdict") if isinstance(numeric_record, dict) else None
     if claim.kind == "numeric":
-        if not cert.get("numeric"):
+        if not numeric_record:
             result.problems.append("a numeric claim without recorded statistics")
-    elif recorded == "contradicted" and cert.get("numeric"):
+        elif recorded != numeric_verdict:
+            # the numeric record itself is re-decided below
+            result.problems.append(f"verdict: recorded {recorded!r}, the numeric record says {numeric_verdict!r}")
+    elif numeric_verdict == "contradicted":
+        if recorded != "contradicted":
+            result.problems.append(f"verdict: recorded {recorded!r}, but the numeric record says 'contradicted'")
         if fresh["verdict"] not in ("proved", "verified"):
             result.problems.append(f"verdict: the exact part re-derives as {fresh['verdict']!r}")
     elif fresh["verdict"] != recorded:

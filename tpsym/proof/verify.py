@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -87,7 +87,9 @@ def plain(e: Any) -> Any:
     return e.xreplace(repl) if repl else e
 
 
-def exact_equal(a: Any, b: Any, *, integers: frozenset[str] = frozenset()) -> tuple[bool, str]:
+def exact_equal(
+    a: Any, b: Any, *, integers: frozenset[str] = frozenset(), assumed: Mapping[str, sympy.Symbol] | None = None
+) -> tuple[bool, str]:
     """Decide ``a == b`` exactly; return the answer and the comparison used.
 
     Parameters
@@ -96,6 +98,11 @@ def exact_equal(a: Any, b: Any, *, integers: frozenset[str] = frozenset()) -> tu
     integers : frozenset of str
         Names declared integer (used only to choose the evaluation point of
         the numerical fallback below).
+    assumed : mapping of names to sympy symbols, optional
+        The parameters with their declared assumptions (positive, negative,
+        ...): where atoms keep the canonical forms apart, sympy simplifies
+        the difference under these assumptions, and the numerical fallback
+        evaluates at a point that satisfies their signs.
 
     When the canonical forms differ and the expressions contain atoms other
     than symbols (``erf(1)``, ``sqrt(2)``, an unexpanded binomial), whose
@@ -129,10 +136,18 @@ def exact_equal(a: Any, b: Any, *, integers: frozenset[str] = frozenset()) -> tu
     if equal or not enc.has_atoms:
         return equal, where
     # Atoms (functions, radicals) are generators without their relations: a difference
-    # in the canonical form may vanish. Evaluate at 60 digits at a rational point.
+    # in the canonical form may vanish. Under the parameters' assumptions sympy
+    # may settle it (sqrt(c**2) is -c for a negative c) ...
     diff = a - b
+    with_assumptions = {s: assumed[s.name] for s in diff.free_symbols if assumed and s.name in assumed}
+    if any(sym.assumptions0 for sym in with_assumptions.values()):
+        if sympy.expand(diff.xreplace(with_assumptions)) == 0:
+            names = ", ".join(sorted(str(s) for s in with_assumptions))
+            return True, f"{where}; equal under the assumptions on {names}"
+    # ... otherwise evaluate at 60 digits at a rational point that satisfies the sign assumptions.
+    signs = {s.name: -1 if (s.is_negative or s.is_nonpositive) else 1 for s in with_assumptions.values()}
     subs = {
-        s: sympy.Integer(5 + i) if s.name in integers else sympy.Rational(7 + 3 * i, 11 + 2 * i)
+        s: signs.get(s.name, 1) * (sympy.Integer(5 + i) if s.name in integers else sympy.Rational(7 + 3 * i, 11 + 2 * i))
         for i, s in enumerate(sorted(diff.free_symbols, key=str))
     }
     value = sympy.N(diff.xreplace(subs), 60)
@@ -213,7 +228,7 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
     for env in iterate_loops(claim.loops, symbols, unbounded_terms=terms):
         full_env = {**symbols, **env}
         lhs, rhs = evaluate_sides(claim.statement, full_env, "series")
-        equal, how = exact_equal(lhs, rhs, integers=integers)
+        equal, how = exact_equal(lhs, rhs, integers=integers, assumed=symbols)
         step: dict[str, Any] = {
             "step": "evaluate",
             "at": {k: int(v) for k, v in env.items()},
@@ -261,10 +276,23 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
     else:
         verdict.summary = f"verified ({checks}, {routes})"
     if claim.all_orders:
+        from tpsym.proof.algebraic import ClaimRefuted
         from tpsym.proof.allorders import prove_all_orders
 
         try:
             proof = prove_all_orders(claim)
+        except ClaimRefuted as exc:
+            # the all-order argument found an index beyond the checked range where the claim fails
+            var = claim.loops[0].var
+            if exc.index is not None and exc.claimed is not None and exc.expected is not None:
+                _refute(verdict, int(exc.index), exc.expected, exc.claimed,
+                        f"refuted at {var}={int(exc.index)}: {exc} (difference {{diff}})")
+                verdict.failure["at"] = {var: int(exc.index)}
+            else:
+                verdict.status = "refuted"
+                verdict.failure = {"at": {}, "claimed": "", "derived": "", "difference": _fmt(exc.residual)}
+                verdict.summary = f"refuted: {exc}"
+            return
         except TpsymError as exc:
             verdict.notes.append(f"no all-order proof: {exc}")
             verdict.summary += "; not proved for all orders: " + str(exc).split("\n")[0]

@@ -90,9 +90,13 @@ def _power_split(e: sympy.Basic) -> tuple[sympy.Expr, int, int] | None:
     (mu**L, 2, -2)
     >>> _power_split(mu**L) is None, _power_split(mu**(L/2)) is None
     (True, True)
+    >>> _power_split(sympy.Pow(0, 1 - L, evaluate=False)) is None  # not a generic base
+    True
     """
     if not e.is_Pow or e.exp.is_number:
         return None
+    if e.base.is_number and (e.base.is_zero or e.base.equals(0)):
+        return None  # 0**(x + d) = 0**x * 0**d fails where an exponent is 0 or negative
     d, rest = e.exp.as_coeff_Add()
     c, x = rest.as_coeff_Mul()
     if not (d.is_Integer and c.is_Integer) or x.is_number or (c == 1 and d == 0):
