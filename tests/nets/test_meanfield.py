@@ -284,3 +284,11 @@ def test_tanh_mu_laws(q):
     values = [m.value for m in mus("tanh", 4, sympy.Rational(q), precision=12)]
     assert all(values[i + 1] <= values[i] for i in range(3))
     assert values[1] >= values[0] ** 2
+
+
+def test_no_false_certificate_at_a_tangency():
+    # hard tanh at σ_w² = 1, σ_b² = 0: L(q) − q ≈ −e^(−1/2q) < 0 for every q > 0, so the only
+    # fixed point is 0; a closed form whose error was taken as relative once "certified"
+    # q* = 1.19e-6 ± 1e-39. Cancellation is now measured, and the root is refused.
+    with pytest.raises(NumericError, match="cannot certify the fixed point"):
+        mean_field("hard_tanh", sigma_w2=1, sigma_b2=0)

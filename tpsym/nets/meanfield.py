@@ -318,7 +318,11 @@ def _numeric_at(act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf)
             missing.append(i)
         else:
             value = mpmath.mpf(fn(q))
-            out[i] = (value, abs(value) * mpmath.mpf(2) ** (-mpmath.mp.prec + 8))
+            # a closed form may cancel (hard tanh at small q: q·erf(…) + 1 − erf(…) − …), so its
+            # error is measured against the same form at 64 more bits, not assumed relative
+            with mpmath.workprec(mpmath.mp.prec + 64):
+                finer = mpmath.mpf(fn(q))
+            out[i] = (value, abs(finer - value) + abs(value) * mpmath.mpf(2) ** (-mpmath.mp.prec + 8))
     if missing:
         if not act.is_numeric:
             raise InputError(f"activation {act.spec} has symbolic parameters; give numbers")
@@ -550,7 +554,10 @@ def _g_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> Any:
 
     def g(q: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         ((value, error),) = _numeric_at(act, "phi2", [sympy.Integer(1)], q)
-        return swm * value + sbm - q, swm * error
+        # the rounding of σ_w² E + σ_b² − q counts too: near a tangency L(q) ≈ q and the
+        # difference cancels (hard tanh at σ_w² = 1: L(q) − q ≈ −e^(−1/2q) is below any precision)
+        rounding = 4 * mpmath.eps * (abs(swm * value) + abs(sbm) + abs(q))
+        return swm * value + sbm - q, swm * error + rounding
 
     return g
 
