@@ -104,3 +104,15 @@ def test_proof_file_slow_claims(claim_id):
     (claim,) = [c for c in load_claims([ROOT / "proofs" / "networks.toml"]) if c.id == claim_id]
     verdict = verify_claim(claim)
     assert verdict.status in ("proved", "confirmed"), verdict.summary
+
+
+def test_symbolic_fixed_point_needs_its_existence_settled():
+    # q* = σ_b²/(1 − σ_w²/2) for ReLU exists only for σ_w² < 2: with w, b merely positive the
+    # formula would be "verified" where there is no fixed point
+    w, b, e = (sympy.Symbol(n, positive=True) for n in "wbe")
+    with pytest.raises(DomainError, match="exists only where w/2 < 1"):
+        q_star("relu", w, b)
+    with pytest.raises(DomainError, match="exists only where"):
+        chi("relu", w, b)
+    assert q_star("relu", 2 - e, b) == 2 * b / e
+    assert chi("relu", w, 0) == w / 2  # no bias: q* = 0 is a fixed point for every w

@@ -25,8 +25,10 @@ from typing import Any
 
 import sympy
 
+from tpsym.errors import DomainError
+
 from tpsym.nets.activations import get_activation
-from tpsym.nets.meanfield import Quantity
+from tpsym.nets.meanfield import Quantity, fixed_point_condition
 from tpsym.nets.meanfield import chi as _chi
 from tpsym.nets.meanfield import fixed_point as _fixed_point
 from tpsym.nets.meanfield import mu as _mu
@@ -56,7 +58,19 @@ def q_star(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = N
     0.418037200533477853978712997182
     """
     act = get_activation(activation, slope=slope)
+    _require_fixed_point(act, sigma_w2, sigma_b2)
     return _value(_fixed_point(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, precision=CLAIM_PRECISION))
+
+
+def _require_fixed_point(act: Any, sigma_w2: Any, sigma_b2: Any) -> None:
+    """A closed-form q* with symbolic parameters holds only where the fixed point exists: say so."""
+    condition = fixed_point_condition(act, sigma_w2, sigma_b2)
+    if condition is not sympy.true:
+        raise DomainError(
+            f"the fixed point q* of {act.spec} exists only where {sympy.sstr(condition)}, which the "
+            "parameters' assumptions do not settle: in a proof file, write sigma_w2 so that "
+            "they do (for ReLU, sigma_w2 = 2 - e with assume = { e = [\"positive\"] })"
+        )
 
 
 def chi(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
@@ -68,6 +82,7 @@ def chi(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None
     (1, 1)
     """
     act = get_activation(activation, slope=slope)
+    _require_fixed_point(act, sigma_w2, sigma_b2)
     return _value(_chi(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, precision=CLAIM_PRECISION))
 
 

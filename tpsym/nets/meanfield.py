@@ -475,6 +475,34 @@ def length_map(
     return _times(sw, second, precision, sb)
 
 
+def fixed_point_condition(act: Activation, sw: Any, sb: Any) -> sympy.Basic:
+    """Where the closed-form fixed point ``σ_b²/(1 − slope)`` of a length map linear in q exists.
+
+    ``sympy.true`` when the values decide it (when they decide against it,
+    or the map is not linear in q, computing q* says why), else the condition ``slope < 1`` or ``offset = 0`` on the
+    symbolic parameters, which the caller must establish.
+
+    Examples
+    --------
+    >>> from tpsym.nets import get_activation
+    >>> w, b = sympy.symbols("w b", positive=True)
+    >>> fixed_point_condition(get_activation("relu"), w, b)
+    w/2 < 1
+    >>> fixed_point_condition(get_activation("relu"), 2 - b, 1)
+    True
+    """
+    second = _closed(act, "phi2", sympy.Integer(1))
+    if second is None or sympy.diff(second, _Q, 2) != 0:
+        return sympy.true
+    c = sympy.diff(second, _Q)
+    slope = sympy.expand(sympy.S(sw) * c)
+    offset = sympy.expand(sympy.S(sw) * second.subs(_Q, 0) + sympy.S(sb))
+    below = sympy.Lt(slope, 1)
+    if below is sympy.true or below is sympy.false or offset.is_zero:
+        return sympy.true  # decided: q* exists, or computing it raises why not
+    return below if offset.is_zero is False else sympy.Or(below, sympy.Eq(offset, 0))
+
+
 def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int) -> tuple[Quantity, bool | None]:
     second = _closed(act, "phi2", sympy.Integer(1))
     # closed form linear in q: q = sw (c q + e0) + sb
