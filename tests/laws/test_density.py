@@ -302,3 +302,50 @@ def test_one_layer_orthogonal_density_by_change_of_variables(activation, top):
 def test_a_lone_law_known_by_moments_has_no_density():
     with pytest.raises(DomainError, match="known only by its moments"):
         density(generic_law("mu"), "0:1:3", values={"mu": [1 / (k + 1) for k in range(1, 33)]})
+
+
+@pytest.mark.parametrize("spec", ["dirac(0)", "bernoulli(p=0)", "semicircle(variance=0)", "scale(mp(ratio=1), 0)"])
+def test_point_mass_at_zero_is_one_atom(spec):
+    from tpsym.spec import parse_spec
+
+    d = density(parse_spec(spec), "-1:1:5")
+    assert d.atoms == ((0.0, 1.0),) and d.mass == 1.0
+
+
+@pytest.mark.parametrize(("a", "b"), [(-2, 2), (0, 1), (1, 4)])
+def test_arcsine_mass_and_moments(a, b):
+    # nodes that round onto an edge sat on the 1/sqrt singularity: mass inf, moments nan
+    from tpsym.laws import arcsine
+
+    law = arcsine(a=a, b=b)
+    d = density(law, f"{a}:{b}:5")
+    assert abs(d.mass - 1) < 1e-6
+    for (q, exact) in d.moments:
+        assert abs(q - exact) < 1e-6 * max(1.0, abs(exact))
+
+
+def test_product_of_two_signed_factors_has_no_density():
+    from tpsym.spec import parse_spec
+
+    for spec in ["boxtimes(bernoulli(p=1/2, a=-1, b=2), bernoulli(p=1/2, a=-1, b=2))",
+                 "boxpower(shift(mp(ratio=1), -1/2), 2)"]:
+        with pytest.raises(DomainError, match="not self-adjoint"):
+            density(parse_spec(spec), "-2:5:8")
+    # one signed factor times a nonnegative one is fine (a positive operator's root conjugates it)
+    assert abs(density(parse_spec("boxtimes(semicircle(mean=1), mp(ratio=1/2))"), "-3:5:9").mass - 1) < 1e-2
+
+
+def test_values_meet_the_domain_checks():
+    p, c = sympy.symbols("p c")
+    with pytest.raises(DomainError, match=r"with the values given, bernoulli\(p=2, a=0, b=1\) is not a law: p must lie in \[0, 1\]"):
+        density(bernoulli(p), "0:1:3", values={"p": 2})
+    with pytest.raises(DomainError, match="ratio must be positive"):
+        density(mp(ratio=c), "0:1:3", values={"c": -1})
+
+
+def test_non_integer_boxpower_of_a_negative_mean_is_refused():
+    from tpsym.laws import boxpower, scale
+
+    with pytest.raises(DomainError, match="needs a base of positive mean"):
+        boxpower(scale(mp(ratio=1), -1), sympy.Rational(3, 2)).moments(3)
+    assert boxpower(scale(mp(ratio=1), -1), 3).moments(2) == (-1, 4)

@@ -83,6 +83,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -93,7 +95,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy
 
-from tpsym.errors import DomainError, InputError, NumericError
+from tpsym.errors import DomainError, InputError, NumericError, TpsymError
 from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
@@ -1557,6 +1559,7 @@ def _checks(sol: _Solution, law: Law, vals: _Values, order: int) -> tuple[float,
         if math.isfinite(a) and math.isfinite(b) and b > a:
             x, w, d, side = _tanh_sinh(a, b)
             keep = d >= getattr(sol, "edge_cut", _EDGE_CUT) * max(abs(a), abs(b), b - a)
+            keep &= (x > a) & (x < b)  # a node that rounds onto an edge sits on a possible singularity
             pieces.append((a, b, x[keep], w[keep], d[keep], side[keep]))
     allx = np.concatenate([p[2] for p in pieces]) if pieces else np.zeros(0)
     rho_all = sol.eval(allx) if len(allx) else np.zeros(0)
@@ -1582,7 +1585,7 @@ def _checks(sol: _Solution, law: Law, vals: _Values, order: int) -> tuple[float,
             for k in range(order + 1):
                 qs[k] += tail * e**k
     mass = qs[0] + sum(m for _, m in sol.atoms)
-    scale = max([abs(a) for iv in sol.support for a in iv] + [abs(a) for a, _ in sol.atoms] + [1e-300])
+    scale = max([abs(a) for iv in sol.support for a in iv] + [abs(a) for a, _ in sol.atoms], default=0.0) or 1.0
     moms, errs = [], []
     for k in range(1, order + 1):
         q = qs[k] + sum(m * a**k for a, m in sol.atoms)
@@ -1594,11 +1597,47 @@ def _checks(sol: _Solution, law: Law, vals: _Values, order: int) -> tuple[float,
 # =============================================================================
 # Dispatch and public API
 # =============================================================================
+def _revalidated(law: Law) -> Law:
+    """The law rebuilt from its spec, so that substituted values meet the domain checks of the spec's constructors."""
+    from tpsym.errors import SpecError
+    from tpsym.spec import parse_spec
+
+    try:
+        return parse_spec(str(law))
+    except SpecError:
+        return law  # an internal law with no spec form: its own code checks its values
+    except (TpsymError, ValueError, ArithmeticError) as exc:
+        why = re.sub(r" \(column \d+\)$", "", str(exc)).split(": ", 1)[-1]
+        raise DomainError(f"with the values given, {law} is not a law: {why}") from None
+
+
+def _check_products(law: Law, vals: _Values) -> None:
+    """Refuse a ⊠ whose factors are not all but one nonnegative: ``ab`` is then not self-adjoint.
+
+    Its "moments" φ((ab)^k) are still defined (and computed), but no
+    spectral density belongs to them.
+    """
+    for node in law.walk():
+        if isinstance(node, BoxTimes):
+            signed = [f for f in node.factors if not _is_nonnegative(f, vals)]
+        elif isinstance(node, BoxPower) and sympy.S(node.exponent) != 1:
+            signed = [node.base] * 2 if not _is_nonnegative(node.base, vals) else []
+        else:
+            continue
+        if len(signed) > 1:
+            raise DomainError(
+                f"{node} multiplies {signed[0]} by another factor that is not known to be "
+                "nonnegative: the product of two such free elements is not self-adjoint, so it "
+                "has no spectral density (its moments φ((ab)^k) are still defined)"
+            )
+
+
 def _solve(law: Law, vals: _Values, method: str) -> _Solution:
     if method not in _METHODS:
         raise InputError(f"method={method!r} is not one of {', '.join(map(repr, _METHODS))}")
     numeric_values = bool(vals.numeric or vals.sequences)
-    target = _substitute(law, vals.exact)
+    target = _revalidated(_substitute(law, vals.exact)) if vals.exact else law
+    _check_products(target, vals)
     reasons: list[str] = []
     if method in ("auto", "closed form"):
         try:

@@ -160,10 +160,18 @@ class BoxPower(Law):
 
     def _moments(self, ctx: Context, n: int) -> list[Any]:
         F = ctx.field
-        if F.is_zero(ctx.moments(self.base, 1)[0]):
+        mean = ctx.moments(self.base, 1)[0]
+        if F.is_zero(mean):
             if not self.exponent.is_Integer:
                 raise DomainError(f"{self}: a ⊠-power with exponent {self.exponent} needs a base of non-zero mean")
             return _boxtimes_kreweras([ctx.moments(self.base, n)] * int(self.exponent), F)
+        if self.exponent.is_number and not self.exponent.is_Integer:
+            m1 = ctx.decode(mean)
+            if m1.is_number and m1.is_negative:
+                raise DomainError(
+                    f"{self}: a ⊠-power with the non-integer exponent {self.exponent} needs a base of "
+                    f"positive mean (m_1 = {m1}: its power m_1^{self.exponent} is not real)"
+                )
         s = ctx.s_transform(self.base, n)
         if self.exponent.is_Integer:
             return _boxtimes_s([s] * int(self.exponent), F)
