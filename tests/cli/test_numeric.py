@@ -53,9 +53,18 @@ def test_crosscheck_size_gives_the_sweep(capsys):
         (["crosscheck", "semicircle(", "--size", "64"], ""),
         (["crosscheck", "semicircle()", "--sizes", "64,abc"], "'abc' is not an integer"),
         (["crosscheck", "semicircle()", "--claim", "1,x", *SMALL], "'x' is not a number"),
-        (["crosscheck", "semicircle()", "--trials", "1", "--sizes", "64,128"], "trials=1"),
+        (["crosscheck", "semicircle()", "--trials", "1", "--sizes", "64,128"], "--trials must be at least 2, got 1"),
         (["crosscheck", "semicircle()", "--sizes", "64"], "a decision needs at least two sizes"),
         (["crosscheck", "semicircle()", "--order", "2", "--claim", "0,1,0", *SMALL], "gives 3 moments but --order is 2"),
+        (["crosscheck", "semicircle()", "--order", "1000"], "--order must be at most 32"),
+        (["crosscheck", "semicircle()", "--trials", "100000000"], "--trials must be at most 100000"),
+        (["crosscheck", "semicircle()", "--probes", "100000000", "--matrix-free"], "--probes must be at most 4096"),
+        (["crosscheck", "semicircle()", *SMALL, "--seed", "-1"], "--seed must be at least 0, got -1"),
+        (["crosscheck", "semicircle()", "--claim", "1e99999999", *SMALL], "exponent is beyond"),
+        (["crosscheck", "semicircle()", "--claim", "1e400", *SMALL], "beyond double precision"),
+        (["plot", "semicircle()", "--seed", "-1", "--out", "x.png"], "--seed must be at least 0, got -1"),
+        (["plot", "semicircle()", "--width-px", "100000", "--out", "x.png"], "--width-px must be at most 20000"),
+        (["plot", "semicircle()", "--size", "1", "--out", "x.png"], "--size must be at least 2, got 1"),
     ],
 )
 def test_crosscheck_bad_input_exit_2(argv, message, capsys):
@@ -66,6 +75,12 @@ def test_crosscheck_bad_input_exit_2(argv, message, capsys):
         import re
 
         assert re.search(message, err), err
+
+
+def test_plot_memory_error_does_not_suggest_an_option_plot_lacks(capsys, tmp_path):
+    assert main(["plot", "semicircle()", "--size", "400000", "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "GiB" in err and "--matrix-free" not in err
 
 
 def test_memory_error_suggests_matrix_free_for_networks(capsys, monkeypatch):

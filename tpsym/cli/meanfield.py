@@ -24,19 +24,20 @@ from typing import Any
 
 import sympy
 
+from tpsym.cli import check_range, parse_number
 from tpsym.errors import InputError
 from tpsym.nets.activations import ACTIVATION_NAMES, Activation, Formula, get_activation
 from tpsym.nets.meanfield import DEFAULT_PRECISION, MeanField, Quantity, mean_field
 
 __all__ = ["register", "handle", "format_text"]
 
+#: The command line computes mu_k for k up to MAX_MOMENTS (the Python API has no bound).
+MAX_MOMENTS = 200
+
 
 def _number(text: str, option: str) -> sympy.Rational:
     """A decimal or fraction from the command line, exactly (no parser of expressions)."""
-    try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise InputError(f"{option}={text!r} is not a number (write 1.5, 3/2 or 1e-3)") from None
+    value = parse_number(text, option)
     return sympy.Rational(value.numerator, value.denominator)
 
 
@@ -115,7 +116,7 @@ def handle(args: argparse.Namespace) -> int:
         sigma_w2=_number(args.sigma_w2, "--sigma-w2"),
         sigma_b2=_number(args.sigma_b2, "--sigma-b2"),
         q=q,
-        moments=args.moments,
+        moments=check_range(args.moments, "--moments", 0, MAX_MOMENTS),
         precision=args.precision,
     )
     if args.json:

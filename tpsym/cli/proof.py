@@ -1,7 +1,8 @@
 """``tpsym verify``, ``tpsym check`` and ``tpsym recheck``.
 
 Exit status: 0 when nothing is refuted, contradicted or in error, 1
-otherwise, 2 for bad usage.
+otherwise, 2 for bad usage (for ``check``, also a claim in error: the claim
+is the command line).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tpsym.cli import EXIT_FAIL, EXIT_OK, emit_json
+from tpsym.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, check_range, emit_json
 from tpsym.errors import CertificateError, InputError
 
 __all__ = ["register"]
@@ -102,19 +103,27 @@ def _loop_variable(statement: str) -> str:
 def _check(args: argparse.Namespace) -> int:
     from tpsym.proof.claims import Claim, NumericSettings, parse_loop
 
+    from tpsym.proof.fileformat import MAX_ORDER
+
     loops = []
-    order = args.order
+    order = check_range(args.order, "--order", 1, MAX_ORDER)
     for spec in args.for_ or []:
         if spec == "all":
             spec = f"{_loop_variable(args.statement)}=all"
         if spec.endswith("=all"):
             spec = f"{spec[:-4]} >= 1"
-        loops.append(parse_loop(spec.replace("=", " = ", 1) if ">=" not in spec else spec))
+        loop = parse_loop(spec.replace("=", " = ", 1) if ">=" not in spec else spec)
+        if any(other.var == loop.var for other in loops):
+            raise InputError(f"--for: {loop.var} is given twice")
+        loops.append(loop)
     numeric = None
     if args.numeric_law:
         numeric = NumericSettings(law=args.numeric_law, order=min(order, 8))
     claim = Claim("check", args.statement, "command line", "identity", statement=args.statement, loops=tuple(loops), order=order, numeric=numeric)
-    return _finish(_run([claim], args), args, single=True)
+    verdicts = _run([claim], args)
+    status = _finish(verdicts, args, single=True)
+    # the claim is the command line: a malformed one is bad usage, not a failed claim
+    return EXIT_USAGE if verdicts[0].status == "error" else status
 
 
 def _recheck(args: argparse.Namespace) -> int:
@@ -124,7 +133,7 @@ def _recheck(args: argparse.Namespace) -> int:
     for path in args.certificates_in:
         try:
             cert = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: cannot read the certificate: {exc}") from exc
         try:
             r = recheck(cert)

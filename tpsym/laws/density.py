@@ -1545,6 +1545,13 @@ def _tanh_sinh(a: float, b: float, h: float = 1 / 16, tmax: float = 4.5) -> tupl
 _EDGE_CUT = 1e-7
 
 
+def _check_scale(sol: _Solution, law: Law) -> None:
+    """Refuse a law whose support or atoms lie beyond double precision."""
+    ends = [a for iv in sol.support for a in iv] + [a for a, _ in sol.atoms] + [m for _, m in sol.atoms]
+    if not all(math.isfinite(a) for a in ends):
+        raise NumericError(f"the support of {law} reaches beyond double precision: rescale the law")
+
+
 def _checks(sol: _Solution, law: Law, vals: _Values, order: int) -> tuple[float, tuple[tuple[float, float], ...], tuple[float, ...]]:
     """Mass and moments by tanh-sinh quadrature on each support interval plus the atoms.
 
@@ -1747,7 +1754,13 @@ def density(
     vals = _Values(values)
     sol = _solve(law, vals, method)
     dens = sol.eval(x) if len(x) else np.zeros(0)
+    _check_scale(sol, law)
     mass, moms, errs = _checks(sol, law, vals, check_moments)
+    for k, (_, exact) in enumerate(moms, 1):
+        if math.isinf(exact):
+            raise NumericError(
+                f"m_{k} of {law} is beyond double precision, so its density cannot be checked: rescale the law"
+            )
     if len(x) >= 2:
         order = np.argsort(x)
         grid_mass = float(np.trapezoid(dens[order], x[order]))

@@ -171,11 +171,17 @@ def _gib(x: float) -> str:
 
 
 def check_memory(
-    target: Any, n: int, *, matrix_free: bool, workers: int, memory: float | None = None
+    target: Any,
+    n: int,
+    *,
+    matrix_free: bool,
+    workers: int,
+    memory: float | None = None,
+    suggest_matrix_free: bool = True,
 ) -> None:
     """Raise :class:`~tpsym.errors.InputError` when ``workers`` trials of size ``n``
-    would not fit in memory; the message says how much they need and whether
-    ``--matrix-free`` would fit.
+    would not fit in memory; the message says how much they need and, when
+    ``suggest_matrix_free``, whether ``--matrix-free`` would fit.
 
     Examples
     --------
@@ -197,7 +203,7 @@ def check_memory(
         f"{kind} of size N={n} need about {_gib(need / concurrent)} per trial "
         f"({concurrent} at a time); {_gib(mem)} is available"
     )
-    if not matrix_free:
+    if not matrix_free and suggest_matrix_free:
         free_need = target.matrix_free_bytes(n) * concurrent
         if free_need <= mem:
             raise InputError(msg + f": use --matrix-free (about {_gib(free_need)}) or a smaller --size")

@@ -45,6 +45,7 @@ from tpsym.proof.claims import ASSUMPTION_WORDS, Claim, NumericSettings, parse_l
 
 __all__ = [
     "ClaimError", "load_claims", "parse_claims", "find_proof_files", "CLAIM_KEYS", "NUMERIC_KEYS", "GENERATING_FUNCTION_KEYS",
+    "MAX_ORDER",
 ]
 
 CLAIM_KEYS = frozenset(
@@ -52,7 +53,7 @@ CLAIM_KEYS = frozenset(
 )
 GENERATING_FUNCTION_KEYS = frozenset({"law", "equals"})
 NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha"})
-_MAX_ORDER = 200
+MAX_ORDER = 200
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _claim(table: Any, file: str, line: int | None) -> Claim:
     numeric = _numeric(table["numeric"]) if "numeric" in table else None
     if not kinds and numeric is None:
         raise ProofFileError("the claim has no statement: give 'statement', 'same_law', 'generating_function' or 'numeric'")
-    order = _int(table.get("order", 10), "order", 1, _MAX_ORDER)
+    order = _int(table.get("order", 10), "order", 1, MAX_ORDER)
     assumptions = []
     assume = table.get("assume", {})
     if not isinstance(assume, dict):
@@ -277,8 +278,13 @@ def parse_claims(text: str, file: str = "<string>") -> list[Claim | ClaimError]:
         return [ClaimError("<file>", file, None, f"a proof file is text, not {type(text).__name__}")]
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        return [ClaimError("<file>", file, None, "the TOML is nested too deeply to read")]
     except tomllib.TOMLDecodeError as exc:
-        located, errors = _parse_pieces(text, file, exc)
+        try:
+            located, errors = _parse_pieces(text, file, exc)
+        except RecursionError:
+            return [ClaimError("<file>", file, None, "the TOML is nested too deeply to read")]
         out: list[Claim | ClaimError] = [e for e in errors if e.id == "<file>"]
         claim_errors = [e for e in errors if e.id != "<file>"]
         return out + _read_tables(located, claim_errors, file)
