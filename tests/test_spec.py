@@ -599,3 +599,15 @@ def test_watcher_catches_code_that_runs():
     # The fuzz tests are only as good as the audit hook: check it sees sympify.
     with pytest.raises(AssertionError, match="code was compiled or run"):
         _watched(sympy.sympify, "x + 1")
+
+
+@pytest.mark.parametrize(("text", "plain"), [("mp(ratio=ℌ)", "H"), ("mp(ratio=ｃ)", "c"), ("semicircle(variance=ﬁ)", "fi")])
+def test_names_that_python_would_rename_are_refused(text, plain):
+    # Python's parser reads identifiers in NFKC form; the spec would silently be about another symbol
+    with pytest.raises(SpecError, match=f"would be read as '{plain}'"):
+        parse_spec(text)
+
+
+def test_greek_names_are_kept():
+    lam = sympy.Symbol("λ")
+    assert parse_spec("mp(ratio=λ)").moments(2)[1] == lam + 1

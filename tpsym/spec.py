@@ -60,6 +60,7 @@ import inspect
 import math
 import re
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
@@ -628,6 +629,13 @@ class _Parser:
     def parse(self) -> ast.expr:
         if not self.text:
             raise SpecError("empty " + ("spec" if self.mode == "spec" else "formula"))
+        for i, ch in enumerate(self.text):
+            # Python reads identifiers in NFKC form: 'ℌ' would silently become the name 'H'
+            if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch:
+                plain = unicodedata.normalize("NFKC", ch)
+                raise SpecError(
+                    f"{ch!r} would be read as {plain!r}: write {plain!r} (column {i + 1 + self.col_offset})"
+                )
         try:
             with warnings.catch_warnings(), _int_digits(MAX_LENGTH):
                 warnings.simplefilter("error")  # "invalid decimal literal" and the like refuse, not print

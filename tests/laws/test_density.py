@@ -349,3 +349,20 @@ def test_non_integer_boxpower_of_a_negative_mean_is_refused():
     with pytest.raises(DomainError, match="needs a base of positive mean"):
         boxpower(scale(mp(ratio=1), -1), sympy.Rational(3, 2)).moments(3)
     assert boxpower(scale(mp(ratio=1), -1), 3).moments(2) == (-1, 4)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("boxplus(semicircle(variance=s), mp(ratio=1))", "is symbolic in s: a density needs numbers"),
+        ("mp(ratio=c)", "is symbolic in c"),
+        ("law(moments=mu)", r"law\(moments=mu\) is known only by its moments"),
+        ("semicircle(variance=exp(10000))", "beyond double precision"),
+    ],
+)
+def test_densities_refused_with_the_reason(spec, message):
+    from tpsym.errors import TpsymError
+    from tpsym.spec import parse_spec
+
+    with pytest.raises(TpsymError, match=message):
+        density(parse_spec(spec), [0.0, 1.0])

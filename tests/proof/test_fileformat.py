@@ -129,6 +129,7 @@ def _one(body: str) -> ClaimError:
         ('statement = "1 == 1"\norder = 201', r"'order' must be an integer in \[1, 200\]"),
         ('statement = "1 == 1"\norder = true', "'order' must be an integer"),
         ('statement = "1 == 1"\nassume = { c = ["happy"] }', "unknown assumption 'happy' on 'c'"),
+        ('statement = "1 == 1"\nassume = { c = ["positive", "negative"] }', "the assumptions on 'c' contradict each other: positive, negative"),
         ('statement = "1 == 1"\nassume = { "2c" = ["positive"] }', "not a parameter name"),
         ('statement = "1 == 1"\nassume = "positive"', "'assume' must be a table"),
         ('statement = "1 == 1"\nassume = { c = [1] }', "must be a list of words"),

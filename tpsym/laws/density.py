@@ -1341,18 +1341,26 @@ class _Product(_Follower):
         if len(other) > 1:
             names = ", ".join(str(f) for f, _ in other)
             raise _Unsupported(f"subordination handles at most one factor without an explicit S-transform, got {names}")
-        if not self.fp and len(other) == 1 and other[0][1] == 1 and not isinstance(other[0][0], Bernoulli):
+        if (
+            not self.fp
+            and len(other) == 1
+            and other[0][1] == 1
+            and not isinstance(other[0][0], (Bernoulli, *_NOT_BY_MOMENTS))
+        ):
             # C·D alone: the stand-in of D, the Gauss rule of its moments, is a discrete law, and
             # there is no other factor whose density the subordination could carry
+            what = f"{law} is known only by its moments" if other[0][0] == law else (
+                f"{law} is a multiple of {other[0][0]}, a law known only by its moments"
+            )
             raise DomainError(
-                f"{law} is a multiple of {other[0][0]}, a law known only by its moments: moments do not "
-                "determine a density pointwise (their Gauss rule is a discrete law); sample it instead"
+                f"{what}: moments do not determine a density pointwise (their Gauss rule is a discrete law); "
+                "sample it instead"
             )
         for f, t in other:
             if isinstance(f, Bernoulli):
                 p, a, b = (_number(v, f, n, vals) for v, n in ((f.p, "p"), (f.a, "a"), (f.b, "b")))
                 disc = _Discrete(np.array([a, b]), np.array([1 - p, p]), exact=True)
-            elif isinstance(f, (Semicircle, Arcsine, BoxPlus, BoxPlusPower, Shifted)):
+            elif isinstance(f, _NOT_BY_MOMENTS):
                 raise _Unsupported(f"{f}: the subordination route covers ⊠-products of free Poisson laws, point masses, Bernoulli laws and laws known by their moments")
             else:
                 disc = _numeric_leaf(f, vals)
@@ -1639,11 +1647,21 @@ def _check_products(law: Law, vals: _Values) -> None:
             )
 
 
+#: Laws the subordination route does not take as a factor (they are not known by moments alone).
+_NOT_BY_MOMENTS = (Semicircle, Arcsine, BoxPlus, BoxPlusPower, Shifted)
+
+
 def _solve(law: Law, vals: _Values, method: str) -> _Solution:
     if method not in _METHODS:
         raise InputError(f"method={method!r} is not one of {', '.join(map(repr, _METHODS))}")
     numeric_values = bool(vals.numeric or vals.sequences)
     target = _revalidated(_substitute(law, vals.exact)) if vals.exact else law
+    numeric_names = set(vals.numeric)
+    free = sorted(p.name for p in target.parameters if p.name not in numeric_names)
+    if free:
+        raise DomainError(
+            f"{law} is symbolic in {', '.join(free)}: a density needs numbers (in the spec, or values= in Python)"
+        )
     _check_products(target, vals)
     reasons: list[str] = []
     if method in ("auto", "closed form"):

@@ -40,6 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sympy
+from sympy.core.facts import InconsistentAssumptions
+
 from tpsym.errors import ProofFileError, TpsymError
 from tpsym.proof.claims import ASSUMPTION_WORDS, Claim, NumericSettings, parse_loop
 
@@ -153,6 +156,10 @@ def _claim(table: Any, file: str, line: int | None) -> Claim:
         for w in words:
             if w not in ASSUMPTION_WORDS:
                 raise ProofFileError(f"unknown assumption {w!r} on {name!r} (known: {', '.join(ASSUMPTION_WORDS)})")
+        try:
+            sympy.Symbol(name, **{k: v for w in words for k, v in ASSUMPTION_WORDS[w].items()})
+        except InconsistentAssumptions:
+            raise ProofFileError(f"the assumptions on {name!r} contradict each other: {', '.join(words)}") from None
         assumptions.append((name, tuple(words)))
     common = dict(id=cid, title=title, source=source, order=order, assumptions=tuple(assumptions),
                   numeric=numeric, file=file, line=line)
