@@ -29,22 +29,71 @@ from tpsym.errors import InputError
 from tpsym.render.jsonout import _all_digits
 from tpsym.render.table import MomentTable
 
-__all__ = ["latex_table", "latex_expr"]
+__all__ = ["latex_table", "latex_expr", "symbol_names"]
 
 _LABEL = re.compile(r"^[A-Za-z0-9:._\-+/]+$")
 
 
-def latex_expr(expr: Any) -> str:
+def _symbols_of(item: Any) -> set[sympy.Symbol]:
+    if isinstance(item, sympy.Basic):
+        return set(item.free_symbols)
+    params = getattr(item, "parameters", None)  # a law
+    return set(params) if isinstance(params, frozenset) else set()
+
+
+def _escaped(name: str) -> str:
+    return r"\mathit{" + name.replace("_", r"\_") + "}"
+
+
+def symbol_names(items: Sequence[Any]) -> dict[sympy.Symbol, str]:
+    r"""LaTeX names for the symbols of ``items`` that sympy's printer would confuse.
+
+    sympy reads ``x__2`` as ``x`` with superscript 2 (the LaTeX of ``x**2``),
+    drops a trailing underscore and prints ``x2`` and ``x_2`` alike. Such
+    names, and any two symbols of ``items`` that would print alike, are
+    written out literally in ``\mathit``.
+
+    >>> x2, x_2, xs = sympy.symbols("x2 x_2 x__2")
+    >>> sorted(symbol_names([x2 + x_2, xs]).values())
+    ['\\mathit{x2}', '\\mathit{x\\_2}', '\\mathit{x\\_\\_2}']
+    >>> symbol_names([sympy.Symbol("lambda") + sympy.Symbol("mu_3")])
+    {}
+    """
+    symbols: set[sympy.Symbol] = set()
+    for item in items:
+        symbols |= _symbols_of(item)
+    out: dict[sympy.Symbol, str] = {}
+    by_form: dict[str, list[sympy.Symbol]] = {}
+    for sym in symbols:
+        name = sym.name
+        if "__" in name or "^" in name or name.endswith("_") or name.startswith("_"):
+            out[sym] = _escaped(name)
+        else:
+            by_form.setdefault(sympy.latex(sym), []).append(sym)
+    for group in by_form.values():
+        if len(group) > 1:
+            out.update((sym, _escaped(sym.name)) for sym in group)
+    return out
+
+
+def latex_expr(expr: Any, names: dict[sympy.Symbol, str] | None = None) -> str:
     r"""The LaTeX form of an exact expression (or of a law), as :func:`sympy.latex` prints it.
+
+    ``names`` overrides symbols' LaTeX (default: :func:`symbol_names` of
+    ``expr``, so that no two symbols, or a symbol and a power, print alike).
 
     Examples
     --------
     >>> import sympy
     >>> latex_expr(sympy.Rational(1, 2) + sympy.Symbol("s"))
     's + \\frac{1}{2}'
+    >>> latex_expr(sympy.Symbol("x__2") + sympy.Symbol("x")**2)
+    'x^{2} + \\mathit{x\\_\\_2}'
     """
+    if names is None:
+        names = symbol_names([expr])
     with _all_digits():
-        return sympy.latex(expr)
+        return sympy.latex(expr, symbol_names=names) if names else sympy.latex(expr)
 
 
 def latex_table(
@@ -109,8 +158,9 @@ def latex_table(
     \end{table}
     """
     n = len(table.laws)
+    names = symbol_names([*table.laws, *(v for row in table.rows for v in row)])
     if titles is None:
-        header = [f"${latex_expr(law)}$" for law in table.laws]
+        header = [f"${latex_expr(law, names)}$" for law in table.laws]
     else:
         header = list(titles)
         if len(header) != n:
@@ -130,7 +180,7 @@ def latex_table(
     lines.append(" & ".join([corner, *header]) + r" \\")
     lines.append("\\midrule")
     for k, row in enumerate(table.rows, 1):
-        lines.append(" & ".join([str(k), *(f"${latex_expr(v)}$" for v in row)]) + r" \\")
+        lines.append(" & ".join([str(k), *(f"${latex_expr(v, names)}$" for v in row)]) + r" \\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     if environment:
         lines.append("\\end{table}")

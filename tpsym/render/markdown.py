@@ -16,7 +16,7 @@ from typing import Literal
 
 from tpsym.errors import InputError
 from tpsym.render.jsonout import expr_str
-from tpsym.render.latex import latex_expr
+from tpsym.render.latex import latex_expr, symbol_names
 from tpsym.render.table import MomentTable
 
 __all__ = ["markdown_table"]
@@ -71,8 +71,9 @@ def markdown_table(
         header = [fmt(s) for s in table.specs]
         entry = lambda v: fmt(expr_str(v))  # noqa: E731
     elif math == "latex":
-        header = [f"${latex_expr(law)}$" for law in table.laws]
-        entry = lambda v: f"${latex_expr(v)}$"  # noqa: E731
+        names = symbol_names([*table.laws, *(v for row in table.rows for v in row)])
+        header = [f"${latex_expr(law, names)}$" for law in table.laws]
+        entry = lambda v: f"${latex_expr(v, names)}$"  # noqa: E731
     else:
         raise InputError(f"unknown math={math!r}; choose 'code' or 'latex'")
     if titles is not None:
