@@ -100,3 +100,26 @@ def test_exceptions_map_to_statuses(capsys, monkeypatch, exc, message, status):
     monkeypatch.setattr(nc, "_count", boom)
     got, _, err = run(capsys, "nc", "count", "3")
     assert got == status and message in err and err.count("\n") == 1
+
+
+def test_command_table_matches_the_registrations():
+    import argparse
+
+    from tpsym.cli import COMMANDS, build_parser
+
+    full = build_parser()
+    sub = next(a for a in full._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(COMMANDS)
+    for command, module in COMMANDS.items():
+        one = build_parser(command)
+        only = next(a for a in one._actions if isinstance(a, argparse._SubParsersAction))
+        assert command in only.choices, (command, module)
+
+
+def test_light_commands_do_not_load_scipy():
+    import subprocess
+    import sys
+
+    code = "import sys; from tpsym.cli import main; main(['nc', 'count', '4']); print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["14", "False"]

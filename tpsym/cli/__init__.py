@@ -111,8 +111,30 @@ def emit_json(obj: Any) -> None:
     print(json.dumps(obj, sort_keys=False))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of the ``tpsym`` command with every registered subcommand."""
+#: The module of each subcommand, so that a run imports only the one it needs
+#: (``tpsym nc count 4`` need not load scipy); tested against the modules' own registrations.
+COMMANDS = {
+    "nc": "nc",
+    "moments": "algebra",
+    "cumulants": "algebra",
+    "mixed": "algebra",
+    "table": "algebra",
+    "density": "density",
+    "meanfield": "meanfield",
+    "crosscheck": "numeric",
+    "plot": "numeric",
+    "verify": "proof",
+    "check": "proof",
+    "recheck": "proof",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of the ``tpsym`` command with every registered subcommand.
+
+    With ``command`` (a subcommand's name) only the module of that command
+    is imported and registered.
+    """
     parser = _Parser(
         prog="tpsym",
         description="Derive, prove and check the moment formulas of free probability.",
@@ -120,10 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tpsym {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    if command in COMMANDS:
+        names = [COMMANDS[command]]
+    else:
+        names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    for name in names:
+        module = importlib.import_module(f"{__name__}.{name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(sub)
@@ -137,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # exact answers may be long (|NC(10000)| has 6015 digits); inputs are bounded where they are read
     sys.set_int_max_str_digits(0)
     try:
-        parser = build_parser()
+        parser = build_parser(args_list[0] if args_list else None)
         args = parser.parse_args(args_list)
         return int(args.func(args))
     except TpsymError as exc:
