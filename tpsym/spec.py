@@ -338,6 +338,8 @@ _LAWS_MODULE_NAMES = {
     "boxplus_power": "boxplus_power",
     "scale": "scale",
     "shift": "shift",
+    "dilute": "dilute",
+    "compress": "compress",
 }
 
 # Positions of the parameters that take a law, for constructors whose
@@ -349,6 +351,8 @@ _LAW_POSITIONS: dict[str, str | int] = {
     "boxplus_power": 0,
     "scale": 0,
     "shift": 0,
+    "dilute": 0,
+    "compress": 0,
 }
 
 

@@ -129,3 +129,76 @@ def test_boxpower_of_a_generic_product():
         base = boxtimes(mp(ratio=1), generic_law("mu"))
         direct = boxtimes(*([base] * v)).moments(3) if v > 1 else base.moments(3)
         assert O.same([sympy.expand(x.subs(L, v)) for x in m], direct)
+
+
+# -- dilute and compress ------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tpsym.laws import compress, dilute, free_poisson  # noqa: E402
+from tpsym.strategies import laws as law_strategy  # noqa: E402
+
+FRACTIONS = st.fractions(min_value=sympy.Rational(1, 10), max_value=1, max_denominator=12).map(
+    lambda f: sympy.Rational(f.numerator, f.denominator)
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(law_strategy(max_leaves=2), FRACTIONS)
+def test_dilute_scales_moments_and_both_routes_agree(law, fraction):
+    from tpsym.laws.lattice import lattice_moments
+
+    dil = dilute(law, fraction)
+    assert dil.moments(6) == tuple(sympy.nsimplify(fraction * m) for m in law.moments(6))
+    assert lattice_moments(dil, 6) == dil.moments(6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(law_strategy(max_leaves=2, nonzero_mean=True), FRACTIONS)
+def test_dilute_s_transform(law, fraction):
+    # S(z) = (1 + z)/(c + z) · S_law(z/c): an independent route through series composition
+    z = sympy.Symbol("z")
+    n = 5
+    S_law = sum(coef * (z / fraction) ** i for i, coef in enumerate(law.s_transform(n)))
+    expected = sympy.series((1 + z) / (fraction + z) * S_law, z, 0, n).removeO()
+    got = sum(coef * z**i for i, coef in enumerate(dilute(law, fraction).s_transform(n)))
+    assert sympy.expand(got - expected) == 0
+
+
+def test_dilute_symbolic_and_the_wishart_identity():
+    # W Wᵀ with W of size N × M, M <= N: W̃ P W̃ᵀ with P of trace c = M/N (mp(ratio = N/M))
+    c = sympy.Symbol("c", positive=True)
+    got = scale(boxtimes(dilute(dirac(1), c), mp(ratio=1)), 1 / c).moments(6)
+    assert O.same(got, mp(ratio=1 / c).moments(6))
+
+
+def test_compress_free_poisson():
+    # the compression of a free Poisson law by t is free Poisson of rate lam/t and jump t
+    lam, t = sympy.Rational(3, 2), sympy.Rational(1, 3)
+    assert compress(free_poisson(rate=lam), t).moments(6) == free_poisson(rate=lam / t, jump=t).moments(6)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: dilute(semicircle(), 0), r"dilute needs a fraction in \(0, 1\], got 0"),
+        (lambda: dilute(semicircle(), 2), r"dilute needs a fraction in \(0, 1\], got 2"),
+        (lambda: dilute(semicircle(), -sympy.Symbol("p", positive=True)), "dilute needs a positive fraction"),
+        (lambda: dilute("semicircle()", sympy.Rational(1, 2)), "dilute needs a law"),
+        (lambda: compress(semicircle(), sympy.Rational(3, 2)), r"compress needs a fraction in \(0, 1\]"),
+    ],
+)
+def test_dilute_and_compress_refuse(build, message):
+    with pytest.raises((DomainError, InputError), match=message):
+        build()
+
+
+def test_dilute_spec_round_trip_and_density():
+    from tpsym.laws.density import density
+    from tpsym.spec import parse_spec
+
+    law = parse_spec("boxtimes(dilute(mp(ratio=1), 1/3), mp(ratio=1/2))")
+    assert parse_spec(str(law)) == law
+    r = density(law, [0.5, 1.0])
+    assert r.atoms == ((0.0, pytest.approx(2 / 3)),)
+    assert abs(r.mass - 1) < 1e-4 and max(r.moment_errors) < 1e-8

@@ -118,3 +118,16 @@ def test_all_trials_rounding_alike_is_an_error_not_a_verdict():
     with pytest.raises(NumericError, match="every trial rounded the same way by chance"):
         for seed in range(20):
             crosscheck(parse_spec("bernoulli(p=1/3)"), 2, sizes=(64, 128), trials=2, seed=seed, workers=0)
+
+
+def test_dilute_is_sampled_padded_and_checked_both_ways():
+    from tpsym.laws import boxtimes, dilute, mp
+    from tpsym.numeric.experiment import crosscheck
+
+    law = boxtimes(dilute(mp(ratio=1), sympy.Rational(1, 3)), mp(ratio=sympy.Rational(1, 2)))
+    ok = crosscheck(law, 3, sizes=(96, 192), trials=8, seed=2, workers=0)
+    assert ok.verdict == "confirmed"
+    # the law undiluted is contradicted (m_1 = 1 against 1/3)
+    bad = crosscheck(law, 3, claims={"undiluted": dict(enumerate(boxtimes(mp(ratio=1), mp(ratio=sympy.Rational(1, 2))).moments(3), 1))},
+                     sizes=(96, 192), trials=8, seed=2, workers=0)
+    assert bad.verdict == "contradicted"

@@ -48,7 +48,7 @@ import sympy
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
-from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Scaled, Shifted
+from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 from tpsym.series import Series
 
 __all__ = ["AlgebraicEquation", "algebraic_equation", "cauchy_equation", "cumulant_equation", "Z", "Y", "G"]
@@ -193,6 +193,10 @@ class _Deriver:
             (c,) = p
             self.steps.append(f"{law}: M(z) = M_base({c} z)")
             return sympy.expand(self.P(law.base).subs(Z, c * Z))
+        if isinstance(law, Dilated):
+            (c,) = p
+            self.steps.append(f"{law}: M(z) = 1 + {c} (M_base(z) - 1)")
+            return _numer(self.P(law.base).subs(Y, 1 + (Y - 1) / c))
         if isinstance(law, GenericLaw):
             raise DomainError(f"{law} has symbolic moments: its moment series is not known to be algebraic")
         raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law})")

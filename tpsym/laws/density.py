@@ -99,7 +99,7 @@ from tpsym.errors import DomainError, InputError, NumericError, TpsymError
 from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
-from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Scaled, Shifted
+from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 
 __all__ = [
     "DensityResult",
@@ -349,12 +349,17 @@ def _is_nonnegative(law: Law, vals: _Values) -> bool | None:
     if isinstance(law, (BoxTimes, BoxPlus)):
         parts = [_is_nonnegative(f, vals) for f in law.factors]
         return True if all(parts) else None
-    if isinstance(law, (BoxPower, BoxPlusPower)):
+    if isinstance(law, (BoxPower, BoxPlusPower, Dilated)):
         return _is_nonnegative(law.base, vals)
     leaf = _numeric_leaf(law, vals, need=False)
     if leaf is not None:
         return bool(np.all(leaf.nodes >= -1e-14))
     return None
+
+
+def _dilute_atoms(atoms: Sequence[tuple[float, float]], c: float) -> list[tuple[float, float]]:
+    """The atoms of ``(1 − c) δ_0 + c·X`` from those of X."""
+    return _merge_atoms([(a, c * m) for a, m in atoms] + ([(0.0, 1.0 - c)] if c < 1 else []))
 
 
 def _structural_atoms(law: Law, vals: _Values) -> list[tuple[float, float]] | None:
@@ -382,6 +387,10 @@ def _structural_atoms(law: Law, vals: _Values) -> list[tuple[float, float]] | No
         s = num(law.shift, "shift")
         base = _structural_atoms(law.base, vals)
         return None if base is None else [(a + s, m) for a, m in base]
+    if isinstance(law, Dilated):
+        c = num(law.fraction, "fraction")
+        base = _structural_atoms(law.base, vals)
+        return None if base is None else _dilute_atoms(base, c)
     if isinstance(law, BoxPlus):
         acc = _structural_atoms(law.factors[0], vals)
         for f in law.factors[1:]:
@@ -472,7 +481,7 @@ def _gauss_rule(moments: Sequence[Any], kmax: int = MAX_GAUSS_NODES) -> _Discret
 
 def _numeric_leaf(law: Law, vals: _Values, *, need: bool = True) -> _Discrete | None:
     """A law known by numbers only (not an exact catalogue node): its Gauss rule, or None."""
-    if isinstance(law, (Semicircle, FreePoisson, Bernoulli, Dirac, Arcsine, Scaled, Shifted, BoxPlus, BoxTimes, BoxPower, BoxPlusPower)):
+    if isinstance(law, (Semicircle, FreePoisson, Bernoulli, Dirac, Arcsine, Scaled, Shifted, BoxPlus, BoxTimes, BoxPower, BoxPlusPower, Dilated)):
         return None
     return _numeric_leaf_cached(law, tuple(sorted((k, tuple(v)) for k, v in vals.sequences.items())), tuple(sorted(vals.numeric.items())), need)
 
@@ -556,6 +565,21 @@ class _ClosedForm(_Solution):
     def eval(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             return _zero_outside(x, self.f(x), self.support)
+
+
+class _DilutedSolution(_Solution):
+    """``(1 − c) δ_0 + c·X`` from a solution for X."""
+
+    def __init__(self, inner: _Solution, c: float):
+        self.inner, self.c = inner, c
+        self.method = inner.method
+        self.support = tuple(inner.support)
+        self.atoms = tuple(_dilute_atoms(inner.atoms, c))
+        if hasattr(inner, "edge_cut"):
+            self.edge_cut = inner.edge_cut
+
+    def eval(self, x: np.ndarray) -> np.ndarray:
+        return self.c * self.inner.eval(x)
 
 
 def _fuss_catalan_density(s: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -1648,7 +1672,7 @@ def _check_products(law: Law, vals: _Values) -> None:
 
 
 #: Laws the subordination route does not take as a factor (they are not known by moments alone).
-_NOT_BY_MOMENTS = (Semicircle, Arcsine, BoxPlus, BoxPlusPower, Shifted)
+_NOT_BY_MOMENTS = (Semicircle, Arcsine, BoxPlus, BoxPlusPower, Shifted, Dilated)
 
 
 def _solve(law: Law, vals: _Values, method: str) -> _Solution:
@@ -1663,6 +1687,10 @@ def _solve(law: Law, vals: _Values, method: str) -> _Solution:
             f"{law} is symbolic in {', '.join(free)}: a density needs numbers (in the spec, or values= in Python)"
         )
     _check_products(target, vals)
+    if isinstance(target, Dilated):
+        # (1 − c) δ_0 + c·X: any route that solves X solves it
+        c = _number(target.fraction, target, "fraction", vals)
+        return _DilutedSolution(_solve(target.base, vals, method), c)
     reasons: list[str] = []
     if method in ("auto", "closed form"):
         try:

@@ -39,7 +39,7 @@ from tpsym.free.convolution import _kreweras_sum
 from tpsym.free.cumulants import _cumulants_from_moments_lattice, _moments_from_cumulants_lattice
 from tpsym.laws.base import Context, Law, check_order
 from tpsym.laws.catalogue import FreePoisson, Semicircle
-from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Scaled, Shifted
+from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 
 __all__ = ["lattice_moments", "LATTICE_MAX_ORDER"]
 
@@ -128,6 +128,9 @@ class _Lattice:
                 p = p * c
                 out.append(m * p)
             return out
+        if isinstance(law, Dilated):
+            c = self.ctx.encode(law.fraction)
+            return [m * c for m in self.moments(law.base, n)]
         # catalogue laws given by their moments (Bernoulli, arcsine, Dirac, generic)
         # and laws of other layers: their own definition is the lattice-free datum
         return law._moments(self.ctx, n)

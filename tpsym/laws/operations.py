@@ -35,6 +35,7 @@ __all__ = [
     "BoxPlusPower",
     "Scaled",
     "Shifted",
+    "Dilated",
     "boxplus",
     "boxtimes",
     "boxpower",
@@ -42,6 +43,8 @@ __all__ = [
     "fuss_catalan",
     "scale",
     "shift",
+    "dilute",
+    "compress",
 ]
 
 
@@ -340,3 +343,87 @@ def shift(law: Law, amount: Any) -> Shifted:
     if not isinstance(law, Law):
         raise InputError(f"shift needs a law as its first argument, not {law!r}")
     return Shifted(law, as_param(amount, "shift"))
+
+
+@dataclass(frozen=True, slots=True)
+class Dilated(Law):
+    """The law of an operator of law ``base`` on a subspace of relative size ``fraction``.
+
+    Moments ``m_k = c·m_k(base)`` for ``k >= 1`` (``c = fraction``): the law
+    ``(1 − c) δ_0 + c·base``, which is the eigenvalue law of a matrix of size
+    ``c N`` padded with zeros to size ``N``.
+    """
+
+    base: Law
+    fraction: sympy.Expr
+
+    def children(self) -> tuple[Law, ...]:
+        return (self.base,)
+
+    def _params(self) -> tuple[sympy.Expr, ...]:
+        return (self.fraction,)
+
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        c = ctx.encode(self.fraction)
+        return [m * c for m in ctx.moments(self.base, n)]
+
+    def _spec(self) -> str:
+        return f"dilute({self.base._spec()}, {sympy.sstr(self.fraction)})"
+
+    def _latex(self, printer: Any) -> str:
+        c = printer._print(self.fraction)
+        return rf"\left(1 - {c}\right)\delta_0 + {c} \cdot {_wrap(self.base, printer)}"
+
+
+def dilute(law: Law, fraction: Any) -> Dilated:
+    """The law ``(1 − c) δ_0 + c·law`` of a matrix of law ``law`` and size ``cN``, padded with zeros to size ``N``.
+
+    ``fraction = c`` lies in ``(0, 1]`` (a symbol is taken to). Its S-transform
+    is ``S(z) = (1 + z)/(c + z) · S_law(z/c)`` (from ``ψ(z) = c ψ_law(z)``).
+    This is how rectangular layers enter the law of a network's ``J Jᵀ``
+    (:func:`tpsym.nets.jacobian_law` with ``widths``).
+
+    Examples
+    --------
+    >>> from tpsym.laws import mp, boxtimes, dirac
+    >>> dilute(mp(ratio=1), sympy.Rational(1, 2)).moments(3)
+    (1/2, 1, 5/2)
+
+    A Wishart matrix ``W Wᵀ``, ``W`` of size ``N × M`` with ``M <= N`` and
+    entries of variance ``1/M``, is ``W̃ P W̃ᵀ`` for a square ``W̃`` and a
+    projection ``P`` of trace ``c = M/N``; so ``mp(ratio=N/M)`` is
+    ``dilute(dirac(1), c) ⊠ mp(ratio=1)`` scaled by ``1/c``:
+
+    >>> c = sympy.Symbol("c", positive=True)
+    >>> from tpsym.laws import scale
+    >>> scale(boxtimes(dilute(dirac(1), c), mp(ratio=1)), 1 / c).moments(3) == mp(ratio=1 / c).moments(3)
+    True
+    """
+    if not isinstance(law, Law):
+        raise InputError(f"dilute needs a law as its first argument, not {law!r}")
+    c = as_param(fraction, "fraction")
+    if c.is_number and not (c.is_positive and c <= 1):
+        raise DomainError(f"dilute needs a fraction in (0, 1], got {c}")
+    if c.is_positive is False:
+        raise DomainError(f"dilute needs a positive fraction, got {c}")
+    return Dilated(law, c)
+
+
+def compress(law: Law, fraction: Any) -> Scaled:
+    """The law of ``P X P`` on the range of ``P``: a projection of trace ``t = fraction`` free from ``X``.
+
+    ``scale(boxplus_power(law, 1/t), t)`` (Nica–Speicher, Lectures on the
+    Combinatorics of Free Probability, Theorem 14.10); ``t`` in ``(0, 1]``.
+
+    >>> from tpsym.laws import semicircle
+    >>> compress(semicircle(), sympy.Rational(1, 4)).moments(2)  # variance t
+    (0, 1/4)
+    """
+    if not isinstance(law, Law):
+        raise InputError(f"compress needs a law as its first argument, not {law!r}")
+    t = as_param(fraction, "fraction")
+    if t.is_number and not (t.is_positive and t <= 1):
+        raise DomainError(f"compress needs a fraction in (0, 1], got {t}")
+    if t.is_positive is False:
+        raise DomainError(f"compress needs a positive fraction, got {t}")
+    return scale(boxplus_power(law, 1 / t), t)

@@ -27,6 +27,8 @@ BoxPlusPower   t a non-negative integer: ⊞ of t copies; t > 1 rational:
                be a law)
 Scaled         c·A
 Shifted        A + c·I
+Dilated        a sample of size ``c·n`` (randomised rounding) padded with
+               zeros to ``n × n``
 GenericLaw     none: its moments are symbols
 ============== ==========================================================
 
@@ -213,6 +215,9 @@ def law_bounds(law: Any) -> tuple[float, float]:
         c = _num(law, law.shift, "shift")
         lo, hi = law_bounds(law.base)
         return (lo + c, hi + c)
+    if isinstance(law, laws.Dilated):
+        lo, hi = law_bounds(law.base)
+        return (min(lo, 0.0), max(hi, 0.0))
     return (-math.inf, math.inf)
 
 
@@ -402,6 +407,17 @@ def _shifted(law: Any, n: int, rng: np.random.Generator) -> _Sample:
     return s
 
 
+def _dilated(law: Any, n: int, rng: np.random.Generator) -> _Sample:
+    # a sample of the base of size round(c n) (randomised: E = c n) padded with zeros
+    m = min(n, S.randomised_round(rng, _num(law, law.fraction, "fraction") * n))
+    out = np.zeros((n, n))
+    if m == 0:
+        return _Sample(out, True, True)
+    s = _sample(law.base, m, rng)
+    out[:m, :m] = s.matrix
+    return _Sample(out, False, s.diagonal)
+
+
 _TABLE: dict[type, Callable[[Any, int, np.random.Generator], _Sample]] = {}
 
 
@@ -421,6 +437,7 @@ def _table() -> dict[type, Callable[[Any, int, np.random.Generator], _Sample]]:
                 laws.BoxPlusPower: _boxplus_power,
                 laws.Scaled: _scaled,
                 laws.Shifted: _shifted,
+                laws.Dilated: _dilated,
             }
         )
     return _TABLE
