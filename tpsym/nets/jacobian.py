@@ -66,7 +66,7 @@ from sympy import Expr
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
-from tpsym.laws.operations import BoxPower, BoxTimes, scale
+from tpsym.laws.operations import BoxPower, BoxTimes, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
 from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, mus
 from tpsym.nets.model import MLP, Layer
@@ -232,6 +232,41 @@ def gram_law(weights: str, sigma_w2: Any = 1) -> Law:
     if weights == "orthogonal":
         return dirac(sw)
     raise InputError(f"weights={weights!r} is not one of gaussian, orthogonal")
+
+
+def _rectangular(mlp: MLP, factors: Sequence[Law]) -> Law:
+    """The law of J_L J_Lᵀ (on the N_L outputs) of a network whose widths differ.
+
+    With ``B = J_(l-1) J_(l-1)ᵀ`` on N_(l-1) outputs, ``λ = N_l/N_(l-1)`` and
+    Gaussian ``W_l`` (``N_l × N_(l-1)``, entries of variance ``σ²/N_(l-1)``),
+    ``J_l J_lᵀ = D_l W_l B W_lᵀ D_l`` and D_l² is free from ``W_l B W_lᵀ``:
+
+    * ``λ >= 1`` (or symbolic): ``W_l = W̃ P`` with ``W̃`` square (entries of
+      variance ``λσ²/N_l``) and ``P`` a projection of trace ``1/λ``, so
+      ``W_l B W_lᵀ`` has the law ``dilute(B, 1/λ) ⊠ λσ²·mp(1)``;
+    * ``λ < 1``: ``W_lᵀ ... W_l`` sees ``B`` through a projection of trace
+      ``λ``, so the law is ``compress(B, λ) ⊠ σ²·mp(ratio=λ)`` (Nica–Speicher,
+      Theorem 14.10, for the compression).
+
+    The two forms have the same moments as rational functions of λ; for one
+    linear layer both give ``mp(ratio=λ)`` (W Wᵀ of an ``N_1 × N_0`` matrix).
+    """
+    law: Law | None = None
+    for i in range(1, mlp.depth + 1):
+        d, lay = factors[2 * i - 2], mlp.layer(i)
+        lam = mlp.ratio(i)
+        sw = _positive_sigma_w2(lay.sigma_w2)
+        if lam == 1:
+            inner, gram = law, scale(mp(ratio=1), sw)
+        elif lam.is_number and lam < 1:
+            inner, gram = (None if law is None else compress(law, lam)), scale(mp(ratio=lam), sw)
+        else:
+            inner = dilute(dirac(1) if law is None else law, 1 / lam)
+            gram = scale(mp(ratio=1), lam * sw)
+        parts = [p for p in (inner, d, gram) if p is not None]
+        law = BoxTimes(tuple(parts))
+    assert law is not None
+    return law
 
 
 def _positive_sigma_w2(value: Any) -> sympy.Expr:
@@ -406,6 +441,8 @@ class JacobianLaw(BoxPower):
                 d = d2 if records is None else d2_law(lay.activation, records[i - 1].q, precision=precision)
                 factors += [d, gram_law(lay.weights, lay.sigma_w2)]  # type: ignore[list-item]
             base, exponent = BoxTimes(tuple(factors)), sympy.Integer(1)
+            if mlp.widths:
+                base = _rectangular(mlp, factors)
         return cls(base, exponent, mlp, qe, d2, precision)
 
     # -- structure --------------------------------------------------------
@@ -430,6 +467,11 @@ class JacobianLaw(BoxPower):
         depth = self.mlp.depth
         if not isinstance(depth, int):
             raise InputError(f"depth={depth} is symbolic; the factors of each layer need an int depth")
+        if self.mlp.widths:
+            raise InputError(
+                "the layers of this network are rectangular: W_lᵀW_l and D_l² act on spaces of different "
+                "sizes, so the factors are not laws of one algebra (its moments are; see widths=)"
+            )
         f = self.base.factors  # type: ignore[attr-defined]
         if self.mlp.is_uniform:
             return ((f[0], f[1]),) * depth
@@ -479,6 +521,8 @@ class JacobianLaw(BoxPower):
             args.append(f"d2={self.d2._spec()}")
         if self.precision != DEFAULT_PRECISION:
             args.append(f"precision={self.precision}")
+        if net.widths:
+            args.append("widths=(" + ", ".join(sympy.sstr(w) for w in net.widths) + ")")
         return f"jacobian({', '.join(args)})"
 
     def _latex(self, printer: Any) -> str:
@@ -498,6 +542,7 @@ def jacobian_law(
     slope: Expr | tuple | None = None,
     d2: Law | None = None,
     precision: int = DEFAULT_PRECISION,
+    widths: tuple | None = None,
 ) -> JacobianLaw:
     """The law of J Jᵀ, J = D_L W_L ··· D_1 W_1, at the fixed point q* (or the given q).
 
@@ -525,6 +570,11 @@ def jacobian_law(
         field is computed then.
     precision : int
         Significant digits of numerical μ_k and q*.
+    widths : tuple, optional
+        Relative widths ``(N_0, ..., N_L)`` (numbers or symbols) of a network
+        whose layers are rectangular (Gaussian weights, int depth); the law is
+        that of J Jᵀ on the N_L outputs. One linear layer gives
+        ``mp(ratio=N_1/N_0)``.
 
     Raises
     ------
@@ -554,6 +604,13 @@ def jacobian_law(
     Traceback (most recent call last):
     ...
     tpsym.errors.DomainError: no fixed point q*: the length map of relu is q -> 3*q/2 + 1 with slope sigma_w2*1/2 = 3/2 >= 1 and offset > 0, so q^l grows without bound
+
+    Rectangular layers: one linear layer of widths (N_0, N_1) is
+    Marchenko–Pastur with ratio N_1/N_0:
+
+    >>> c = sympy.Symbol("c", positive=True)
+    >>> jacobian_law("linear", widths=(1, c), depth=1).moments(3)
+    (1, c + 1, c**2 + 3*c + 1)
     """
     depth = _depth(depth)
     tuples = {
@@ -565,9 +622,10 @@ def jacobian_law(
     }
     if isinstance(precision, sympy.Integer):
         precision = int(precision)
+    shape = () if widths is None else _widths(widths)
     if not any(v is not None for v in tuples.values()):
         act = _activation(activation, slope)
-        net = MLP(depth, act, _word(weights, "weights"), sigma_w2, sigma_b2)
+        net = MLP(depth, act, _word(weights, "weights"), sigma_w2, sigma_b2, widths=shape)
         return JacobianLaw.of(net, q=q, d2=d2, precision=precision)
     assert isinstance(depth, int)  # checked by _per_layer
     acts = tuples["activation"] or (activation,) * depth
@@ -597,8 +655,14 @@ def jacobian_law(
         for a, w, sw, sb, sl in zip(acts, ws, sws, sbs, slopes)
     )
     first = layers[0]
-    net = MLP(depth, first.activation, first.weights, first.sigma_w2, first.sigma_b2, layers=layers)  # type: ignore[arg-type]
+    net = MLP(depth, first.activation, first.weights, first.sigma_w2, first.sigma_b2, layers=layers, widths=shape)  # type: ignore[arg-type]
     return JacobianLaw.of(net, q=q, d2=d2, precision=precision)
+
+
+def _widths(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    raise InputError(f"widths={_show(value)} is not a tuple such as (1, 2, 1): give N_0, N_1, ..., N_L")
 
 
 def jacobian_factors(mlp_or_law: MLP | JacobianLaw) -> dict[str, Law]:

@@ -66,6 +66,33 @@ def _check_depth(depth: Any) -> int | sympy.Expr:
     raise InputError(f"depth={depth!r} is not a positive integer or a sympy symbol")
 
 
+def _check_widths(widths: Any, depth: int | sympy.Expr, net: Any) -> tuple[sympy.Expr, ...]:
+    """The widths divided by the first, or () for a square network."""
+    from tpsym.laws.base import as_param
+
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, (tuple, list)):
+        raise InputError(f"widths={widths!r} is not a tuple (N_0, N_1, ..., N_L)")
+    if not widths:
+        return ()
+    if not isinstance(depth, int):
+        raise InputError(f"depth={depth} must be an int when widths are given")
+    if len(widths) != depth + 1:
+        raise InputError(f"widths has {len(widths)} entries; depth={depth} needs {depth + 1} (N_0, ..., N_L)")
+    ws = [as_param(w, "width") for w in widths]
+    for i, w in enumerate(ws):
+        if (w.is_number and not w.is_positive) or w.is_positive is False:
+            raise InputError(f"widths[{i}]={w} is not positive")
+    if all(sympy.simplify(w - ws[0]) == 0 for w in ws):
+        return ()
+    layers = net.layers or (Layer(net.activation, net.weights, net.sigma_w2, net.sigma_b2),)
+    if any(lay.weights != "gaussian" for lay in layers):
+        raise InputError(
+            "widths are built for Gaussian weights only (a rectangular Haar layer has another "
+            "length map and another law of WᵀW)"
+        )
+    return tuple(sympy.cancel(w / ws[0]) for w in ws)
+
+
 @dataclass(frozen=True, slots=True)
 class Layer:
     """One layer's settings; ``None`` fields inherit the network's.
@@ -128,6 +155,13 @@ class MLP:
     layers : tuple of Layer
         Per-layer overrides (``None`` fields inherit); when given, ``depth``
         must be an int equal to their number.
+    widths : tuple, optional
+        The relative widths ``(N_0, N_1, ..., N_L)`` of the input and of
+        each layer's output (numbers or symbols; only their ratios
+        ``λ_l = N_l/N_(l-1)`` matter, and they are stored divided by ``N_0``).
+        Layer l's weights are ``N_l × N_(l-1)`` with entries of variance
+        ``σ_w²/N_(l-1)``; ``depth`` must be an int. Equal widths are the
+        square network. Gaussian weights only.
 
     Raises
     ------
@@ -149,6 +183,10 @@ class MLP:
     Traceback (most recent call last):
     ...
     tpsym.errors.InputError: depth=3 must equal the number of layer overrides, 2
+    >>> MLP(2, "relu", widths=(100, 200, 50)).widths
+    (1, 2, 1/2)
+    >>> MLP(2, "relu", widths=(3, 3, 3)).widths   # square: the canonical form is ()
+    ()
     """
 
     depth: int | sympy.Expr
@@ -157,6 +195,7 @@ class MLP:
     sigma_w2: sympy.Expr = sympy.Integer(1)
     sigma_b2: sympy.Expr = sympy.Integer(0)
     layers: tuple[Layer, ...] = ()
+    widths: tuple[sympy.Expr, ...] = ()
 
     def __post_init__(self) -> None:
         depth = _check_depth(self.depth)
@@ -188,6 +227,7 @@ class MLP:
         object.__setattr__(self, "sigma_w2", sw)
         object.__setattr__(self, "sigma_b2", sb)
         object.__setattr__(self, "layers", layers)
+        object.__setattr__(self, "widths", _check_widths(self.widths, depth, self))
 
     @property
     def is_uniform(self) -> bool:
@@ -198,7 +238,18 @@ class MLP:
         >>> MLP(2, "relu", layers=(Layer(), Layer(sigma_b2=1))).is_uniform
         False
         """
-        return not self.layers
+        return not self.layers and not self.widths
+
+    def ratio(self, index: int) -> sympy.Expr:
+        """λ_l = N_l / N_(l-1), the width ratio of layer ``index`` (1 for a square network).
+
+        >>> MLP(2, "relu", widths=(1, 2, 1)).ratio(2)
+        1/2
+        """
+        self.layer(index)  # checks the index
+        if not self.widths:
+            return sympy.Integer(1)
+        return sympy.cancel(self.widths[index] / self.widths[index - 1])
 
     def layer(self, index: int) -> Layer:
         """The settings of layer ``index`` (1-based), every field resolved.

@@ -319,6 +319,10 @@ def estimate_moments(
         raise InputError(f"{trials=} must be an int ≥ 2 (a standard error needs two trials)")
     sizes = _check_sizes(sizes, order)
     target = as_target(target)
+    check_size = getattr(target, "check_size", None)
+    if check_size is not None:  # e.g. a network whose widths must be integers at every size
+        for n in sizes:
+            check_size(n)
     ex = executor if executor is not None else get_executor(scheduler, workers=workers)
     concurrent = getattr(ex, "workers", 1)
     for n in sorted(sizes, reverse=True):

@@ -28,8 +28,10 @@ returns a :class:`JacobianOperator` for matrix-free estimators
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -122,19 +124,26 @@ class GaussianLayer:
     entropy: int
     n: int
     scale: float
+    n_in: int | None = None  # columns (None: square)
+
+    @property
+    def cols(self) -> int:
+        """The number of columns (the input width)."""
+        return self.n if self.n_in is None else self.n_in
 
     def _blocks(self):
         rng = np.random.default_rng(np.random.SeedSequence(self.entropy))
-        step = max(1, _CHUNK_ELEMENTS // self.n)
+        cols = self.cols
+        step = max(1, _CHUNK_ELEMENTS // cols)
         for start in range(0, self.n, step):
             stop = min(self.n, start + step)
-            block = rng.standard_normal((stop - start, self.n))
+            block = rng.standard_normal((stop - start, cols))
             block *= self.scale
             yield start, stop, block
 
     def dense(self) -> np.ndarray:
-        """The matrix ``W``."""
-        out = np.empty((self.n, self.n))
+        """The matrix ``W`` (``n × cols``)."""
+        out = np.empty((self.n, self.cols))
         for start, stop, block in self._blocks():
             out[start:stop] = block
         return out
@@ -148,7 +157,7 @@ class GaussianLayer:
 
     def rmatmul(self, v: np.ndarray) -> np.ndarray:
         """``Wᵀ v``."""
-        out = np.zeros((self.n,) + v.shape[1:])
+        out = np.zeros((self.cols,) + v.shape[1:])
         for start, stop, block in self._blocks():
             out += block.T @ v[start:stop]
         return out
@@ -197,8 +206,8 @@ class Forward:
 
     @property
     def n(self) -> int:
-        """The width."""
-        return self.layers[0].n
+        """The output width: the size of ``J Jᵀ``."""
+        return self.layers[-1].n
 
     def output(self, x0: np.ndarray) -> np.ndarray:
         """``x^L`` for the input ``x^0`` with these weights and biases (the map J differentiates).
@@ -296,13 +305,16 @@ def forward_layers(
     *,
     q_star: float = 1.0,
     first_q: float | None = None,
+    sizes: tuple[int, ...] | None = None,
 ) -> Forward:
     """One forward pass through layers with their own settings (see :func:`forward_pass`).
 
     The input is ``x^0 = φ_1(h^0)``, ``h^0 ~ N(0, q*)``. With ``first_q`` it
     is instead a Gaussian vector rescaled to ``|x^0|²/n = (first_q − σ_b,1²)/σ_w,1²``
     exactly, so that the pre-activations ``h^1`` of layer 1 have variance
-    ``first_q`` whatever the activation.
+    ``first_q`` whatever the activation. ``sizes = (N_0, ..., N_L)`` makes
+    the layers rectangular (Gaussian weights ``N_l × N_(l-1)`` of variance
+    ``σ_w²/N_(l-1)``); ``n`` is then ignored.
 
     Examples
     --------
@@ -311,25 +323,33 @@ def forward_layers(
     >>> len(f.derivatives)
     2
     """
-    n = _check_n(n)
     if not layers:
         raise InputError("a network needs at least one layer")
+    if sizes is None:
+        n = _check_n(n)
+        sizes = (n,) * (len(layers) + 1)
+    else:
+        sizes = tuple(_check_n(m, "a size") for m in sizes)
+        if len(sizes) != len(layers) + 1:
+            raise InputError(f"sizes has {len(sizes)} entries; {len(layers)} layers need {len(layers) + 1}")
     if not (np.isfinite(q_star) and q_star >= 0):
         raise InputError(f"{q_star=} must be a non-negative number")
     if first_q is None:
-        x = layers[0].activation.phi(np.sqrt(q_star) * rng.standard_normal(n))
+        x = layers[0].activation.phi(np.sqrt(q_star) * rng.standard_normal(sizes[0]))
     else:
-        x = _input_for_variance(rng, n, layers[0], first_q)
+        x = _input_for_variance(rng, sizes[0], layers[0], first_q)
     x0 = x
     out_layers: list[GaussianLayer | DenseLayer] = []
     ds: list[np.ndarray] = []
     bs: list[np.ndarray] = []
-    for spec in layers:
+    for spec, n_in, n in zip(layers, sizes[:-1], sizes[1:]):
         sw = float(np.sqrt(spec.sigma_w2))
         layer: GaussianLayer | DenseLayer
         if spec.weights == "gaussian":
-            layer = GaussianLayer(int(rng.integers(0, 2**63)), n, sw / np.sqrt(n))
+            layer = GaussianLayer(int(rng.integers(0, 2**63)), n, sw / np.sqrt(n_in), None if n == n_in else n_in)
         else:
+            if n != n_in:
+                raise InputError(f"an orthogonal layer must be square, got {n} × {n_in}")
             o = haar_orthogonal(rng, n)
             o *= sw
             layer = DenseLayer(o)
@@ -532,6 +552,35 @@ class NetworkSampler:
     label: str = "network"
     control_mean: float | None = None
     first_q: float | None = None
+    widths: tuple[Fraction, ...] | None = None  # N_l / N_L, l = 0..L (None: square)
+
+    def sizes(self, n: int) -> tuple[int, ...] | None:
+        """The widths ``(N_0, ..., N_L)`` at output width ``N_L = n`` (None: all ``n``).
+
+        >>> from fractions import Fraction as F
+        >>> NetworkSampler((LayerSpec("relu", 2.0),) * 2, widths=(F(2), F(4), F(1))).sizes(64)
+        (128, 256, 64)
+        """
+        if self.widths is None:
+            return None
+        out = []
+        for i, r in enumerate(self.widths):
+            m = r * n
+            if m.denominator != 1:
+                step = math.lcm(*(w.denominator for w in self.widths))
+                raise InputError(
+                    f"at N={n} the widths {self._shape()} would make N_{i} = {m}, not an integer: "
+                    f"use sizes that are multiples of {step}"
+                )
+            out.append(int(m))
+        return tuple(out)
+
+    def _shape(self) -> str:
+        return "(" + ", ".join(str(w) for w in self.widths or ()) + ")"
+
+    def check_size(self, n: int) -> None:
+        """Raise :class:`~tpsym.errors.InputError` when the widths are not integers at output width ``n``."""
+        self.sizes(n)
 
     @classmethod
     def uniform(
@@ -613,6 +662,17 @@ class NetworkSampler:
                     sym = sorted(expr.free_symbols, key=str)[0]
                     raise NoSamplerError(f"parameter {sym} is symbolic: give it a value")
             specs.append(LayerSpec(lay.activation, float(lay.sigma_w2), float(lay.sigma_b2), lay.weights))
+        shape = None
+        if getattr(mlp, "widths", ()):
+            ws = list(mlp.widths)
+            if any(getattr(w, "free_symbols", None) for w in ws):
+                raise NoSamplerError(f"the widths {tuple(ws)} are symbolic: give them values")
+            if not all(getattr(w, "is_Rational", False) for w in ws):
+                raise NoSamplerError(f"the widths {tuple(ws)} must be rational numbers to be sampled")
+            shape = tuple(Fraction(int(w.p * ws[-1].q), int(w.q * ws[-1].p)) for w in ws)
+
+        def make(*args: Any, **kw: Any) -> NetworkSampler:
+            return cls(*args, widths=shape, **kw)
         if q is not None:
             if getattr(q, "free_symbols", None):
                 raise NoSamplerError(f"q={q} is symbolic: give it a value")
@@ -640,13 +700,13 @@ class NetworkSampler:
         )
         if scale_free:  # D_l² and so the law do not depend on the variances
             control = control_of(lambda: mlp.mean_fields(q0=1, moments=1, precision=precision))
-            return cls(tuple(specs), 1.0, expected, str(mlp), control)
+            return make(tuple(specs), 1.0, expected, str(mlp), control)
         if not mlp.is_uniform or q is None:
             q0 = q if q is not None else numeric(
                 mlp.mean_fields(moments=1, precision=precision)[0].q, "the fixed point q*"
             )
             control = control_of(lambda: mlp.mean_fields(q0=q, moments=1, precision=precision))
-            return cls(tuple(specs), max(q0, _LIMIT_FROM_ABOVE), expected, str(mlp), control)
+            return make(tuple(specs), max(q0, _LIMIT_FROM_ABOVE), expected, str(mlp), control)
         # a uniform network with every layer at the given q
         control = control_of(lambda: (mlp.mean_field(q=q, moments=1, precision=precision),) * mlp.depth)
         first = specs[0]
@@ -656,7 +716,7 @@ class NetworkSampler:
                     f"q={q} is below sigma_b2={first.sigma_b2}: no input gives pre-activations "
                     "of a smaller variance than the bias"
                 )
-            return cls(tuple(specs), 1.0, expected, str(mlp), control, first_q=q)
+            return make(tuple(specs), 1.0, expected, str(mlp), control, first_q=q)
         image = length_map(mlp.activation, q, sigma_w2=mlp.sigma_w2, sigma_b2=mlp.sigma_b2, precision=precision)
         q_next = numeric(image, "the length map at q")
         tol = 1e-9 * max(1.0, q) + float(getattr(image, "error_bound", 0) or 0)
@@ -666,7 +726,7 @@ class NetworkSampler:
                 f"pre-activations of a real network move away from q, so no network of depth "
                 f"{mlp.depth} keeps every layer at q (depth 1 does; or leave q out for the fixed point)"
             )
-        return cls(tuple(specs), max(q, _LIMIT_FROM_ABOVE), expected, str(mlp), control)
+        return make(tuple(specs), max(q, _LIMIT_FROM_ABOVE), expected, str(mlp), control)
 
     @property
     def description(self) -> str:
@@ -675,7 +735,7 @@ class NetworkSampler:
 
     def forward(self, rng: np.random.Generator, n: int) -> Forward:
         """One forward pass at width ``n``."""
-        return forward_layers(rng, n, self.layers, q_star=self.q_star, first_q=self.first_q)
+        return forward_layers(rng, n, self.layers, q_star=self.q_star, first_q=self.first_q, sizes=self.sizes(n))
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """The dense ``J Jᵀ``."""
@@ -729,9 +789,13 @@ class NetworkSampler:
         f = self.forward(rng, n)
         return JacobianOperator(f), self.control(f)
 
+    def _widest(self, n: int) -> float:
+        return float(n * max(self.widths)) if self.widths else float(n)
+
     def dense_bytes(self, n: int) -> float:
         """Memory of one dense trial: W, J, the product, J Jᵀ and eigvalsh's workspace."""
-        return 8.0 * n * n * 5
+        m = self._widest(n)
+        return 8.0 * m * m * 5
 
     def matrix_free_bytes(self, n: int, probes: int = 64, order: int = 8) -> float:
         """Memory of one matrix-free trial (orthogonal weights are stored, Gaussian regenerated).
@@ -745,7 +809,8 @@ class NetworkSampler:
         """
         stored = sum(1 for s in self.layers if s.weights == "orthogonal")
         matrices = stored + 2 if stored else 0
-        return 8.0 * (n * n * matrices + 4 * n * probes + _CHUNK_ELEMENTS)
+        m = self._widest(n)
+        return 8.0 * (n * n * matrices + 4 * m * probes + _CHUNK_ELEMENTS)
 
     def expected_moments(self, order: int) -> tuple[float, ...] | None:
         """The derived moments if they were given, else ``None``."""
