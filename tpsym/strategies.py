@@ -31,7 +31,9 @@ from hypothesis.errors import InvalidArgument
 from tpsym.combinat.partition import IntervalPartition, NCPartition, SetPartition
 from tpsym.errors import InputError
 
-__all__ = ["noncrossing_partitions", "set_partitions", "interval_partitions", "laws", "InvalidStrategyArgument"]
+__all__ = [
+    "noncrossing_partitions", "set_partitions", "interval_partitions", "laws", "jacobian_laws", "InvalidStrategyArgument",
+]
 
 
 class InvalidStrategyArgument(InputError, InvalidArgument):
@@ -245,3 +247,59 @@ def laws(*, max_leaves: int = 1, nonzero_mean: bool = False) -> st.SearchStrateg
     if nonzero_mean:
         return trees
     return st.one_of(_leaves(False), trees, st.builds(boxplus, _leaves(False), _leaves(False)))
+
+
+@st.composite
+def _jacobian(draw: st.DrawFn, max_depth: int, rectangular: bool) -> Any:
+    from tpsym.nets import jacobian_law
+
+    depth = draw(st.integers(1, max_depth))
+    acts = draw(st.lists(st.sampled_from(("linear", "relu", "leaky_relu")), min_size=depth, max_size=depth))
+    slopes = tuple(draw(_rationals(Fraction(1, 10), Fraction(1, 2), 10)) if a == "leaky_relu" else 0 for a in acts)
+    sw = tuple(draw(_rationals(Fraction(1, 2), 3)) for _ in range(depth))
+    shaped = rectangular and draw(st.booleans())
+    if shaped:
+        widths = tuple(draw(st.lists(_rationals(Fraction(1, 2), 3, 2), min_size=depth + 1, max_size=depth + 1)))
+        weights: tuple[str, ...] | str = "gaussian"
+    else:
+        widths = None
+        weights = tuple(draw(st.lists(st.sampled_from(("gaussian", "orthogonal")), min_size=depth, max_size=depth)))
+    leaky = any(a == "leaky_relu" for a in acts)
+    return jacobian_law(
+        tuple(acts), weights, sigma_w2=sw, depth=depth, slope=slopes if leaky else None, widths=widths
+    )
+
+
+def jacobian_laws(*, max_depth: int = 3, rectangular: bool = True) -> st.SearchStrategy[Any]:
+    """Laws of J Jᵀ of bias-free networks whose laws are exact (no quadrature).
+
+    Each layer draws an activation among ``linear``, ``relu`` and
+    ``leaky_relu`` (a rational slope in [1/10, 1/2]), σ_w² in [1/2, 3] and
+    Gaussian or orthogonal weights; with ``rectangular`` some networks have
+    widths in [1/2, 3] (Gaussian weights). Shrinks towards one linear
+    layer.
+
+    Parameters
+    ----------
+    max_depth : int
+        At least 1, keyword-only.
+    rectangular : bool
+        Whether networks with widths are drawn too.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, deadline=None)
+    ... @given(jacobian_laws())
+    ... def test_the_mean_is_the_product_of_the_layer_slopes(law):
+    ...     layers = [law.mlp.layer(i) for i in range(1, law.mlp.depth + 1)]
+    ...     chi = [lay.sigma_w2 * lay.activation.mu_closed_form(1, 1) for lay in layers]
+    ...     assert sympy.simplify(law.moments(1)[0] - sympy.Mul(*chi)) == 0
+    >>> test_the_mean_is_the_product_of_the_layer_slopes()
+    """
+    if isinstance(max_depth, bool) or not isinstance(max_depth, numbers.Integral) or max_depth < 1:
+        raise InvalidStrategyArgument(f"max_depth must be a positive integer, got {max_depth!r}")
+    if not isinstance(rectangular, bool):
+        raise InvalidStrategyArgument(f"rectangular must be a bool, got {rectangular!r}")
+    return _jacobian(int(max_depth), rectangular)

@@ -135,3 +135,43 @@ def test_rectangular_network_confirms_its_law_and_contradicts_the_square_one():
     result = crosscheck(law, 3, claims={"derived": None, "square": square}, sizes=(96, 192), trials=8, seed=3, workers=0)
     verdicts = {t.claim: t.ok for t in result.decision.tests if t.k == 3}
     assert verdicts == {"derived": True, "square": False}
+
+
+# -- property tests over drawn networks (tpsym.strategies.jacobian_laws) -----
+from hypothesis import given, settings  # noqa: E402
+
+from tpsym.strategies import InvalidStrategyArgument, jacobian_laws  # noqa: E402
+
+
+def _layers(law):
+    return [law.mlp.layer(i) for i in range(1, law.mlp.depth + 1)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(jacobian_laws())
+def test_drawn_networks_round_trip_and_both_routes_agree(law):
+    from tpsym.laws.lattice import lattice_moments
+
+    assert parse_spec(str(law)) == law
+    assert lattice_moments(law, 4) == law.moments(4)
+
+
+@settings(max_examples=30, deadline=None)
+@given(jacobian_laws())
+def test_drawn_networks_variance_recursion(law):
+    # v_l = λ_l v_(l-1) + λ_l − 1 + r_l for Gaussian layers (λ = 1 when square), and
+    # v_l = v_(l-1) + r_l − 1 for orthogonal ones (s_1 = 0), with r_l = μ_2/μ_1² of layer l
+    v = sympy.Integer(0)
+    for i, lay in enumerate(_layers(law), 1):
+        mu1, mu2 = (lay.activation.mu_closed_form(k, 1) for k in (1, 2))
+        r = mu2 / mu1**2
+        lam = law.mlp.ratio(i)
+        v = lam * v + lam - 1 + r if lay.weights == "gaussian" else v + r - 1
+    m1, m2 = law.moments(2)
+    assert sympy.simplify(m2 / m1**2 - 1 - v) == 0
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"max_depth": 0}, "max_depth"), ({"rectangular": 1}, "rectangular")])
+def test_jacobian_laws_options_checked(kwargs, message):
+    with pytest.raises(InvalidStrategyArgument, match=message):
+        jacobian_laws(**kwargs)
