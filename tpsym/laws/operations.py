@@ -375,6 +375,15 @@ class Dilated(Law):
         return rf"\left(1 - {c}\right)\delta_0 + {c} \cdot {_wrap(self.base, printer)}"
 
 
+def _check_fraction(value: Any, op: str) -> sympy.Expr:
+    c = as_param(value, "fraction")
+    if c.is_number and not (c.is_positive and c <= 1):
+        raise DomainError(f"{op} needs a fraction in (0, 1], got {c}")
+    if c.is_positive is False:
+        raise DomainError(f"{op} needs a positive fraction, got {c}")
+    return c
+
+
 def dilute(law: Law, fraction: Any) -> Dilated:
     """The law ``(1 − c) δ_0 + c·law`` of a matrix of law ``law`` and size ``cN``, padded with zeros to size ``N``.
 
@@ -401,12 +410,7 @@ def dilute(law: Law, fraction: Any) -> Dilated:
     """
     if not isinstance(law, Law):
         raise InputError(f"dilute needs a law as its first argument, not {law!r}")
-    c = as_param(fraction, "fraction")
-    if c.is_number and not (c.is_positive and c <= 1):
-        raise DomainError(f"dilute needs a fraction in (0, 1], got {c}")
-    if c.is_positive is False:
-        raise DomainError(f"dilute needs a positive fraction, got {c}")
-    return Dilated(law, c)
+    return Dilated(law, _check_fraction(fraction, "dilute"))
 
 
 def compress(law: Law, fraction: Any) -> Scaled:
@@ -421,9 +425,5 @@ def compress(law: Law, fraction: Any) -> Scaled:
     """
     if not isinstance(law, Law):
         raise InputError(f"compress needs a law as its first argument, not {law!r}")
-    t = as_param(fraction, "fraction")
-    if t.is_number and not (t.is_positive and t <= 1):
-        raise DomainError(f"compress needs a fraction in (0, 1], got {t}")
-    if t.is_positive is False:
-        raise DomainError(f"compress needs a positive fraction, got {t}")
+    t = _check_fraction(fraction, "compress")
     return scale(boxplus_power(law, 1 / t), t)
