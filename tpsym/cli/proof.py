@@ -37,7 +37,7 @@ def _run(claims: list[Any], args: argparse.Namespace) -> list[Any]:
         if isinstance(c, ClaimError):
             v = _verdict_of_error(c)
         else:
-            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric)
+            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric, tolerance=args.tolerance)
         verdicts.append(v)
         if not args.json:
             print(text_line(v), flush=True)
@@ -126,6 +126,29 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_USAGE if verdicts[0].status == "error" else status
 
 
+def _resample(spec: str) -> Any:
+    """``--numeric all|none|ID,ID,...``: which numeric records ``recheck`` re-samples."""
+    spec = spec.strip()
+    if spec == "all":
+        return True
+    if spec == "none":
+        return False
+    ids = frozenset(s.strip() for s in spec.split(",") if s.strip())
+    if not ids:
+        raise InputError(f"--numeric {spec!r}: give all, none or claim ids separated by commas")
+    return ids
+
+
+def _tolerance(text: str) -> float:
+    try:
+        t = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < t < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a relative error in (0, 1), e.g. 0.02 for 2 %")
+    return t
+
+
 def _recheck(args: argparse.Namespace) -> int:
     from tpsym.proof.certificate import recheck
 
@@ -136,7 +159,7 @@ def _recheck(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: cannot read the certificate: {exc}") from exc
         try:
-            r = recheck(cert)
+            r = recheck(cert, resample=_resample(args.numeric))
         except CertificateError as exc:
             raise InputError(f"{path}: {exc}") from exc
         results.append(r)
@@ -154,6 +177,8 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="proof files (*.toml) or directories of them")
     p.add_argument("--no-numeric", action="store_true", help="skip the numeric cross-checks")
     p.add_argument("--full-numeric", action="store_true", help="run the numeric cross-checks at their full settings")
+    p.add_argument("--tolerance", type=_tolerance, default=None, metavar="REL",
+                   help="relative error a numeric 'confirmed' must detect with 80%% power (default: each claim's, 0.02)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--latex", metavar="FILE", help="write a LaTeX report of the run")
     p.add_argument("--certificates", metavar="DIR", help="write one JSON certificate per claim")
@@ -166,6 +191,8 @@ def register(sub: Any) -> None:
     c.add_argument("--numeric-law", metavar="SPEC", help="also cross-check the moments of this law numerically")
     c.add_argument("--no-numeric", action="store_true", help=argparse.SUPPRESS)
     c.add_argument("--full-numeric", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--tolerance", type=_tolerance, default=None, metavar="REL",
+                   help="relative error a numeric 'confirmed' must detect with 80%% power (default 0.02)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--latex", metavar="FILE", help="write a LaTeX report")
     c.add_argument("--certificates", metavar="DIR", help="write the JSON certificate")
@@ -174,5 +201,7 @@ def register(sub: Any) -> None:
     r = sub.add_parser("recheck", help="re-derive every step of certificates")
     r.add_argument("certificates_in", nargs="+", metavar="CERT", help="certificate JSON files")
     r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.add_argument("--numeric", default="all", metavar="WHICH",
+                   help="numeric records to re-sample from their seed: all (default), none, or claim ids ID,ID,...")
     r.set_defaults(func=_recheck)
 

@@ -9,8 +9,11 @@ of all that.
 :func:`recheck` trusts nothing in the file: it rebuilds the claim through the
 same validation as a proof file, re-derives every step from scratch, re-runs
 the stored all-order proof's own check (:meth:`AllOrderProof.recheck`),
-recomputes the numeric decision (every z-score and test) and its summary
-from the recorded estimates, re-derives the exact expected moments, and
+takes the numeric settings (rate, tolerance, sizes, trials, seed) from the
+claim, recomputes the numeric decision (every z-score, test and detectable
+error) and its summary, re-samples the estimates from the recorded seed and
+compares them exactly (unless told not to), re-derives the exact expected
+moments, and
 compares each recorded value — steps, failure, proof, kind, notes and the
 one-line summary — with the re-derived one. A certificate with one changed
 number fails, whether or not its digest was updated.
@@ -144,12 +147,30 @@ def _compare(recorded: Any, fresh: Any, path: str, problems: list[str]) -> None:
         problems.append(f"{path}: recorded {recorded!r}, re-derived {fresh!r}")
 
 
-def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str]) -> None:
-    from tpsym.proof.numeric import numeric_summary, redecide
+def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str], notes: list[str], *, resample: bool) -> None:
+    """Tie a numeric record to its claim's settings, re-decide it, and (``resample``) re-sample it from its seed."""
+    from tpsym.proof.numeric import numeric_plan, numeric_summary, redecide, run_numeric
     from tpsym.spec import parse_spec
 
+    settings = claim.numeric
+    if settings is None or settings.law is None:
+        problems.append("numeric: statistics recorded for a claim without numeric settings")
+        return
+    fast = numeric.get("fast")
+    if not isinstance(fast, bool):
+        problems.append(f"numeric.fast: recorded {fast!r}, not true or false")
+        return
+    # the settings come from the claim (which the digest binds), not from the record
+    sizes, dropped, trials = numeric_plan(settings, fast=fast)
+    for key, want in (
+        ("family_wise_alarm_rate", settings.alpha), ("tolerance", settings.tolerance), ("sizes", list(sizes)),
+        ("dropped_sizes", list(dropped)), ("trials", trials), ("seed", settings.seed), ("order", settings.order),
+        ("entries", settings.entries),
+    ):
+        if numeric.get(key) != want:
+            problems.append(f"numeric.{key}: recorded {numeric.get(key)!r}, the claim's settings give {want!r}")
     try:
-        verdict = redecide(numeric)
+        verdict = redecide(numeric, tolerance=settings.tolerance, alpha=settings.alpha)
         summary = numeric_summary(numeric)
     except (TpsymError, KeyError, TypeError, ValueError, ArithmeticError) as exc:
         problems.append(f"numeric: the recorded statistics cannot be re-decided: {exc}")
@@ -158,10 +179,6 @@ def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str])
         problems.append(f"numeric: the recorded estimates give {verdict!r}, the certificate says {numeric.get('verdict')!r}")
     if summary != numeric.get("summary"):
         problems.append(f"numeric.summary: recorded {numeric.get('summary')!r}, re-made {summary!r}")
-    settings = claim.numeric
-    if settings is None or settings.law is None:
-        problems.append("numeric: statistics recorded for a claim without numeric settings")
-        return
     # the expected values are exact moments of the claim's law: re-derive them
     try:
         law = parse_spec(settings.law, locals=claim.symbols())
@@ -178,6 +195,25 @@ def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str])
         got = float(r["expected"])
         if abs(got - want) > 1e-12 * max(1.0, abs(want)):
             problems.append(f"numeric: m_{r['k']} expected {got!r} is recorded, the law gives {want!r}")
+    if not resample:
+        notes.append("numeric estimates were re-decided, not re-sampled (--numeric)")
+        return
+    try:
+        fresh = run_numeric(claim, fast=fast)
+    except TpsymError as exc:
+        problems.append(f"numeric: re-sampling from seed {settings.seed} failed: {exc}")
+        return
+    by_k = {int(r["k"]): r for r in rows}
+    for m in fresh["moments"]:
+        r = by_k.get(int(m["k"]), {})
+        for key in ("estimate", "stderr", "df", "per_size"):
+            if r.get(key) != m[key]:
+                problems.append(
+                    f"numeric: m_{m['k']} {key} recorded {r.get(key)!r}, re-sampled from seed {settings.seed} {m[key]!r}"
+                )
+    if fresh["verdict"] != numeric.get("verdict"):
+        problems.append(f"numeric: re-sampling gives {fresh['verdict']!r}, the certificate says {numeric.get('verdict')!r}")
+    notes.append(f"numeric estimates were re-sampled from seed {settings.seed} and match exactly")
 
 
 def _recheck_summary(cert: dict[str, Any], claim: Claim, fresh: dict[str, Any], problems: list[str]) -> None:
@@ -200,13 +236,17 @@ def _recheck_summary(cert: dict[str, Any], claim: Claim, fresh: dict[str, Any], 
         problems.append(f"summary: recorded {recorded!r}, re-derived {expected[0]!r}")
 
 
-def recheck(cert: Any) -> RecheckResult:
+def recheck(cert: Any, *, resample: bool | frozenset[str] = True) -> RecheckResult:
     """Re-derive every step of a certificate and say whether it still holds.
 
     Parameters
     ----------
     cert : dict
         A certificate as written by :func:`certificate` (read from JSON).
+    resample : bool or set of claim ids
+        Re-sample the numeric record from its seed and compare the estimates
+        exactly (True: always; a set: for those claims only; False: only
+        re-decide the recorded estimates, and say so in the notes).
 
     Returns
     -------
@@ -266,8 +306,8 @@ def recheck(cert: Any) -> RecheckResult:
         if not isinstance(cert["numeric"], dict):
             result.problems.append("numeric: the record is not a table")
         else:
-            _recheck_numeric(cert["numeric"], claim, result.problems)
-        result.notes.append("numeric estimates were re-decided, not re-sampled")
+            again = resample if isinstance(resample, bool) else claim.id in resample
+            _recheck_numeric(cert["numeric"], claim, result.problems, result.notes, resample=again)
     recorded_versions = cert.get("versions", {})
     if recorded_versions != fresh["versions"]:
         result.notes.append(f"written with {recorded_versions}, re-checked with {fresh['versions']}")

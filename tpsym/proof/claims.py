@@ -103,6 +103,7 @@ class NumericSettings:
     seed: int = 0
     entries: str = "gaussian"
     alpha: float = 0.001
+    tolerance: float = 0.02
 
 
 @dataclass(frozen=True, slots=True)

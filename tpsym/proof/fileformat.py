@@ -55,7 +55,7 @@ CLAIM_KEYS = frozenset(
     {"id", "title", "source", "statement", "for", "order", "assume", "same_law", "generating_function", "numeric", "notes"}
 )
 GENERATING_FUNCTION_KEYS = frozenset({"law", "equals"})
-NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha"})
+NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha", "tolerance"})
 MAX_ORDER = 200
 
 
@@ -121,6 +121,11 @@ def _numeric(table: Any) -> NumericSettings:
         if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
             raise ProofFileError(f"'numeric.alpha' must be a number in (0, 1), got {a!r}")
         kw["alpha"] = float(a)
+    if "tolerance" in table:
+        a = table["tolerance"]
+        if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
+            raise ProofFileError(f"'numeric.tolerance' must be a relative error in (0, 1), got {a!r}")
+        kw["tolerance"] = float(a)
     return NumericSettings(**kw)
 
 

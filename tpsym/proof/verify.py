@@ -10,7 +10,11 @@ Verdicts, strongest first (:data:`VERDICTS`):
 * ``refuted`` — the first index where the claim fails, the claimed and the
   derived value, and their difference (derived - claimed);
 * ``confirmed`` / ``contradicted`` — the numeric layer's verdict, for claims
-  that only numbers can support;
+  that only numbers can support; ``confirmed`` only when every moment would
+  have shown an error of the claim's tolerance (default 2 %) with 80 % power;
+* ``inconclusive`` — a numeric check that found no difference but could have
+  missed one of the tolerance: the detectable error and the trials that would
+  settle it (not a failure: exit status 0);
 * ``error`` — the claim is malformed, with file, line and the problem;
 * ``skipped`` — a numeric-only claim when numeric checks are off.
 
@@ -24,7 +28,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import sympy
@@ -46,8 +50,8 @@ __all__ = [
     "MAX_CHECKS",
 ]
 
-Status = Literal["proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped"]
-VERDICTS: tuple[Status, ...] = ("proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped")
+Status = Literal["proved", "verified", "refuted", "confirmed", "inconclusive", "contradicted", "error", "skipped"]
+VERDICTS: tuple[Status, ...] = ("proved", "verified", "refuted", "confirmed", "inconclusive", "contradicted", "error", "skipped")
 FAILING: frozenset[str] = frozenset({"refuted", "contradicted", "error"})
 #: Most assignments of the loop variables that one claim may ask for.
 MAX_CHECKS = 10_000
@@ -441,6 +445,7 @@ def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
     from tpsym.proof.numeric import run_numeric
 
     result = run_numeric(claim, fast=fast)
+    # an inconclusive cross-check of a proved or verified identity leaves the exact verdict standing
     verdict.numeric = result
     if claim.kind == "numeric":
         verdict.status = result["verdict"]
@@ -467,7 +472,9 @@ def _check_ascii(claim: Claim) -> None:
             raise InputError(f"{text!r}: parameter names and formulas must be ASCII, not {bad!r} (write sigma, not σ)")
 
 
-def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = False) -> Verdict:
+def verify_claim(
+    claim: Claim, *, numeric: bool = True, fast_numeric: bool = False, tolerance: float | None = None
+) -> Verdict:
     """Establish, check or refute one claim.
 
     Parameters
@@ -477,6 +484,10 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
         Run the numeric cross-check where the claim asks for one.
     fast_numeric : bool
         Use the small, quick setting of the numeric layer.
+    tolerance : float, optional
+        The relative error a numeric ``confirmed`` must be able to detect
+        (overrides the claim's ``numeric.tolerance``; it is written into the
+        claim, so its certificate records it).
 
     Returns
     -------
@@ -496,6 +507,10 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
     'refuted at k=1: derived 1, claimed 2 (difference -1)'
     """
     start = time.perf_counter()
+    if tolerance is not None and claim.numeric is not None:
+        if not 0 < tolerance < 1:
+            raise InputError(f"--tolerance {tolerance!r} must be a relative error in (0, 1)")
+        claim = replace(claim, numeric=replace(claim.numeric, tolerance=float(tolerance)))
     verdict = Verdict(claim, "error", "")
     try:
         _check_ascii(claim)

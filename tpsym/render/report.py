@@ -20,7 +20,7 @@ from tpsym.laws.base import Law
 
 __all__ = ["verdict_record", "run_summary", "text_line", "text_summary", "latex_report", "nc_sum_latex"]
 
-_ORDER = ("proved", "verified", "confirmed", "skipped", "refuted", "contradicted", "error")
+_ORDER = ("proved", "verified", "confirmed", "inconclusive", "skipped", "refuted", "contradicted", "error")
 
 
 def verdict_record(v: Any) -> dict[str, Any]:
