@@ -85,11 +85,30 @@ def test_exact_verdict_levels(claim, status):
 
 
 def test_numeric_confirmed():
-    v = verify_claim(numeric_claim(), numeric=True)
+    # a true claim at a budget with enough power: 100 trials detect 2 % in every moment
+    v = verify_claim(numeric_claim(trials=100), numeric=True)
     assert v.status == "confirmed", v.summary
-    assert v.summary.startswith("confirmed numerically for k <= 4 at sizes [128, 256] with 8 trials")
+    assert v.summary.startswith("confirmed numerically for k <= 4 at sizes [128, 256] with 100 trials")
+    assert "in every moment with 80 % power, tolerance 2 %" in v.summary
     assert v.numeric["verdict"] == "confirmed" and [m["k"] for m in v.numeric["moments"]] == [1, 2, 3, 4]
     assert v.numeric["entries"] == "rademacher" and not v.numeric["fast"]
+    assert len(v.numeric["detectable"]) == 4 and max(v.numeric["detectable"]) <= 0.02
+
+
+def test_numeric_inconclusive_at_low_power():
+    # the same true claim at 8 trials: nothing differs, but 2 % could go unnoticed
+    v = verify_claim(numeric_claim(), numeric=True)
+    assert v.status == "inconclusive" and v.ok, v.summary
+    assert v.summary.startswith("inconclusive numerically: no moment differs at family-wise rate 0.001, but m_")
+    assert "trials per size would settle it" in v.summary
+    needed = max(m["trials_needed"] for m in v.numeric["moments"])
+    assert needed > 8 and max(v.numeric["detectable"]) > 0.02
+    # a looser tolerance (per claim or from the command line) that the run can meet confirms
+    loose = max(v.numeric["detectable"]) * 1.01
+    assert verify_claim(numeric_claim(tolerance=min(loose, 0.99))).status == "confirmed"
+    assert verify_claim(numeric_claim(), tolerance=min(loose, 0.99)).numeric["tolerance"] == min(loose, 0.99)
+    # following the advice settles it
+    assert verify_claim(numeric_claim(trials=needed)).status == "confirmed"
 
 
 def test_numeric_contradicted(wrong_m4):
@@ -114,9 +133,13 @@ def test_exact_claim_with_numeric_cross_check_contradicted(wrong_m4):
 
 
 def test_exact_claim_with_numeric_cross_check_confirmed():
-    claim = identity("moment(semicircle(), 2*k) == catalan(k)", "k = 1..3", numeric=NumericSettings(law="semicircle()", **SMALL))
+    claim = identity("moment(semicircle(), 2*k) == catalan(k)", "k = 1..3", numeric=NumericSettings(law="semicircle()", **{**SMALL, "order": 2, "trials": 60}))
     v = verify_claim(claim)
     assert v.status == "verified" and "; confirmed numerically" in v.summary
+    # an inconclusive cross-check leaves the exact verdict standing, and says so
+    claim = identity("moment(semicircle(), 2*k) == catalan(k)", "k = 1..3", numeric=NumericSettings(law="semicircle()", **SMALL))
+    v = verify_claim(claim)
+    assert v.status == "verified" and "; inconclusive numerically" in v.summary
 
 
 def test_refuted_claim_skips_the_numeric_check(wrong_m4):
@@ -130,15 +153,22 @@ def test_skipped():
     assert (v.status, v.summary, v.ok) == ("skipped", "not run: numeric checks are off (--no-numeric)", True)
 
 
-def test_fast_numeric_cuts_the_sweep():
+def test_fast_numeric_uses_every_listed_size():
+    """Issue 14: verify used only the two smallest sizes, silently. Every listed size is run;
+    the fast setting drops only sizes above FAST_MAX_SIZE, and names them."""
     v = verify_claim(numeric_claim(sizes=(128, 256, 512), trials=20), fast_numeric=True)
-    assert v.status == "confirmed"
-    assert (v.numeric["sizes"], v.numeric["trials"], v.numeric["fast"]) == ([128, 256], 8, True)
+    assert (v.numeric["sizes"], v.numeric["trials"], v.numeric["fast"]) == ([128, 256, 512], 20, True)
+    assert v.numeric["dropped_sizes"] == [] and v.status in ("confirmed", "inconclusive")
+    v = verify_claim(numeric_claim(sizes=(64, 128, 4096), trials=8), fast_numeric=True)
+    assert v.numeric["sizes"] == [64, 128] and v.numeric["dropped_sizes"] == [4096]
+    assert v.summary.endswith("sizes [4096] dropped: the fast setting samples sizes up to 1024 only; --full-numeric runs them all")
+    # two sizes of a sweep at 8 trials cannot confirm 2 %
+    assert v.status == "inconclusive"
 
 
 def test_every_level_is_reached():
     """The claims above (and the numeric tests) reach every verdict of VERDICTS."""
-    reached = {status for _, status in EXACT_LEVELS} | {"confirmed", "contradicted", "skipped"}
+    reached = {status for _, status in EXACT_LEVELS} | {"confirmed", "inconclusive", "contradicted", "skipped"}
     assert reached == set(VERDICTS)
 
 

@@ -181,7 +181,7 @@ def crosscheck_target(target: Any, order: int, sizes: tuple[int, ...], trials: i
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.2g} %"
+    return f"{100 * x:.3g} %"
 
 
 def numeric_summary(record: dict[str, Any]) -> str:
