@@ -158,7 +158,7 @@ def certified_expect(act: Any, q: Ball, requests: Sequence[tuple[str, int]], dig
     ctx = interval_context(prec)
     # parameters in floats (any choice is sound: the error bounds below are computed rigorously)
     target = (digits + 5) * math.log(10) + math.log(2 * float(bound))
-    a = min(float(s) / math.sqrt(float(q.upper)), math.sqrt(2 * target))
+    a = min(0.999 * float(s) / math.sqrt(float(q.upper)), math.sqrt(2 * target))  # margin for float rounding
     h_float = 2 * math.pi * a / (a * a / 2 + target + math.log(2))
     tail = math.sqrt(2 * target)
     while math.exp(-tail * tail / 2) / (tail * math.sqrt(2 * math.pi)) * 2 * float(bound) > 10.0 ** -(digits + 5):
