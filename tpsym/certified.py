@@ -308,6 +308,12 @@ class CertifiedConstant(sympy.Dummy):
         obj._cache = {}
         return obj
 
+    def _sympystr(self, printer: Any) -> str:
+        return self.name
+
+    def _latex(self, printer: Any) -> str:
+        return r"\operatorname{" + self.name.replace("_", r"\_") + "}"
+
     def ball(self, digits: int) -> Ball:
         hit = self._cache.get(digits)
         if hit is None:

@@ -989,7 +989,12 @@ def certified_fixed_point(
     act = get_activation(activation)
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise InputError(f"digits={digits!r} must be an int >= 1")
-    sw_e, sb_e = _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2")
+    return _certified_fixed_point(act, _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2"), digits)
+
+
+@functools.lru_cache(maxsize=64)
+def _certified_fixed_point(act: Activation, sw_e: sympy.Expr, sb_e: sympy.Expr, digits: int) -> Ball:
+    """certified_fixed_point on validated arguments (a pure function: cached)."""
     rough, _ = _fixed_point(act, sw_e, sb_e, 12)
     if rough.exact:
         return to_ball(rough.value, digits + 5)

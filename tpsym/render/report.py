@@ -20,7 +20,7 @@ from tpsym.laws.base import Law
 
 __all__ = ["verdict_record", "run_summary", "text_line", "text_summary", "latex_report", "nc_sum_latex"]
 
-_ORDER = ("proved", "verified", "confirmed", "skipped", "refuted", "contradicted", "error")
+_ORDER = ("proved", "verified", "certified", "confirmed", "skipped", "refuted", "contradicted", "error")
 
 
 def verdict_record(v: Any) -> dict[str, Any]:
@@ -34,6 +34,7 @@ def verdict_record(v: Any) -> dict[str, Any]:
         "source": v.claim.source,
         "where": v.claim.where(),
         "verdict": v.status,
+        **({"digits": v.digits} if v.status == "certified" else {}),
         "summary": v.summary,
         "seconds": round(v.elapsed, 3),
         "failure": cert["failure"],
