@@ -68,7 +68,8 @@ from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
 from tpsym.laws.operations import BoxPower, BoxTimes, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
-from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, mus
+from tpsym.certified import certified_constant, to_ball
+from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, certified_mean_field, mus
 from tpsym.nets.model import MLP, Layer
 
 __all__ = [
@@ -99,7 +100,48 @@ def _quantity_value(qty: Quantity, precision: int) -> sympy.Expr:
 
 @lru_cache(maxsize=128)
 def _mu_values(act: Activation, q: Quantity, precision: int, n: int) -> tuple[sympy.Expr, ...]:
+    """μ_1..μ_n: exact closed forms; certified constants where the activation has a certified
+    quadrature and q is exact or certifiable; else Floats of ``precision`` digits."""
+    q_ball = _q_ball(q)
+    if q_ball is not None and act.is_numeric and _closed_mu(act, 1) is None and act.analytic_strip("dphi", 1) is not None:
+        # no closed form, certified quadrature available: μ_k are certified constants
+        table = _CertifiedMuTable(act, q_ball)
+        label = sympy.sstr(q.value) if q.exact else f"q_star({act.spec})"
+        return tuple(certified_constant(f"mu_{k}({act.spec}, {label})", table.entry(k)) for k in range(1, n + 1))
     return tuple(_quantity_value(m, precision) for m in mus(act, n, q, precision=precision))
+
+
+def _closed_mu(act: Activation, k: int) -> Any:
+    return act.mu_closed_form(k, sympy.Symbol("q", positive=True))
+
+
+def _q_ball(q: Quantity) -> Any:
+    """A function digits -> ball of q, or None when q cannot be certified."""
+    if q.exact:
+        value = sympy.S(q.value)
+        if value.free_symbols or not value.is_positive:
+            return None
+        return lambda digits: to_ball(value, digits)
+    return q.certify
+
+
+class _CertifiedMuTable:
+    """μ_1..μ_n as balls, computed once per precision (all orders share the quadrature nodes)."""
+
+    def __init__(self, act: Activation, q_ball: Any) -> None:
+        self._act, self._q_ball = act, q_ball
+        self._cache: dict[int, tuple[Any, ...]] = {}
+
+    def entry(self, k: int) -> Any:
+        def compute(digits: int) -> Any:
+            row = self._cache.get(digits, ())
+            if len(row) < k:
+                q = self._q_ball(digits + 5)
+                row = certified_mean_field(self._act, q=q, moments=max(k, 4), digits=digits).mu
+                self._cache[digits] = row
+            return row[k - 1]
+
+        return compute
 
 
 @dataclass(frozen=True, slots=True)

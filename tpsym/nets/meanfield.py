@@ -30,7 +30,7 @@ digits, or a :class:`~tpsym.errors.NumericError`.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mpmath
@@ -78,6 +78,10 @@ class Quantity:
         Whether ``value`` is exact.
     error_bound : sympy.Expr or mpmath.mpf
         0 for exact values; otherwise a bound on |value − true value|.
+    certify : callable or None
+        For a numerical value that can be certified: ``certify(digits)``
+        returns a :class:`~tpsym.certified.Ball` enclosing the true value
+        (not part of equality or hash).
 
     Examples
     --------
@@ -89,6 +93,7 @@ class Quantity:
     value: Any
     exact: bool
     error_bound: Any
+    certify: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def is_symbolic(self) -> bool:
@@ -553,7 +558,20 @@ def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int
                 if q < mpmath.mpf("1e-60"):
                     raise NumericError(f"cannot find q > 0 with L(q) > q for {act.spec} near 0")
             start = q
-    return _positive_root(act, sw, sb, precision, start)
+    qty, stable = _positive_root(act, sw, sb, precision, start)
+    return replace(qty, certify=_FixedPointCertifier(act, sw, sb)), stable
+
+
+@dataclass(frozen=True, slots=True)
+class _FixedPointCertifier:
+    """``certify(digits)`` of a numerical q*: :func:`certified_fixed_point`."""
+
+    act: Activation
+    sw: sympy.Expr
+    sb: sympy.Expr
+
+    def __call__(self, digits: int) -> Ball:
+        return _certified_fixed_point(self.act, self.sw, self.sb, digits)
 
 
 def _scan_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> Any:
