@@ -308,6 +308,11 @@ class CertifiedConstant(sympy.Dummy):
         obj._cache = {}
         return obj
 
+    def _eval_evalf(self, prec: int) -> sympy.Float:
+        """The midpoint of a ball good to ``prec`` bits (so ``float(expr)`` and ``N(expr)`` work)."""
+        digits = max(15, int(prec / 3.32) + 3)
+        return sympy.Float(self.ball(digits).mid(), digits)
+
     def _sympystr(self, printer: Any) -> str:
         return self.name
 

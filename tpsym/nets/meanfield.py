@@ -512,6 +512,7 @@ def fixed_point_condition(act: Activation, sw: Any, sb: Any) -> sympy.Basic:
     return below if offset.is_zero is False else sympy.Or(below, sympy.Eq(offset, 0))
 
 
+@functools.lru_cache(maxsize=128)
 def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int) -> tuple[Quantity, bool | None]:
     second = _closed(act, "phi2", sympy.Integer(1))
     # closed form linear in q: q = sw (c q + e0) + sb
@@ -952,6 +953,12 @@ class CertifiedMeanField:
 
 def _certified_expectations(act: Activation, kind: str, ks: list[int], q: Ball, digits: int) -> list[Ball]:
     """Balls for E[φ(h)²] ("phi2") or μ_k ("dphi"), h ~ N(0, q), for every q in the ball ``q``."""
+    return list(_certified_expectations_cached(act, kind, tuple(ks), q, digits))
+
+
+@functools.lru_cache(maxsize=256)
+def _certified_expectations_cached(act: Activation, kind: str, ks: tuple[int, ...], q: Ball, digits: int) -> tuple[Ball, ...]:
+    """_certified_expectations (a pure function of hashable arguments: cached)."""
     out: list[Ball | None] = [None] * len(ks)
     pending = []
     exact_zero = q.lower == 0 and q.upper == 0
@@ -975,7 +982,7 @@ def _certified_expectations(act: Activation, kind: str, ks: list[int], q: Ball, 
         requests = [(kind, 1 if kind == "phi2" else ks[i]) for i in pending]
         for i, ball in zip(pending, certified_expect(act, q, requests, digits)):
             out[i] = ball
-    return out  # type: ignore[return-value]
+    return tuple(out)  # type: ignore[arg-type]
 
 
 def _length_gap(act: Activation, sw: Ball, sb: Ball, q: Ball, digits: int) -> Ball:
