@@ -68,7 +68,7 @@ from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
 from tpsym.laws.operations import BoxPower, BoxTimes, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
-from tpsym.certified import certified_constant, to_ball
+from tpsym.certified import CertifiedConstant, certified_constant, to_ball
 from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, certified_mean_field, mus
 from tpsym.nets.model import MLP, Layer
 
@@ -762,15 +762,18 @@ def jacobian_mixed_moment(mlp_or_law: MLP | JacobianLaw, word: str | Sequence[st
 
     laws = jacobian_factors(mlp_or_law)
     labels = parse_word(word, laws)
-    # numbers known to finite precision (Floats) are carried as fresh symbols
-    # through the exact computation, then put back (a ring homomorphism)
+    # numbers known to finite precision (Floats, certified constants) are carried as fresh
+    # symbols through the exact computation, then put back (a ring homomorphism)
     table: dict[str, tuple[sympy.Expr, ...]] = {}
-    floats: dict[sympy.Float, sympy.Symbol] = {}
+    floats: dict[sympy.Expr, sympy.Symbol] = {}
     for label in sorted(set(labels)):
         fixed = []
         for m in laws[label].moments(len(labels)):
             m = sympy.S(m)
-            for f in m.atoms(sympy.Float):
+            numbers = sorted(m.atoms(sympy.Float), key=str) + sorted(
+                (a for a in m.free_symbols if isinstance(a, CertifiedConstant)), key=str
+            )
+            for f in numbers:
                 floats.setdefault(f, sympy.Symbol(f"_float{len(floats)}"))
             fixed.append(m.xreplace(floats) if floats else m)
         table[label] = tuple(fixed)
