@@ -105,7 +105,6 @@ def test_verify_exit_status_on_failures(capsys):
     [
         (["verify", "no/such/path.toml"], "tpsym: error: no/such/path.toml: no such file or directory"),
         (["verify", "proofs", "--bogus"], "unrecognized arguments: --bogus"),
-        (["verify"], "the following arguments are required: PATH"),
         (["check", "1 == 1", "--for", "all"], "--for all: which variable? the statement has none; write --for VAR=all"),
         (["check", "moment(mp(ratio=c), j) == c", "--for", "all"], "the statement has c, j; write --for VAR=all"),
         (["check", "1 == 1", "--for", "k in 1..3"], "a loop reads 'k = 1..12' or 'k >= 1'"),

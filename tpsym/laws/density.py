@@ -102,8 +102,10 @@ from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, Generic
 from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 
 __all__ = [
+    "AUTO_GRID_POINTS",
     "DensityResult",
     "Method",
+    "auto_grid",
     "algebraic_equation",
     "atoms",
     "density",
@@ -225,6 +227,26 @@ def parse_grid(text: str) -> np.ndarray:
     if n < 2 or n > 10**7:
         raise InputError(f"grid={text!r}: COUNT must lie between 2 and 10^7, got {n}")
     return np.linspace(a, b, n)
+
+
+#: Points of the grid chosen from the support when none is given.
+AUTO_GRID_POINTS = 201
+
+
+def auto_grid(support: Sequence[tuple[float, float]], atoms: Sequence[tuple[float, float]], count: int = AUTO_GRID_POINTS) -> np.ndarray:
+    """``count`` equally spaced points over the support and the atoms, with 5 % margins.
+
+    >>> auto_grid([(0.0, 4.0)], [], count=5).round(12).tolist()
+    [-0.2, 0.9, 2.0, 3.1, 4.2]
+    >>> auto_grid([], [(1.0, 1.0)], count=3).tolist()
+    [0.0, 1.0, 2.0]
+    """
+    ends = [v for ab in support for v in ab] + [a for a, _ in atoms]
+    if not ends:
+        raise InputError("the law has neither support nor atoms: give a grid")
+    lo, hi = min(ends), max(ends)
+    pad = 0.05 * (hi - lo) if hi > lo else max(1.0, abs(lo))
+    return np.linspace(lo - pad, hi + pad, count)
 
 
 def _check_grid(grid: Any) -> np.ndarray:
@@ -591,6 +613,7 @@ def _fuss_catalan_density(s: int) -> Callable[[np.ndarray], np.ndarray]:
 
     def f(x: np.ndarray) -> np.ndarray:
         out = np.zeros_like(x, dtype=float)
+        out[x == 0] = np.inf  # the density grows like x^(-s/(s+1)) at the hard edge
         xmax = (s + 1) ** (s + 1) / s**s
         ok = (x > 0) & (x < xmax)
         if not ok.any():
@@ -1732,7 +1755,7 @@ def _check_law(law: Any, what: str) -> Law:
 
 def density(
     law: Law,
-    grid: Any,
+    grid: Any = None,
     *,
     method: Method = "auto",
     values: Mapping[Any, Any] | None = None,
@@ -1744,8 +1767,10 @@ def density(
     ----------
     law : Law
         Any law tree whose parameters are numbers (or are given in ``values``).
-    grid : sequence of float or str
-        The points, or ``"start:stop:count"`` (see :func:`parse_grid`).
+    grid : sequence of float or str or None
+        The points, or ``"start:stop:count"`` (see :func:`parse_grid`);
+        ``None``: :data:`AUTO_GRID_POINTS` points over the support and the
+        atoms (:func:`auto_grid`).
     method : {"auto", "closed form", "polynomial", "subordination"}
         ``"auto"`` tries them in this order.
     values : mapping, optional
@@ -1794,11 +1819,13 @@ def density(
     (((0.0, 0.5),), True, True)
     """
     law = _check_law(law, "density")
-    x = _check_grid(grid)
+    x = None if grid is None else _check_grid(grid)
     if isinstance(check_moments, bool) or not isinstance(check_moments, int) or check_moments < 0:
         raise InputError(f"check_moments must be a non-negative integer, got {check_moments!r}")
     vals = _Values(values)
     sol = _solve(law, vals, method)
+    if x is None:
+        x = auto_grid(sol.support, sol.atoms)
     dens = sol.eval(x) if len(x) else np.zeros(0)
     _check_scale(sol, law)
     mass, moms, errs = _checks(sol, law, vals, check_moments)
