@@ -66,3 +66,17 @@ def test_laws_lists_every_spec_name_with_its_parameters(capsys):
     assert semicircle["signature"] == "semicircle(variance=1, mean=0)"
     assert semicircle["parameters"] == [{"name": "variance", "default": "1"}, {"name": "mean", "default": "0"}]
     assert next(r for r in records if r["name"] == "boxplus")["signature"] == "boxplus(*laws)"
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("moment(semicircle(), 2) = 1", "a claim compares with '==', not '='"),
+        ("moment(wigner(), 2) == 1", "unknown law or function 'wigner'"),
+    ],
+)
+def test_a_bad_claim_is_one_line_on_stderr(statement, message, capsys):
+    assert main(["check", statement]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and captured.err.startswith("tpsym: error: ") and message in captured.err

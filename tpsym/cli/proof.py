@@ -137,9 +137,19 @@ def _check(args: argparse.Namespace) -> int:
     if args.numeric_law:
         numeric = NumericSettings(law=args.numeric_law, order=min(order, 8))
     claim = Claim("check", args.statement, "command line", "identity", statement=args.statement, loops=tuple(loops), order=order, numeric=numeric)
-    verdicts = _run([claim], args)
+    if args.json:
+        verdicts = _run([claim], args)
+    else:
+        from tpsym.proof.verify import verify_claim
+        from tpsym.render.report import text_line
+
+        verdicts = [verify_claim(claim, numeric=not args.no_numeric, fast_numeric=not args.full_numeric)]
+        if verdicts[0].status == "error":
+            # the claim is the command line: one line on stderr, as for any bad input
+            raise InputError(verdicts[0].summary.removeprefix("check: "))
+        print(text_line(verdicts[0]), flush=True)
     status = _finish(verdicts, args, single=True)
-    # the claim is the command line: a malformed one is bad usage, not a failed claim
+    # a malformed claim is bad usage, not a failed claim
     return EXIT_USAGE if verdicts[0].status == "error" else status
 
 
