@@ -114,7 +114,7 @@ def test_table_latex(capsys):
         "\\centering\n"
         "\\caption{Moments.}\n"
         "\\label{tab:m}\n"
-        "\\begin{tabular}{rll}\n"
+        "\\begin{tabular}{rrl}\n"
         "\\toprule\n"
         "$k$ & SC & MP \\\\\n"
         "\\midrule\n"
@@ -129,9 +129,9 @@ def test_table_latex(capsys):
 
 def test_table_markdown_text_json(capsys):
     status, out, _ = run(capsys, "table", "semicircle()", "mp(ratio=1)", "--order", "2", "--format", "markdown")
-    assert (status, out) == (0, "| k | `semicircle()` | `mp(ratio=1)` |\n|--:|:--|:--|\n| 1 | `0` | `1` |\n| 2 | `1` | `2` |\n")
+    assert (status, out) == (0, "| k | `semicircle()` | `mp(ratio=1)` |\n|--:|--:|--:|\n| 1 | `0` | `1` |\n| 2 | `1` | `2` |\n")
     status, out, _ = run(capsys, "table", "semicircle()", "--order", "2", "--title", "SC")
-    assert out.splitlines() == ["k  SC", "-  --", "1  0", "2  1"]
+    assert out.splitlines() == ["k  SC", "-  --", "1   0", "2   1"]
     status, out, _ = run(capsys, "table", "mp(ratio=1)", "--order", "2", "--format", "json", "--kind", "free")
     assert json.loads(out) == {"laws": ["mp(ratio=1)"], "kind": "free", "values": [["1", "1"]]}
 
