@@ -134,8 +134,8 @@ def test_verify_latex(capsys, good, tmp_path):
         assert rf"\texttt{{{cid.replace('_', chr(92) + '_')}}}" in text, cid
     # the sum over NC(4) behind m_4 of Marchenko-Pastur, then its value
     assert (
-        r"\[ m_{4} = \sum_{\pi \in NC(4)} \kappa_\pi = \kappa_{1}^{4} + 6 \kappa_{1}^{2} \kappa_{2} + 4 \kappa_{1} \kappa_{3}"
-        r" + 2 \kappa_{2}^{2} + \kappa_{4} = c^{3} + 6 c^{2} + 6 c + 1 \]"
+        r"\[ m_{4}\left(\mathrm{MP}\left(c\right)\right) = \sum_{\pi \in NC(4)} \kappa_\pi = \kappa_{1}^{4} + 6 \kappa_{1}^{2} \kappa_{2}"
+        r" + 4 \kappa_{1} \kappa_{3} + 2 \kappa_{2}^{2} + \kappa_{4} = c^{3} + 6 c^{2} + 6 c + 1 \]"
     ) in text
     assert r"\item All orders: hypergeometric term satisfies P-recurrence." in text
 
