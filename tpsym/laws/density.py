@@ -85,6 +85,7 @@ from __future__ import annotations
 
 import re
 
+import cmath
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -919,6 +920,33 @@ class _Curve(_Follower):
         out[~np.isfinite(out)] = np.inf
         return out
 
+    def follow(self, zs: np.ndarray, g0: complex) -> np.ndarray:
+        """As :meth:`_Follower.follow`, with the roots at every point of the path in one batched call.
+
+        The choice at each point depends on the previous value (a sequential
+        scan), but the companion-matrix eigenvalues do not: computing them
+        for the whole path at once replaces one LAPACK call per point by one
+        per path; the choice is the same as :meth:`step_batch` makes.
+        """
+        zs = np.asarray(zs)
+        out = np.empty(len(zs), dtype=complex)
+        out[0] = g0
+        if len(zs) < 2:
+            return out
+        R = self.roots(zs[1:]).tolist()
+        zl = zs.tolist()
+        for k in range(1, len(zs)):
+            pred = complex(out[k - 1])
+            if k >= 2 and zl[k - 1] != zl[k - 2]:  # linear extrapolation along the path
+                pred = pred + (out[k - 1] - out[k - 2]) * (zl[k] - zl[k - 1]) / (zl[k - 1] - zl[k - 2])
+            if cmath.isfinite(pred):
+                best, amb = _nearest_on_sphere(R[k - 1], pred)
+            else:  # a pole on the path: the batched rule handles the point at infinity
+                val, ambs = self.step_batch(zs[k:k + 1], np.array([pred]))
+                best, amb = complex(val[0]), bool(ambs[0])
+            out[k] = self.step_refined(zs[k - 1], zs[k], out[k - 1]) if amb else best
+        return out
+
     def step_batch(self, z: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r = self.roots(z)
         # chordal distance on the Riemann sphere: a pole's growth is not mistaken for a jump
@@ -931,6 +959,26 @@ class _Curve(_Follower):
         d2 = dist[rows, order[:, 1]] if r.shape[1] > 1 else np.full(len(z), np.inf)
         amb = d1 > 0.5 * d2
         return r[rows, order[:, 0]], amb
+
+
+def _nearest_on_sphere(roots: Sequence[complex], prev: complex) -> tuple[complex, bool]:
+    """The root nearest to ``prev`` in chordal distance, and whether the second is within twice that.
+
+    The scalar form of :meth:`_Curve.step_batch`'s choice (same distances,
+    same tie rule: the first of equal distances), for a sequential scan.
+    """
+    aprev = 1 + abs(prev) ** 2
+    d1 = d2 = math.inf
+    best = complex(math.inf)
+    for r in roots:
+        if not cmath.isfinite(r):
+            continue
+        d = abs(r - prev) / math.sqrt((1 + abs(r) ** 2) * aprev)
+        if d < d1:
+            d1, d2, best = d, d1, r
+        elif d < d2:
+            d2 = d
+    return best, not d1 <= 0.5 * d2
 
 
 def _start_value(moments_scaled: Sequence[float], zeta: complex) -> complex:
