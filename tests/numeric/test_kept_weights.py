@@ -23,6 +23,8 @@ def test_kept_and_regenerated_weights_agree_bit_for_bit():
 
 def test_estimates_do_not_depend_on_the_memory_decision(monkeypatch):
     s = NetworkSampler.uniform(2, "relu", sigma_w2=2.0)
+    assert experiment.keeps_weights(s, 2048, workers=2, memory=2.0**34)
+    assert not experiment.keeps_weights(s, 2048, workers=2, memory=2.0**26)
     runs = []
     for memory in (2.0**40, 1.0):  # weights kept, weights regenerated
         monkeypatch.setattr(experiment, "available_memory", lambda m=memory: m if m > 1 else 2.0**40)
@@ -30,5 +32,3 @@ def test_estimates_do_not_depend_on_the_memory_decision(monkeypatch):
         est = experiment.estimate_moments(s, 4, sizes=(64, 128), trials=3, matrix_free=True, probes=4, workers=0)
         runs.append([e.estimate for e in est])
     assert runs[0] == runs[1]
-    assert experiment.keeps_weights(s, 2048, workers=2, memory=2.0**34)
-    assert not experiment.keeps_weights(s, 2048, workers=2, memory=2.0**26)
