@@ -199,7 +199,7 @@ def _factor_product(name: str, cls: type, x: sympy.Expr, k: sympy.Expr) -> sympy
 
         work = expansion_work(cls(x, k, evaluate=False))
         if work > MAX_EXPANSION_WORK:
-            raise SpecError(f"{name}({x}, {k}) would write about {work} terms while expanding, more than {MAX_EXPANSION_WORK=}")
+            raise SpecError(f"it would write about {work} terms while expanding, more than {MAX_EXPANSION_WORK=}")
     return cls(x, k)
 
 
