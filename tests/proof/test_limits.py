@@ -209,6 +209,11 @@ def test_numeric_settings_are_refused_when_loaded():
     (err,) = parse_claims('[[claim]]\nid = "n"\ntitle = "t"\nsource = "s"\nnumeric = { law = "semicircle()", sizes = [8192], trials = 1000 }\n')
     assert "MAX_NUMERIC_WORK" in err.message
     assert NumericSettings().trials * sum(n**3 for n in NumericSettings().sizes) < 10**11
+    # a claim built in Python is refused before sampling too
+    big = NumericSettings(law="semicircle()", sizes=(16384, 16383), trials=10000)
+    start = time.perf_counter()
+    v = verify_claim(Claim("n", "t", "-", "numeric", numeric=big))
+    assert v.status == "error" and "MAX_NUMERIC_WORK" in v.summary and time.perf_counter() - start < 10
 
 
 # -- large ⊠-exponents through the series power ---------------------------------------

@@ -467,8 +467,11 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
 
 
 def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
+    from tpsym.proof.limits import check_numeric_work
     from tpsym.proof.numeric import run_numeric
 
+    if claim.numeric is not None:  # a claim built in Python has not been through the file's checks
+        check_numeric_work(claim.numeric.sizes, claim.numeric.trials)
     result = run_numeric(claim, fast=fast)
     verdict.numeric = result
     if claim.kind == "numeric":
