@@ -289,8 +289,13 @@ def test_spec_errors_are_tpsym_errors():
 def test_mixed_moments_reproduce_the_law():
     net = MLP(2, "relu", sigma_w2=2)
     law = JacobianLaw.of(net)
+    from tpsym.nets.words import network_mixed_moment
+
     for k in range(1, 4):
-        assert jacobian_mixed_moment(net, " ".join(["D2 G2 D1 G1"] * k)) == law.moment(k)
+        assert network_mixed_moment(" ".join(["J Jt"] * k), {"J": net}) == law.moment(k)
+    # the word in D_l² and W_lᵀW_l is another matrix: commuting masks give 6, free letters gave 5
+    assert jacobian_mixed_moment(net, "D2 G2 D1 G1 D2 G2 D1 G1") == 6
+    assert jacobian_mixed_moment(net, "D1 D2 D1 D2") == sympy.Rational(1, 4)
     one = jacobian_law("relu", sigma_w2=2, depth=1)
     assert jacobian_mixed_moment(law, "D1 G1 D1 G1") == one.moment(2) == 3
 

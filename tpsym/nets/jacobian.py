@@ -683,53 +683,62 @@ def jacobian_factors(mlp_or_law: MLP | JacobianLaw) -> dict[str, Law]:
 
 
 def jacobian_mixed_moment(mlp_or_law: MLP | JacobianLaw, word: str | Sequence[str]) -> sympy.Expr:
-    """A mixed moment φ(x_1 ··· x_n) of the Jacobian's factors, all free.
+    """A mixed moment φ(x_1 ··· x_n) of the Jacobian's factors, as real networks have them.
 
-    Labels: ``Dl`` stands for D_l² = diag φ_l'(h^l)² (the law of φ'(h)²,
-    h ~ N(0, q_l)), ``Gl`` for W_lᵀW_l (σ_w² times Marchenko–Pastur with
-    ratio 1 for Gaussian weights, σ_w²·I for orthogonal ones), l = 1..L.
-    In the wide limit these 2L variables are asymptotically free
-    (Pennington, Schoenholz & Ganguli, arXiv 1711.04735; Yang's Free
-    Independence Principle, arXiv 2009.10685), and the mixed moment is
-    computed by :func:`tpsym.free.mixed_moment`. So
-    φ((D_L G_L ··· D_1 G_1)^k) is the k-th moment of J Jᵀ, and
-    φ(D1 G1 D1 G1) = tr((D_1 W_1 W_1ᵀ D_1)²)/N.
-
-    Words in W_l and W_lᵀ separately (such as φ(W_1 D_1 W_1)) are not
-    covered: they are not words in W_lᵀW_l. ``Gl`` may also be read as
-    W_lW_lᵀ (the same law for square layers).
+    Labels: ``Dl`` stands for D_l² = diag φ_l'(h^l)², ``Gl`` for W_lᵀW_l,
+    l = 1..L. The weights are free from each other and from the diagonal
+    matrices, but the D_l commute and have a classical joint law (the Free
+    Independence Principle: Yang, arXiv 2009.10685; Collins & Hayase, arXiv
+    2103.13466), so the word is evaluated by :func:`tpsym.nets.words.network_mixed_moment`
+    as the *-word with ``Dl -> D_l D_l`` and ``Gl -> W_lᵀ W_l``. Adjacent
+    diagonal letters multiply: φ(D1 D2 D1 D2) = E[D_1⁴ D_2⁴] (1/4 for ReLU),
+    not the value 3/16 of free letters. For the factors of J itself (D_l not
+    squared, W_l and W_lᵀ apart) use :func:`tpsym.nets.words.network_mixed_moment`.
 
     Raises
     ------
     InputError
-        A symbolic depth, an unknown label or an empty word.
+        A symbolic depth, an unknown label, an empty word, a word whose
+        shapes do not fit (rectangular layers), ``d2=``.
+    DomainError
+        An activation whose joint moments of φ' are not exact (tanh, formulas).
 
     Examples
     --------
     >>> net = MLP(2, "relu", sigma_w2=2)
     >>> jacobian_mixed_moment(net, "D1 G1 D1 G1"), jacobian_law("relu", sigma_w2=2, depth=1).moment(2)
     (3, 3)
-    >>> jacobian_mixed_moment(net, "D2 G2 D1 G1 D2 G2 D1 G1") == jacobian_law("relu", sigma_w2=2, depth=2).moment(2)
-    True
+    >>> jacobian_mixed_moment(net, "D1 D2 D1 D2")
+    1/4
     """
-    from tpsym.free import mixed_moment
+    from tpsym.nets.words import network_mixed_moment
 
-    from tpsym.free.mixed import parse_word
-
-    laws = jacobian_factors(mlp_or_law)
-    labels = parse_word(word, laws)
-    # numbers known to finite precision (Floats) are carried as fresh symbols
-    # through the exact computation, then put back (a ring homomorphism)
-    table: dict[str, tuple[sympy.Expr, ...]] = {}
-    floats: dict[sympy.Float, sympy.Symbol] = {}
-    for label in sorted(set(labels)):
-        fixed = []
-        for m in laws[label].moments(len(labels)):
-            m = sympy.S(m)
-            for f in m.atoms(sympy.Float):
-                floats.setdefault(f, sympy.Symbol(f"_float{len(floats)}"))
-            fixed.append(m.xreplace(floats) if floats else m)
-        table[label] = tuple(fixed)
-    value = mixed_moment(labels, table)
-    return value.xreplace({s: f for f, s in floats.items()}) if floats else value
-
+    law = mlp_or_law if isinstance(mlp_or_law, JacobianLaw) else JacobianLaw.of(mlp_or_law) if isinstance(mlp_or_law, MLP) else None
+    if law is None:
+        raise InputError(f"{mlp_or_law!r} is neither an MLP nor a Jacobian law")
+    depth = law.mlp.depth
+    if not isinstance(depth, int):
+        raise InputError(f"depth={depth} is symbolic; the factors of each layer need an int depth")
+    table = {}
+    for i in range(1, depth + 1):
+        table[f"D{i}"] = [f"D{i}", f"D{i}"]
+        table[f"G{i}"] = [f"W{i}t", f"W{i}"]
+    tokens = word.split() if isinstance(word, str) else list(word)
+    expanded: list[str] = []
+    for tok in tokens:
+        if not isinstance(tok, str):
+            raise InputError(f"a word is made of labels (strings), got {tok!r}")
+        name, power = tok, 1
+        for sep in ("**", "^"):
+            if sep in tok:
+                name, _, exp = tok.partition(sep)
+                if not exp.isdigit() or int(exp) < 1:
+                    raise InputError(f"bad power in {tok!r}: write label^k with an integer k >= 1")
+                power = int(exp)
+                break
+        if name not in table:
+            raise InputError(f"unknown label {name!r} in the word (known labels: {', '.join(sorted(table))})")
+        expanded.extend(table[name] * power)
+    if not expanded:
+        raise InputError("the word is empty")
+    return network_mixed_moment(expanded, {"J": law})

@@ -74,7 +74,7 @@ from tpsym.nets.activations import Erf, HardTanh, LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import JacobianLaw
 from tpsym.nets.model import MLP
 
-__all__ = ["NetworkWords", "network_words", "network_mixed_moment", "network_mixed_cumulant"]
+__all__ = ["NetworkWords", "network_words", "network_mixed_moment", "network_mixed_cumulant", "claim_inputs", "mixed_moment_claim", "LATTICE_MAX_WEIGHTS"]
 
 _NET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -175,14 +175,17 @@ class NetworkWords:
 
 
 def _as_law(name: str, net: Any) -> JacobianLaw:
-    if isinstance(net, MLP):
+    # by structure, not class identity (a module may be imported twice under importlib)
+    if callable(getattr(net, "mean_fields", None)) and hasattr(net, "depth"):
         return JacobianLaw.of(net)
-    if not isinstance(net, JacobianLaw):
+    if not all(hasattr(net, a) for a in ("mlp", "d2", "q", "precision")):
         raise InputError(f"the network {name!r} must be jacobian(...) or an MLP, not {net!r}")
     return net
 
 
-def network_words(networks: Mapping[str, Any], *, rho: Mapping[str, Any] | None = None) -> NetworkWords:
+def network_words(
+    networks: Mapping[str, Any], *, rho: Mapping[str, Any] | None = None, wigner: Mapping[str, Any] | None = None
+) -> NetworkWords:
     """The alphabet of the factors of named independent networks on one input.
 
     Parameters
@@ -194,6 +197,9 @@ def network_words(networks: Mapping[str, Any], *, rho: Mapping[str, Any] | None 
         Name to the per-layer correlations ``(ρ_1, ..., ρ_L)`` (a number for
         every layer alike) of the pre-activations at two inputs; enables the
         letters ``...@2``.
+    wigner : mapping, optional
+        Name to a variance: semicircular (GOE) letters on the input space,
+        free from everything else (``S`` and ``St`` are the same letter).
 
     Raises
     ------
@@ -201,7 +207,7 @@ def network_words(networks: Mapping[str, Any], *, rho: Mapping[str, Any] | None 
         A bad name, a symbolic depth, ``d2=`` (the law of D² does not give
         the law of D), a correlation of the wrong length or outside [-1, 1].
     """
-    if not isinstance(networks, Mapping) or not networks:
+    if not isinstance(networks, Mapping) or not (networks or wigner):
         raise InputError("give the networks as a mapping from names to jacobian(...) laws")
     rho = dict(rho or {})
     for name in rho:
@@ -267,12 +273,18 @@ def network_words(networks: Mapping[str, Any], *, rho: Mapping[str, Any] | None 
         if two:
             macros[name + "@2"] = tuple(J2)
             macros[name + "t@2"] = tuple((x, not t) if ".W" in x else (x, t) for x, t in reversed(J2))
+    for name, variance in (wigner or {}).items():
+        if not isinstance(name, str) or not _NET_NAME.match(name) or name in macros or name in nets:
+            raise InputError(f"the letter name {name!r} is not an identifier or is taken")
+        weights.append(WeightLetter(name, ensemble="wigner", variance=variance, rows=sympy.Integer(1), cols=sympy.Integer(1)))
+        widths[sympy.Integer(1)] = sympy.Integer(1)
+        macros[name] = macros[name + "t"] = ((name, False),)
     if len(nets) == 1:
         (only,) = nets
         for key, value in list(macros.items()):
             if key.startswith(only + "."):
                 macros[key[len(only) + 1:]] = value
-    alphabet = Alphabet(weights=weights, diagonals=diagonals, law=ProductDiagonals(laws), widths=widths)
+    alphabet = Alphabet(weights=weights, diagonals=diagonals, law=ProductDiagonals(laws) if laws else None, widths=widths)
     return NetworkWords(alphabet, macros, nets, rhos)
 
 
@@ -315,3 +327,62 @@ def network_mixed_cumulant(word: str | Sequence[str], networks: Mapping[str, Any
         if isinstance(name, str) and name in nw.macros and len(nw.macros[name]) > 1:
             raise InputError(f"{name!r} is a product of factors, not one argument of a cumulant: write its factors")
     return fip_cumulant(nw.parse(word), nw.alphabet)
+
+
+#: Most weight letters a word may have on the lattice route of a claim (|NC(10)| = 16796 partitions).
+LATTICE_MAX_WEIGHTS = 10
+
+
+def claim_inputs(letters: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Split the keywords of a ``mixed_moment`` claim into networks, correlations and Wigner letters.
+
+    ``NAME=jacobian(...)`` is a network; ``rho_NAME=(ρ_1, ...)`` (or ``rho=``
+    with one network) its per-layer input correlations; ``NAME=semicircle(variance=v)``
+    a semicircular letter free from everything else.
+
+    >>> from tpsym.laws import semicircle
+    >>> claim_inputs({"S": semicircle()})
+    ({}, {}, {'S': 1})
+    """
+    networks: dict[str, Any] = {}
+    rho: dict[str, Any] = {}
+    wigner: dict[str, Any] = {}
+    pending_rho = None
+    for key, value in letters.items():
+        if key == "rho":
+            pending_rho = value
+        elif key.startswith("rho_"):
+            rho[key[4:]] = value
+        elif hasattr(value, "mlp"):
+            networks[key] = value
+        elif type(value).__name__ == "Semicircle":
+            if value.mean_ != 0:
+                raise InputError(f"{key}={value}: a semicircular letter must be centred")
+            wigner[key] = value.variance
+        else:
+            raise InputError(f"{key}={value!r} is neither jacobian(...), a centred semicircle(...) nor rho_NAME=(...)")
+    if pending_rho is not None:
+        if len(networks) != 1:
+            raise InputError("rho= needs exactly one network; with several write rho_NAME=(...)")
+        rho[next(iter(networks))] = pending_rho
+    return networks, rho, wigner
+
+
+def mixed_moment_claim(word: str, route: str = "series", **letters: Any) -> sympy.Expr:
+    """The ``mixed_moment(WORD, J=jacobian(...), ...)`` claim function (``route`` series: the recursion; lattice: the NC sum).
+
+    >>> from tpsym.nets import jacobian_law
+    >>> mixed_moment_claim("D1 D2 D1 D2", J=jacobian_law("relu", sigma_w2=2, depth=2))
+    1/4
+    """
+    if not isinstance(word, str):
+        raise InputError(f"mixed_moment takes the word as a string, got {word!r}")
+    networks, rho, wigner = claim_inputs(letters)
+    nw = network_words(networks, rho=rho, wigner=wigner)
+    tokens = nw.parse(word)
+    if route == "lattice":
+        m = sum(1 for t in tokens if t[0] in {w.name for w in nw.alphabet.weights})
+        if m > LATTICE_MAX_WEIGHTS:
+            raise DomainError(f"the lattice route sums over NC(m) up to m = {LATTICE_MAX_WEIGHTS} weight letters, the word has {m}")
+        return fip_moment(tokens, nw.alphabet, method="lattice")
+    return fip_moment(tokens, nw.alphabet)
