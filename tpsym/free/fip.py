@@ -119,7 +119,7 @@ __all__ = [
     "word_space",
 ]
 
-Ensemble = Literal["gaussian", "orthogonal", "wigner"]
+Ensemble = Literal["gaussian", "orthogonal", "wigner", "law"]
 FipMethod = Literal["recursive", "lattice"]
 #: A letter of a word: its name and whether it is transposed.
 Token = tuple[str, bool]
@@ -154,7 +154,9 @@ class WeightLetter:
         circular), or ``sqrt(variance)`` times a Haar orthogonal matrix
         (asymptotically Haar unitary), or a symmetric Gaussian (GOE) matrix
         with entries of variance ``variance / N`` (semicircular, its own
-        transpose); the transpose is the adjoint.
+        transpose), or ``"law"``: a self-adjoint letter of the given ``law``
+        (any :class:`~tpsym.laws.Law`, through its free cumulants); the
+        transpose is the adjoint.
     variance : number or sympy expression
         σ² > 0.
     rows, cols : hashable
@@ -169,11 +171,16 @@ class WeightLetter:
     variance: Any = 1
     rows: Hashable = 0
     cols: Hashable = 0
+    law: Any = None
 
     def __post_init__(self) -> None:
         _name(self.name, "a weight letter's")
-        if self.ensemble not in ("gaussian", "orthogonal", "wigner"):
-            raise InputError(f"weight letter {self.name!r}: ensemble={self.ensemble!r} is not gaussian, orthogonal or wigner")
+        if self.ensemble not in ("gaussian", "orthogonal", "wigner", "law"):
+            raise InputError(f"weight letter {self.name!r}: ensemble={self.ensemble!r} is not gaussian, orthogonal, wigner or law")
+        if (self.ensemble == "law") != (self.law is not None):
+            raise InputError(f"weight letter {self.name!r}: law= goes with ensemble='law' (a self-adjoint letter of that law)")
+        if self.law is not None and not callable(getattr(self.law, "cumulants", None)):
+            raise InputError(f"weight letter {self.name!r}: law={self.law!r} is not a law")
         v = _expr(self.variance, f"{self.name}.variance")
         if v.is_number and not v.is_positive:
             raise DomainError(f"weight letter {self.name!r}: variance={v} must be > 0")
@@ -184,7 +191,7 @@ class WeightLetter:
     @property
     def selfadjoint(self) -> bool:
         """Whether the letter is its own transpose (a Wigner letter)."""
-        return self.ensemble == "wigner"
+        return self.ensemble in ("wigner", "law")
 
     def shape(self, transposed: bool) -> tuple[Hashable, Hashable]:
         """(row space, column space) of the letter or of its transpose."""
@@ -196,6 +203,8 @@ class WeightLetter:
         Non-alternating blocks have cumulant 0 for both ensembles. Gaussian:
         ``κ_2(W, Wᵀ) = σ²`` and nothing else; orthogonal: ``κ_{2n} = (−1)^{n−1} C_{n−1} σ^{2n}``.
         """
+        if self.ensemble == "law":
+            return sympy.S(self.law.cumulants(length)[length - 1])
         if length % 2:
             return sympy.Integer(0)
         n = length // 2
@@ -656,9 +665,9 @@ class _Problem:
                     spaces.append(s)
         self.spaces = spaces
         self.square = len(spaces) == 1
-        has_haar = any(isinstance(letters[t[0]], WeightLetter) and letters[t[0]].ensemble == "orthogonal" for t in tokens)
+        has_haar = any(isinstance(letters[t[0]], WeightLetter) and letters[t[0]].ensemble in ("orthogonal", "law") for t in tokens)
         if has_haar and not self.square:
-            raise InputError("a word with a Haar orthogonal letter must stay in one space (a square word)")
+            raise InputError("a word with a Haar orthogonal letter or a letter of a given law must stay in one space (a square word)")
         # rotate so that the word starts with a weight (phi is a trace)
         first_w = next((i for i, t in enumerate(tokens) if isinstance(letters[t[0]], WeightLetter)), None)
         self.pure = first_w is None
@@ -734,12 +743,9 @@ def _recursive(pb: _Problem, F: Any, conv: Any, E: Any) -> Any:
         key = (name, first_t, length)
         if key not in kappas:
             letter = letters[name]
-            if length % 2:
-                v = sympy.Integer(0)
-            else:
-                v = letter.kappa((name, first_t), length)
-                if not pb.square:
-                    v = v / pb.alphabet.width(letter.cols)
+            v = letter.kappa((name, first_t), length)
+            if not pb.square and v != 0:
+                v = v / pb.alphabet.width(letter.cols)
             kappas[key] = conv(v)
         return kappas[key]
 
@@ -784,7 +790,7 @@ def _recursive(pb: _Problem, F: Any, conv: Any, E: Any) -> Any:
         def ext(p: int, s: int) -> dict:
             # blocks {i = p_1 < ... < p_s = p} so far; the letters alternate, so w[p] has flag t0 ^ (s - 1) % 2
             out: dict = {}
-            k = kappa_of(name, t0, s) if s % 2 == 0 else F.zero
+            k = kappa_of(name, t0, s)
             if not F.is_zero(k):
                 add_into(out, R(p + 1, j), k, a[p])
             want = w[p][1] if selfadjoint else not w[p][1]

@@ -184,7 +184,12 @@ def _as_law(name: str, net: Any) -> JacobianLaw:
 
 
 def network_words(
-    networks: Mapping[str, Any], *, rho: Mapping[str, Any] | None = None, wigner: Mapping[str, Any] | None = None
+    networks: Mapping[str, Any],
+    *,
+    rho: Mapping[str, Any] | None = None,
+    wigner: Mapping[str, Any] | None = None,
+    free_laws: Mapping[str, Any] | None = None,
+    diagonal_laws: Mapping[str, Any] | None = None,
 ) -> NetworkWords:
     """The alphabet of the factors of named independent networks on one input.
 
@@ -200,6 +205,12 @@ def network_words(
     wigner : mapping, optional
         Name to a variance: semicircular (GOE) letters on the input space,
         free from everything else (``S`` and ``St`` are the same letter).
+    free_laws : mapping, optional
+        Name to a law: self-adjoint letters of that law on the input space,
+        free from everything else.
+    diagonal_laws : mapping, optional
+        Name to a law: diagonal letters on the input space, independent of
+        each other and of the networks' diagonals, commuting with them.
 
     Raises
     ------
@@ -207,7 +218,7 @@ def network_words(
         A bad name, a symbolic depth, ``d2=`` (the law of D² does not give
         the law of D), a correlation of the wrong length or outside [-1, 1].
     """
-    if not isinstance(networks, Mapping) or not (networks or wigner):
+    if not isinstance(networks, Mapping) or not (networks or wigner or free_laws or diagonal_laws):
         raise InputError("give the networks as a mapping from names to jacobian(...) laws")
     rho = dict(rho or {})
     for name in rho:
@@ -273,17 +284,31 @@ def network_words(
         if two:
             macros[name + "@2"] = tuple(J2)
             macros[name + "t@2"] = tuple((x, not t) if ".W" in x else (x, t) for x, t in reversed(J2))
+    if len(nets) == 1:
+        (only,) = nets
+        for key, value in list(macros.items()):
+            if key.startswith(only + "."):
+                macros[key[len(only) + 1:]] = value
     for name, variance in (wigner or {}).items():
         if not isinstance(name, str) or not _NET_NAME.match(name) or name in macros or name in nets:
             raise InputError(f"the letter name {name!r} is not an identifier or is taken")
         weights.append(WeightLetter(name, ensemble="wigner", variance=variance, rows=sympy.Integer(1), cols=sympy.Integer(1)))
         widths[sympy.Integer(1)] = sympy.Integer(1)
         macros[name] = macros[name + "t"] = ((name, False),)
-    if len(nets) == 1:
-        (only,) = nets
-        for key, value in list(macros.items()):
-            if key.startswith(only + "."):
-                macros[key[len(only) + 1:]] = value
+    for name, law in (free_laws or {}).items():
+        if not isinstance(name, str) or not _NET_NAME.match(name) or name in macros or name in nets:
+            raise InputError(f"the letter name {name!r} is not an identifier or is taken")
+        weights.append(WeightLetter(name, ensemble="law", law=law, rows=sympy.Integer(1), cols=sympy.Integer(1)))
+        widths[sympy.Integer(1)] = sympy.Integer(1)
+        macros[name] = ((name, False),)
+    if diagonal_laws:
+        for name in diagonal_laws:
+            if not isinstance(name, str) or not _NET_NAME.match(name) or name in macros or name in nets:
+                raise InputError(f"the letter name {name!r} is not an identifier or is taken")
+            diagonals.append(DiagonalLetter(name, space=sympy.Integer(1)))
+            macros[name] = ((name, False),)
+        widths[sympy.Integer(1)] = sympy.Integer(1)
+        laws.append(IndependentDiagonals(dict(diagonal_laws)))
     alphabet = Alphabet(weights=weights, diagonals=diagonals, law=ProductDiagonals(laws) if laws else None, widths=widths)
     return NetworkWords(alphabet, macros, nets, rhos)
 
