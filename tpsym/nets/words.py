@@ -291,20 +291,20 @@ def network_words(
                 macros[key[len(only) + 1:]] = value
     for name, variance in (wigner or {}).items():
         if not isinstance(name, str) or not _NET_NAME.match(name) or name in macros or name in nets:
-            raise InputError(f"the letter name {name!r} is not an identifier or is taken")
+            raise InputError(f"the letter {name!r} is not an identifier or is already a letter (of a network, or declared twice)")
         weights.append(WeightLetter(name, ensemble="wigner", variance=variance, rows=sympy.Integer(1), cols=sympy.Integer(1)))
         widths[sympy.Integer(1)] = sympy.Integer(1)
         macros[name] = macros[name + "t"] = ((name, False),)
     for name, law in (free_laws or {}).items():
         if not isinstance(name, str) or not _NET_NAME.match(name) or name in macros or name in nets:
-            raise InputError(f"the letter name {name!r} is not an identifier or is taken")
+            raise InputError(f"the letter {name!r} is not an identifier or is already a letter (of a network, or declared twice)")
         weights.append(WeightLetter(name, ensemble="law", law=law, rows=sympy.Integer(1), cols=sympy.Integer(1)))
         widths[sympy.Integer(1)] = sympy.Integer(1)
         macros[name] = ((name, False),)
     if diagonal_laws:
         for name in diagonal_laws:
             if not isinstance(name, str) or not _NET_NAME.match(name) or name in macros or name in nets:
-                raise InputError(f"the letter name {name!r} is not an identifier or is taken")
+                raise InputError(f"the letter {name!r} is not an identifier or is already a letter (of a network, or declared twice)")
             diagonals.append(DiagonalLetter(name, space=sympy.Integer(1)))
             macros[name] = ((name, False),)
         widths[sympy.Integer(1)] = sympy.Integer(1)
