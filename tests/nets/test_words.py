@@ -142,3 +142,17 @@ def test_cli_bad_input_is_one_line_exit_2(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_gram_input_law():
+    # one linear layer of widths (1, 2): J^T J has moments 2, 6 (the normalisation)
+    assert jacobian_law("linear", widths=(1, 2), depth=1, gram="input").moments(2) == (2, 6)
+    for widths in ((1, 2, 3), (3, 2, 1)):
+        law = jacobian_law("relu", sigma_w2=2, depth=2, widths=widths, gram="input")
+        words = [network_mixed_moment(" ".join(["Jt J"] * k), {"J": jacobian_law("relu", sigma_w2=2, depth=2, widths=widths)}) for k in (1, 2, 3)]
+        assert list(law.moments(3)) == words
+        assert "gram=input" in law.spec
+    square = jacobian_law("relu", sigma_w2=2, depth=2)
+    assert jacobian_law("relu", sigma_w2=2, depth=2, gram="input").moments(4) == square.moments(4)
+    with pytest.raises(InputError, match="gram="):
+        jacobian_law("relu", gram="both")
