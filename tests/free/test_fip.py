@@ -249,3 +249,23 @@ def test_bad_input():
     with pytest.raises(DomainError, match="step and a bump"):
         GaussianDiagonals({"a": (Step(), 0), "b": (Bump(), 1)}, [[1, HALF], [HALF, 1]]).moment({"a": 1, "b": 1})
     assert dirac(1).moments(1) == (1,)
+
+
+# ------------------------------------------------------- hypothesis ----
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_HAB = _alphabet(("gaussian", "orthogonal"), diagonals=3)
+_TOKENS = st.sampled_from([("W0", False), ("W0", True), ("W1", False), ("W1", True), ("D0", False), ("D1", False), ("D2", False)])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_TOKENS, min_size=1, max_size=9), st.integers(0, 8))
+def test_trace_properties(word, shift):
+    """φ is a trace (rotation invariant) and φ(xᵀ) = φ(x) (transposition reverses the word); both routes agree."""
+    value = fip_moment(word, _HAB)
+    k = shift % len(word)
+    assert fip_moment(word[k:] + word[:k], _HAB) == value
+    transposed = [(n, not t if n.startswith("W") else t) for n, t in reversed(word)]
+    assert fip_moment(transposed, _HAB) == value
+    assert fip_moment(word, _HAB, method="lattice") == value
