@@ -156,3 +156,12 @@ def test_gram_input_law():
     assert jacobian_law("relu", sigma_w2=2, depth=2, gram="input").moments(4) == square.moments(4)
     with pytest.raises(InputError, match="gram="):
         jacobian_law("relu", gram="both")
+
+
+def test_numeric_check_at_two_inputs():
+    settings = NumericSettings(sizes=(128, 256), trials=6, mixed=True)
+    v = verify_claim(_claim(f'mixed_moment("D1 D1@2", J={RELU1_SPEC}, rho=1/2) == 1/3', settings), fast_numeric=True)
+    assert v.status == "verified" and "confirmed numerically" in v.summary
+    deep = 'mixed_moment("D1 D1@2", J=jacobian(activation=relu, sigma_w2=2, depth=2), rho=(1/2, 1/2)) == 1/3'
+    v = verify_claim(_claim(deep, settings), fast_numeric=True)
+    assert v.status == "error" and "only at depth 1" in v.summary

@@ -53,10 +53,11 @@ class WordDraw:
         from tpsym.numeric.network import NetworkSampler
 
         law = self.words.networks[name]
-        if name in self.words.rho:
+        rho = self.words.rho.get(name)
+        if rho is not None and (law.mlp.depth != 1 or law.mlp.layer(1).sigma_b2 != 0 or not rho[0].is_number):
             raise NoSamplerError(
-                f"network {name!r} at two inputs: the per-layer correlations rho are inputs of the model, "
-                "not realised by a sampled network; the numeric check samples one input"
+                f"network {name!r} at two inputs: a sampled network realises a given correlation rho only at "
+                "depth 1 without bias (deeper, the correlation map of the network decides rho_l)"
             )
         sampler = NetworkSampler.from_mlp(law.mlp, q=law.q, precision=law.precision)
         if sampler.widths:
@@ -70,6 +71,16 @@ class WordDraw:
         for l, (layer, d) in enumerate(zip(forward.layers, forward.derivatives, strict=True), 1):
             self._mats[f"{name}.W{l}"] = layer.dense()
             self._mats[f"{name}.D{l}"] = np.asarray(d, dtype=np.float64)
+        if rho is not None:
+            # a second input x' with cos(x, x') = rho exactly: h^1(x') = W_1 x' has correlation rho with h^1(x)
+            x = np.asarray(forward.x0, dtype=np.float64)
+            y = self.rng.standard_normal(x.size)
+            y -= (y @ x) / (x @ x) * x
+            r = float(rho[0])
+            x2 = r * x + np.sqrt(max(0.0, 1.0 - r * r)) * y * (np.linalg.norm(x) / np.linalg.norm(y))
+            h2 = self._mats[f"{name}.W1"] @ x2
+            act = sampler.layers[0].activation
+            self._mats[f"{name}.D1@2"] = np.asarray(act.dphi(h2), dtype=np.float64)
 
     def matrix(self, letter: str) -> np.ndarray:
         """The matrix of a letter (a 1-d array for a diagonal one)."""
@@ -79,7 +90,7 @@ class WordDraw:
                 a = self.rng.standard_normal((self.n, self.n))
                 self._mats[letter] = (a + a.T) * np.sqrt(float(x.variance) / (2 * self.n))
             else:
-                self._network(letter.split(".")[0].split("@")[0])
+                self._network(letter.split(".")[0])
         return self._mats[letter]
 
     def trace(self, tokens: Sequence[tuple[str, bool]]) -> float:
