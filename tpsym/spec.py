@@ -458,6 +458,7 @@ class _Signature(NamedTuple):
     required: tuple[str, ...]
     var_positional: str | None
     kinds: dict[str, frozenset[str]]  # accepted kinds per parameter
+    var_keyword: str | None = None  # a **kwargs parameter: any other keyword (e.g. mixed_moment's networks)
 
 
 def _annotation_kinds(annotation: Any) -> frozenset[str] | None:
@@ -493,13 +494,17 @@ def _signature(fn: Callable[..., Any], role: str, name: str) -> _Signature:
         params = [inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL)]
     positional, keyword, required, kinds = [], [], [], {}
     var_positional = None
+    var_keyword = None
     default = {"law": frozenset({_EXPR}), "builtin": frozenset({_EXPR})}.get(role, _ALL_KINDS)
     law_positions = _LAW_POSITIONS.get(name) if role == "law" else None
     index = 0
     for p in params:
-        if p.kind is p.VAR_KEYWORD:
-            continue
         accepted = _annotation_kinds(p.annotation) if role != "builtin" else None
+        if p.kind is p.VAR_KEYWORD:
+            if role == "extra":  # only claim functions that ask for it take free keywords
+                var_keyword = p.name
+                kinds[p.name] = accepted or default
+            continue
         if role == "builtin" and p.name in _TUPLE_PARAMETERS.get(name, ()):
             accepted = frozenset({_TUPLE})
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL):
@@ -516,7 +521,7 @@ def _signature(fn: Callable[..., Any], role: str, name: str) -> _Signature:
             keyword.append(p.name)
         if p.default is p.empty:
             required.append(p.name)
-    return _Signature(tuple(positional), tuple(keyword), tuple(required), var_positional, kinds)
+    return _Signature(tuple(positional), tuple(keyword), tuple(required), var_positional, kinds, var_keyword)
 
 
 # ---------------------------------------------------------------------------
@@ -830,7 +835,7 @@ class _Parser:
             return False
         given = set(sig.positional[: len(node.args)])
         for kw in node.keywords:
-            if kw.arg not in sig.keyword or kw.arg in given:
+            if (kw.arg not in sig.keyword and sig.var_keyword is None) or kw.arg in given:
                 return False
             given.add(kw.arg)
         return all(p in given for p in sig.required)
@@ -856,13 +861,16 @@ class _Parser:
         for kw in node.keywords:
             if kw.arg is None:  # pragma: no cover - '**' is refused by the caller
                 raise self.fail(kw.value, "'**' arguments are not allowed")
+            param = kw.arg
             if kw.arg not in sig.keyword:
-                allowed = ", ".join(sig.keyword) or "none"
-                raise self.fail(kw.value, f"unknown parameter {kw.arg!r} of {name}(); allowed: {allowed}")
+                if sig.var_keyword is None or kw.arg in sig.positional:
+                    allowed = ", ".join(sig.keyword) or "none"
+                    raise self.fail(kw.value, f"unknown parameter {kw.arg!r} of {name}(); allowed: {allowed}")
+                param = sig.var_keyword
             if kw.arg in given:
                 raise self.fail(kw.value, f"parameter {kw.arg!r} of {name}() given twice")
             given.add(kw.arg)
-            bound.append((kw.arg, kw.arg, kw.value))
+            bound.append((kw.arg, param, kw.value))
         missing = [p for p in sig.required if p not in given]
         if missing:
             raise self.fail(node, f"{name}() needs parameter {missing[0]!r}")

@@ -120,6 +120,10 @@ def as_target(target: Any) -> Any:
                 sampler = NetworkSampler.from_mlp(
                     net, q=getattr(target, "q", None), precision=getattr(target, "precision", None)
                 )
+                if getattr(target, "gram", "output") != "output":
+                    import dataclasses
+
+                    sampler = dataclasses.replace(sampler, gram=target.gram)
                 return _LawOfNetwork(sampler, target)
         return LawSampler(target)
     raise InputError(f"{target!r} is not a law, a network or a sampler")
@@ -260,7 +264,8 @@ def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray, float, bool]:
             op, control = job.target.operator_controlled(rng, job.n, **extra)
         else:
             op = job.target.operator(rng, job.n, **extra)
-        return (*hutchinson_moments(op, job.n, job.order, rng, probes=job.probes), control, reset_rounded())
+        size = int(getattr(op, "n", job.n))  # Jᵀ J of a rectangular network lives on its N_0 inputs
+        return (*hutchinson_moments(op, size, job.order, rng, probes=job.probes), control, reset_rounded())
     if job.control:
         a, control = job.target.sample_controlled(rng, job.n)
     else:

@@ -495,13 +495,26 @@ class JacobianOperator:
     """
 
     forward: Forward
+    #: the Gram operator of the input side, ``Jᵀ J`` (``gram=input`` laws)
+    input_side: bool = False
 
     @property
     def n(self) -> int:
-        """The size of ``J Jᵀ``."""
+        """The size of ``J Jᵀ`` (of ``Jᵀ J`` on the input side)."""
+        if self.input_side:
+            first = self.forward.layers[0]
+            return int(first.cols if hasattr(first, "cols") else first.dense().shape[1])
         return self.forward.n
 
     def matvec(self, v: np.ndarray) -> np.ndarray:
+        """``F V`` for the Gram ``F Fᵀ``: ``J V`` (``Jᵀ V`` on the input side)."""
+        return self._jt(v) if self.input_side else self._j(v)
+
+    def rmatvec(self, v: np.ndarray) -> np.ndarray:
+        """``Fᵀ V``: ``Jᵀ V`` (``J V`` on the input side)."""
+        return self._j(v) if self.input_side else self._jt(v)
+
+    def _j(self, v: np.ndarray) -> np.ndarray:
         """``J V = D_L W_L ··· D_1 W_1 V``."""
         out = np.asarray(v, dtype=np.float64)
         for layer, d in zip(self.forward.layers, self.forward.derivatives, strict=True):
@@ -509,7 +522,7 @@ class JacobianOperator:
             out *= d[:, None] if out.ndim == 2 else d
         return out
 
-    def rmatvec(self, v: np.ndarray) -> np.ndarray:
+    def _jt(self, v: np.ndarray) -> np.ndarray:
         """``Jᵀ V = W_1ᵀ D_1 ··· W_Lᵀ D_L V``."""
         out = np.asarray(v, dtype=np.float64)
         pairs = zip(reversed(self.forward.layers), reversed(self.forward.derivatives), strict=True)
@@ -523,7 +536,7 @@ class JacobianOperator:
 
     def kept(self) -> JacobianOperator:
         """The operator with its Gaussian weights held in memory (:meth:`Forward.kept`)."""
-        return JacobianOperator(self.forward.kept())
+        return JacobianOperator(self.forward.kept(), self.input_side)
 
 
 def jacobian_operator(
@@ -593,6 +606,7 @@ class NetworkSampler:
     control_mean: float | None = None
     first_q: float | None = None
     widths: tuple[Fraction, ...] | None = None  # N_l / N_L, l = 0..L (None: square)
+    gram: str = "output"  # "input": sample Jᵀ J (on the N_0 inputs) instead of J Jᵀ
 
     def sizes(self, n: int) -> tuple[int, ...] | None:
         """The widths ``(N_0, ..., N_L)`` at output width ``N_L = n`` (None: all ``n``).
@@ -780,13 +794,13 @@ class NetworkSampler:
         )
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """The dense ``J Jᵀ``."""
+        """The dense ``J Jᵀ`` (``Jᵀ J`` when ``gram == "input"``)."""
         j = jacobian(self.forward(rng, n))
-        return j @ j.T
+        return j.T @ j if self.gram == "input" else j @ j.T
 
     def operator(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> JacobianOperator:
-        """The matrix-free ``J Jᵀ`` (``keep``: its Gaussian weights held in memory, same values)."""
-        return JacobianOperator(self.forward(rng, n, keep=keep))
+        """The matrix-free ``J Jᵀ`` (``Jᵀ J`` when ``gram == "input"``; ``keep``: Gaussian weights held, same values)."""
+        return JacobianOperator(self.forward(rng, n, keep=keep), self.gram == "input")
 
     @staticmethod
     def control(forward: Forward) -> float:
@@ -817,7 +831,7 @@ class NetworkSampler:
         """
         f = self.forward(rng, n)
         j = jacobian(f)
-        return j @ j.T, self.control(f)
+        return (j.T @ j if self.gram == "input" else j @ j.T), self.control(f)
 
     def operator_controlled(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> tuple[JacobianOperator, float]:
         """The matrix-free ``J Jᵀ`` and the control of its forward pass (same draws as :meth:`operator`).
@@ -829,7 +843,7 @@ class NetworkSampler:
         (40, True)
         """
         f = self.forward(rng, n, keep=keep)
-        return JacobianOperator(f), self.control(f)
+        return JacobianOperator(f, self.gram == "input"), self.control(f)
 
     def _widest(self, n: int) -> float:
         return float(n * max(self.widths)) if self.widths else float(n)

@@ -55,7 +55,7 @@ CLAIM_KEYS = frozenset(
     {"id", "title", "source", "statement", "for", "order", "assume", "same_law", "generating_function", "numeric", "notes"}
 )
 GENERATING_FUNCTION_KEYS = frozenset({"law", "equals"})
-NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha"})
+NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha", "mixed"})
 MAX_ORDER = 200
 
 
@@ -116,6 +116,10 @@ def _numeric(table: Any) -> NumericSettings:
         kw["seed"] = _int(table["seed"], "numeric.seed", 0, 2**63 - 1)
     if "entries" in table:
         kw["entries"] = _str(table, "entries")
+    if "mixed" in table:
+        if not isinstance(table["mixed"], bool):
+            raise ProofFileError(f"'numeric.mixed' must be true or false, got {table['mixed']!r}")
+        kw["mixed"] = table["mixed"]
     if "alpha" in table:
         a = table["alpha"]
         if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:

@@ -172,6 +172,12 @@ _CUMULANT_LETTER = {"free": r"\kappa", "boolean": r"\beta", "classical": "c"}
 def _call_latex(name: str, args: dict[str, Any]) -> str:
     """The notation of one claim function applied to its (bound) arguments."""
     args = {k: v for k, v in args.items() if v is not None}  # unset optional arguments
+    if name == "mixed_moment":
+        # phi(word) of network factors, the networks named below
+        word = r"\,".join(rf"\mathrm{{{_tex(t)}}}" for t in str(args.get("word", "")).split())
+        given = args.get("letters") or {}
+        sub = ", ".join(rf"\mathrm{{{_tex(str(k))}}} = {_arg_latex(v)}" for k, v in given.items())
+        return rf"\varphi\left({word}\right)" + (rf"_{{{sub}}}" if sub else "")
     a = {k: _arg_latex(v) for k, v in args.items()}
     if name == "moment":
         return rf"m_{{{a['k']}}}\left({a['law']}\right)"
