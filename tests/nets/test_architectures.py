@@ -164,7 +164,8 @@ def test_samplers_compute_the_jacobian_exactly():
         ("rnn(activation=linear, steps=3/2)", "steps=3/2 is not a positive integer"),
         ("resnet(activation=linear, depth=2, alpha=sqrt(-2))", "is not real"),
         ("resnet(activation=linear, depth=2, widths=(2, 3, 2))", "needs a square W"),
-        ("resnet(activation=relu, depth=2)", "derived for linear blocks only"),
+        ("resnet(activation=tanh, depth=2)", "derived for linear, relu and leaky_relu"),
+        ("resnet(activation=relu, weights=orthogonal, depth=2)", "Gaussian weights only"),
         ("rnn(activation=relu, steps=2)", "derived for linear steps only"),
     ],
 )
@@ -179,3 +180,32 @@ def test_bad_input_api():
         resnet_law("linear", depth=2, alpha=sympy.sqrt(-3))
     with pytest.raises(InputError, match="steps=-1"):
         rnn_law("linear", steps=-1)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_diagonal_recursion_with_d_equal_one_is_the_boxpower_route(depth):
+    # the transfer recursion over the diagonal algebra, run with every d = 1, against the ⊠-power of the block
+    from tpsym.nets.resnet import _DiagonalResidual
+
+    law = _DiagonalResidual(R(1, 3), depth, ("leaky_relu", sympy.Integer(1)))  # slope 1: φ' = 1
+    assert law.moments(4) == resnet_law("linear", "gaussian", sigma_w2=1, depth=depth, alpha=R(1, 3) ** R(1, 2)).moments(4)
+
+
+def test_relu_first_moment_is_the_length_gain():
+    # m_1 = φ(J Jᵀ) = (1 + α² σ_w² μ_1)^L, μ_1 = E[φ'(h)²] = 1/2 (cross terms have one W: zero)
+    for depth in (1, 2, 5):
+        assert resnet_law("relu", sigma_w2=s, depth=depth, alpha=a).moment(1).expand() == ((1 + a**2 * s / 2) ** depth).expand()
+
+
+def test_relu_residual_network_against_monte_carlo():
+    law = parse_spec("resnet(activation=relu, weights=gaussian, sigma_w2=2, sigma_b2=1, depth=3, alpha=1/2)")
+    r = crosscheck(law, 3, sizes=(64, 128), trials=6, workers=0, seed=2)
+    assert r.verdict == "confirmed"
+
+
+def test_relu_depth_10_is_fast():
+    import time
+
+    start = time.perf_counter()
+    resnet_law("relu", sigma_w2=2, depth=10, alpha=R(1, 2)).moments(4)
+    assert time.perf_counter() - start < 10

@@ -29,10 +29,13 @@ polynomial in L, :class:`~tpsym.laws.BoxPower`). The one-block law:
 (arXiv 1809.08848), whose large-depth limit exists because L·(S_block − 1)
 converges.
 
-**Nonlinear blocks** are not derived here: the D_l commute with each other
-and are not free from the stream, so the factors are not *-free (see the
-documentation, ``docs/architectures.md``); :func:`resnet_law` refuses them
-with a clear error, and the numeric layer samples the real network.
+**ReLU blocks** (Gaussian weights, an int depth): the D_l commute with each
+other and are not free from the stream, so the factors are not *-free;
+the law is computed exactly by a transfer recursion over the diagonal
+algebra (below), one step per block, and the result is returned as a
+⊠-power with exponent 1. Other activations are refused with a clear error
+(their D_l depend on the growing length of the stream), and the numeric
+layer samples the real network.
 
 Examples
 --------
@@ -45,8 +48,10 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -56,7 +61,7 @@ from sympy import Expr
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law, as_param
 from tpsym.laws.operations import BoxPower
-from tpsym.nets.activations import Linear
+from tpsym.nets.activations import LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import _activation, _depth, _positive_sigma_w2, _word
 from tpsym.nets.meanfield import _nonneg
 from tpsym.nets.model import _check_depth, _check_weights
@@ -132,6 +137,184 @@ class _ResidualBlock(Law):
 
     def _latex(self, printer: Any) -> str:
         return rf"\mathcal{{R}}_{{\mathrm{{{self.weights}}}}}\left({printer._print(self.t)}\right)"
+
+
+# =============================================================================
+# Nonlinear blocks: a transfer recursion over the diagonal algebra
+# =============================================================================
+# In the wide limit (Yang's Free Independence Principle, arXiv 2009.10685) the
+# W_l are circular elements free from each other and from the commutative
+# algebra 𝒟 of the D's, so over 𝒟 each W_l is circular with the scalar
+# covariance E_𝒟[W b W*] = σ_w² φ(b). The D_l of one neuron are independent
+# across blocks (fresh weights per block). Write B_l = J_l J_lᵀ and, for f_i in
+# the algebra of the later D's,
+#     F_l(f_1, ..., f_j) = φ(B_l f_1 B_l f_2 ··· B_l f_j) = Σ_π c^(l)_π Π_{V∈π} φ(Π_{i∈V} f_i)
+# (the f's are independent of everything B_l is built from). B_l = A B_(l−1) Aᵀ
+# with A = I + α D_l W_l: expanding the 2j factors A, Aᵀ and pairing the W_l's
+# non-crossingly (W with Wᵀ, each pair σ_w² φ(inner), the inner part a scalar),
+# every Kreweras region is a word B_(l−1) g_1 ··· B_(l−1) g_r with g's made of
+# D_l powers and f's, whose φ is F_(l−1)(g_1, ..., g_r); φ of a product of
+# D_l-powers and f's factorises as E[d_l^a] φ(f's). This maps c^(l−1) to c^(l):
+# the depth enters linearly (one step per block), the order k through the
+# 4^j expansions of one block for j ≤ k. m_k = Σ_π c^(L)_π at f = 1.
+def _pairings_wc(types: list) -> Any:
+    """NC pairings of ``types`` (index, +1 for W / -1 for W*), every pair one W with one W*."""
+    if not types:
+        yield []
+        return
+    first = types[0]
+    for j in range(1, len(types), 2):
+        if types[j][1] != first[1]:
+            for left in _pairings_wc(types[1:j]):
+                for right in _pairings_wc(types[j + 1:]):
+                    yield [(first[0], types[j][0])] + left + right
+
+@lru_cache(maxsize=None)
+def _structure(j):
+    """Terms of φ(Π_i A B A* f_i) after the W-pairing: (pairs, regions); region = ('scalar', nd, fset) or ('B', ((nd, fset), ...))."""
+    out = []
+    for choice in itertools.product((0, 1), repeat=2 * j):
+        atoms = []
+        for i in range(j):
+            if choice[2 * i]:
+                atoms += ["d", "W"]
+            atoms.append("B")
+            if choice[2 * i + 1]:
+                atoms += ["Ws", "d"]
+            atoms.append(("f", i))
+        letters = [p for p, a in enumerate(atoms) if a in ("W", "Ws")]
+        n = len(letters)
+        if n % 2:
+            continue
+        types = [(m, 1 if atoms[letters[m]] == "W" else -1) for m in range(n)]
+        for pairing in (_pairings_wc(types) if n else [None]):
+            if pairing is None:
+                regions = [list(atoms)]
+            else:
+                partner = {}
+                for a, b in pairing:
+                    partner[a] = b; partner[b] = a
+                def gap(m):
+                    s, e = letters[m], letters[(m + 1) % n]
+                    if e > s:
+                        return atoms[s + 1:e]
+                    return atoms[s + 1:] + atoms[:e]
+                seen = set(); regions = []
+                for m in range(n):
+                    if m in seen: continue
+                    seq = []; cur = m
+                    while cur not in seen:
+                        seen.add(cur); seq += gap(cur); cur = partner[(cur + 1) % n]
+                    regions.append(seq)
+            regs = []
+            for seq in regions:
+                bpos = [p for p, a in enumerate(seq) if a == "B"]
+                if not bpos:
+                    nd = sum(1 for a in seq if a == "d")
+                    fs = frozenset(a[1] for a in seq if isinstance(a, tuple))
+                    regs.append(("scalar", nd, fs))
+                    continue
+                rot = seq[bpos[0]:] + seq[:bpos[0]]
+                gs = []; cur = None
+                for a in rot:
+                    if a == "B":
+                        if cur is not None: gs.append(cur)
+                        cur = [0, set()]
+                    elif a == "d":
+                        cur[0] += 1
+                    else:
+                        cur[1].add(a[1])
+                gs.append(cur)
+                regs.append(("B", tuple((g[0], frozenset(g[1])) for g in gs)))
+            out.append((n // 2, tuple(regs)))
+    return tuple(out)
+
+def _canon(blocks: Any) -> tuple:
+    return tuple(sorted(tuple(sorted(b)) for b in blocks if b))
+
+def _mul(x: dict, y: dict) -> dict:
+    out = {}
+    for kx, vx in x.items():
+        for ky, vy in y.items():
+            k = _canon(list(kx) + list(ky))
+            out[k] = out.get(k, 0) + vx * vy
+    return out
+
+def _step(prev: dict, t: Any, mu: Any, k: int) -> dict:
+    """One block: prev[j]: dict partition of range(j) -> coeff for B_{l-1}; returns the same for B_l."""
+    new = {}
+    for j in range(1, k + 1):
+        acc = {}
+        for npairs, regs in _structure(j):
+            term = {(): t ** npairs}
+            for reg in regs:
+                if reg[0] == "scalar":
+                    _, nd, fs = reg
+                    term = {_canon(list(kk) + [fs]): v * mu(nd) for kk, v in term.items()}
+                else:
+                    gs = reg[1]
+                    rd = {}
+                    for part, c in prev[len(gs)].items():
+                        val = c; blocks = []
+                        for V in part:
+                            val = val * mu(sum(gs[i][0] for i in V))
+                            blocks.append(frozenset().union(*(gs[i][1] for i in V)))
+                        kk = _canon(blocks)
+                        rd[kk] = rd.get(kk, 0) + val
+                    term = _mul(term, rd)
+            for kk, v in term.items():
+                acc[kk] = acc.get(kk, 0) + v
+        new[j] = acc
+    return new
+
+
+@dataclass(frozen=True, slots=True)
+class _DiagonalResidual(Law):
+    """The law of J Jᵀ of a residual network with Gaussian weights and diagonal D_l (a part of :class:`ResNetLaw`).
+
+    ``t`` = α²σ_w², ``depth`` an int, ``mu`` the moments E[d^a], a = 1, 2, ...
+    of one D_l entry, given as a kind: ``("relu",)``, ``("leaky_relu", slope)``.
+    """
+
+    t: sympy.Expr
+    depth: int
+    kind: tuple
+
+    def _params(self) -> tuple[sympy.Expr, ...]:
+        return (self.t, *self.kind[1:])
+
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        F = ctx.field
+        one = F.one
+        t = ctx.encode(self.t)
+        if self.kind[0] == "relu":
+            half = one / (one + one)
+
+            def mu(a: int) -> Any:
+                return one if a == 0 else half
+        else:
+            slope = ctx.encode(self.kind[1])
+            half = one / (one + one)
+
+            def mu(a: int) -> Any:
+                return one if a == 0 else half * (one + slope**a)
+        c = {j: {(tuple(range(j)),): one} for j in range(1, n + 1)}
+        for _ in range(self.depth):
+            c = _step(c, t, mu, n)
+        zero = one - one
+        out = []
+        for j in range(1, n + 1):
+            acc = zero
+            for v in c[j].values():
+                acc = acc + v
+            out.append(acc)
+        return out
+
+    def _spec(self) -> str:
+        return f"diagonal_residual(t={sympy.sstr(self.t)}, depth={self.depth}, kind={self.kind})"
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\mathcal{{R}}^{{\mathcal{{D}}}}_{{{self.depth}}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +423,7 @@ def resnet_law(
     >>> resnet_law("linear", depth=3, alpha=sympy.sqrt(-2))
     Traceback (most recent call last):
     ...
-    tpsym.errors.DomainError: alpha=sqrt(2)*I is not real (a square root of a negative number?)
+    tpsym.errors.DomainError: alpha=sqrt(2)*I is not real
     """
     act = _activation(activation, None)
     w = _check_weights(_word(weights, "weights"))
@@ -255,12 +438,22 @@ def resnet_law(
                 f"widths={tuple(sympy.S(v) for v in ws)}: a residual block x + α φ(W x + b) needs a square W "
                 "(every width equal)"
             )
-    if not isinstance(act, Linear):
+    t = sympy.expand(al**2 * sw)
+    if isinstance(act, Linear):
+        exponent = sympy.Integer(d) if isinstance(d, int) else d
+        return ResNetLaw(_ResidualBlock(w, t), exponent, act, w, sw, sb, d, al)
+    if not isinstance(act, (ReLU, LeakyReLU)):
         raise InputError(
-            f"resnet(activation={act.name}): the law of J Jᵀ is derived for linear blocks only "
-            "(the D_l of a nonlinear block are not free from the residual stream); "
+            f"resnet(activation={act.name}): the law of J Jᵀ is derived for linear, relu and leaky_relu "
+            "blocks (whose D_l do not depend on the growing length of the residual stream); "
             "sample it with tpsym.numeric.architectures.ResidualSampler"
         )
-    t = sympy.expand(al**2 * sw)
-    exponent = sympy.Integer(d) if isinstance(d, int) else d
-    return ResNetLaw(_ResidualBlock(w, t), exponent, act, w, sw, sb, d, al)
+    if w != "gaussian":
+        raise InputError(
+            f"resnet(activation={act.name}, weights={w}): nonlinear blocks are derived for Gaussian weights "
+            "only (a Haar orthogonal W has higher cumulants over the diagonal algebra)"
+        )
+    if not isinstance(d, int):
+        raise InputError(f"resnet(activation={act.name}): depth={d} must be an int for a nonlinear block")
+    kind: tuple = ("leaky_relu", act.slope) if isinstance(act, LeakyReLU) else ("relu",)
+    return ResNetLaw(_DiagonalResidual(t, d, kind), sympy.Integer(1), act, w, sw, sb, d, al)
