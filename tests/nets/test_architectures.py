@@ -209,3 +209,26 @@ def test_relu_depth_10_is_fast():
     start = time.perf_counter()
     resnet_law("relu", sigma_w2=2, depth=10, alpha=R(1, 2)).moments(4)
     assert time.perf_counter() - start < 10
+
+
+@pytest.mark.parametrize(("depth", "k"), [(1, 4), (2, 3), (2, 4), (3, 2)])
+def test_relu_recursion_against_plain_word_expansion(depth, k):
+    # the whole word tr((J Jᵀ)^k) expanded over every layer at once (tests/nets/_resnet_words.py)
+    from fractions import Fraction
+
+    from ._resnet_words import residual_moment
+
+    relu = lambda a: Fraction(1) if a == 0 else Fraction(1, 2)  # noqa: E731 - E[d^a], d ∈ {0, 1}
+    tv = Fraction(1, 3)
+    expected = residual_moment(depth, k, tv, relu)
+    got = resnet_law("relu", sigma_w2=R(2, 3), depth=depth, alpha=sympy.sqrt(R(1, 2))).moment(k)
+    assert got == R(expected.numerator, expected.denominator)
+
+
+def test_free_factor_product_differs_at_m4():
+    # Tarnowski et al.'s free-factor product is exact to m_3 at depth 2, not at m_4 (184761/256 against 184833/256)
+    from tpsym.laws import boxpower
+
+    exact = resnet_law("relu", sigma_w2=1, depth=2, alpha=1).moments(4)
+    free = boxpower(resnet_law("relu", sigma_w2=1, depth=1, alpha=1), 2).moments(4)
+    assert exact[:3] == free[:3] and exact[3] - free[3] == R(72, 256)
