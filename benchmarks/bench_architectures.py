@@ -10,6 +10,12 @@ elements (non-crossing pairings of W_l with W_lᵀ of the same layer). Both
 give the same numbers where the baseline finishes (checked); it stops once
 2^(2kL) exceeds 2^22 words (depth 10 is far beyond: 2^80 words for m_4).
 
+The same for a ReLU residual network (σ_w² = 2, α = 1/2): tpsym's transfer
+recursion over the diagonal algebra (one step per block) against the plain
+expansion of the whole word with every layer's D's
+(``tests/nets/_resnet_words.py``, the test oracle), which stops at the same
+place.
+
 The linear RNN (one W over T steps) is the ⊠-power of σ_w² MP(1): m_1..m_4
 at T = 10 and at a symbolic T.
 
@@ -73,6 +79,33 @@ def main() -> None:
         t_ours = time.perf_counter() - start
         start = time.perf_counter()
         base = [word_expansion(depth, k) for k in range(1, 5)]
+        t_base = time.perf_counter() - start
+        if any(b is None for b in base):
+            done = [k for k, b in enumerate(base, 1) if b is not None]
+            note = f"stops after m_{max(done)}" if done else "does not start"
+            print(f"{depth:>5}  {t_ours:>10.3f}  {'(' + note + ')':>19}  -")
+        else:
+            agree = all(sympy.Rational(b.numerator, b.denominator) == m for b, m in zip(base, ours))
+            print(f"{depth:>5}  {t_ours:>10.3f}  {t_base:>19.3f}  {agree}")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.nets._resnet_words import residual_moment
+
+    relu = lambda a: Fraction(1) if a == 0 else Fraction(1, 2)  # noqa: E731
+    print("ReLU residual network, Gaussian weights, sigma_w^2 = 2, alpha = 1/2: m_1..m_4 of J Jᵀ")
+    print(f"{'depth':>5}  {'tpsym (s)':>10}  {'word expansion (s)':>19}  agree")
+    for depth in (1, 2, 3, 10):
+        _law_moments.cache_clear()
+        start = time.perf_counter()
+        ours = resnet_law("relu", "gaussian", sigma_w2=2, depth=depth, alpha=sympy.Rational(1, 2)).moments(4)
+        t_ours = time.perf_counter() - start
+        start = time.perf_counter()
+        base = [
+            residual_moment(depth, k, Fraction(1, 2), relu) if 2 ** (2 * k * depth) <= MAX_WORDS else None
+            for k in range(1, 5)
+        ]
         t_base = time.perf_counter() - start
         if any(b is None for b in base):
             done = [k for k, b in enumerate(base, 1) if b is not None]
