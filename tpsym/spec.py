@@ -1025,6 +1025,25 @@ def parse_formula(
     return parser.expr(root)
 
 
+def _top_level_assignment(text: str) -> bool:
+    """Whether ``text`` has a lone ``=`` outside brackets (``==`` mistyped).
+
+    >>> _top_level_assignment("moment(mp(ratio=1), 2) = 2"), _top_level_assignment("f(x=1) == 1")
+    (True, False)
+    """
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            before, after = text[i - 1 : i], text[i + 1 : i + 2]
+            if before not in ("=", "!", "<", ">") and after != "=":
+                return True
+    return False
+
+
 def parse_claim(
     text: str,
     *,
@@ -1060,10 +1079,19 @@ def parse_claim(
     Traceback (most recent call last):
     ...
     tpsym.errors.SpecError: a claim compares with '==' only, not '<=' (column 1)
+    >>> parse_claim("catalan(3) = 5")
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.SpecError: malformed formula: invalid syntax (column 12): a claim compares with '==', not '='
     """
     extras = {**(extra_functions or {}), **(functions or {})}
     parser = _Parser(text, mode="formula", laws=laws, functions=extras, local=locals)
-    root = parser.parse()
+    try:
+        root = parser.parse()
+    except SpecError as exc:
+        if _top_level_assignment(text):
+            raise SpecError(f"{exc}: a claim compares with '==', not '='") from None
+        raise
     if not isinstance(root, ast.Compare):
         raise parser.fail(root, "a claim reads 'lhs == rhs'")
     if len(root.ops) != 1:

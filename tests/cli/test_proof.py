@@ -105,7 +105,6 @@ def test_verify_exit_status_on_failures(capsys):
     [
         (["verify", "no/such/path.toml"], "tpsym: error: no/such/path.toml: no such file or directory"),
         (["verify", "proofs", "--bogus"], "unrecognized arguments: --bogus"),
-        (["verify"], "the following arguments are required: PATH"),
         (["check", "1 == 1", "--for", "all"], "--for all: which variable? the statement has none; write --for VAR=all"),
         (["check", "moment(mp(ratio=c), j) == c", "--for", "all"], "the statement has c, j; write --for VAR=all"),
         (["check", "1 == 1", "--for", "k in 1..3"], "a loop reads 'k = 1..12' or 'k >= 1'"),
@@ -135,8 +134,8 @@ def test_verify_latex(capsys, good, tmp_path):
         assert rf"\texttt{{{cid.replace('_', chr(92) + '_')}}}" in text, cid
     # the sum over NC(4) behind m_4 of Marchenko-Pastur, then its value
     assert (
-        r"\[ m_{4} = \sum_{\pi \in NC(4)} \kappa_\pi = \kappa_{1}^{4} + 6 \kappa_{1}^{2} \kappa_{2} + 4 \kappa_{1} \kappa_{3}"
-        r" + 2 \kappa_{2}^{2} + \kappa_{4} = c^{3} + 6 c^{2} + 6 c + 1 \]"
+        r"\[ m_{4}\left(\mathrm{MP}\left(c\right)\right) = \sum_{\pi \in NC(4)} \kappa_\pi = \kappa_{1}^{4} + 6 \kappa_{1}^{2} \kappa_{2}"
+        r" + 4 \kappa_{1} \kappa_{3} + 2 \kappa_{2}^{2} + \kappa_{4} = c^{3} + 6 c^{2} + 6 c + 1 \]"
     ) in text
     assert r"\item All orders: hypergeometric term satisfies P-recurrence." in text
 

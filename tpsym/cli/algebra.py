@@ -31,6 +31,7 @@ from tpsym.render import (
     table_json,
     text_table,
 )
+from tpsym.render.table import DEFAULT_DIGITS
 from tpsym.spec import parse_spec
 
 __all__ = ["register", "parse_order", "parse_law_option", "parse_word"]
@@ -187,6 +188,8 @@ def _table(args: argparse.Namespace) -> int:
     if fmt != "latex" and (args.caption is not None or args.label is not None):
         raise InputError("--caption and --label go with --format latex")
     table = moment_table(laws, order, kind=args.kind)
+    if fmt != "json":  # JSON keeps every digit tpsym has
+        table = table.rounded(None if args.digits == 0 else check_range(args.digits, "--digits", 0, 1000))
     if fmt == "latex":
         out = latex_table(table, caption=args.caption, label=args.label, titles=args.title)
     elif fmt == "markdown":
@@ -236,4 +239,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--caption", help="LaTeX caption")
     p.add_argument("--label", help="LaTeX label")
     p.add_argument("--title", action="append", metavar="TITLE", help="column title (repeat, one per law)")
+    p.add_argument(
+        "--digits",
+        type=int,
+        default=DEFAULT_DIGITS,
+        metavar="D",
+        help=f"significant digits of non-exact entries (default {DEFAULT_DIGITS}; 0 = all tpsym has; exact entries are kept)",
+    )
     p.set_defaults(func=_table)

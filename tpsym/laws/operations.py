@@ -130,8 +130,8 @@ def boxtimes(*laws: Law) -> BoxTimes:
     """The free multiplicative convolution ``a ⊠ b ⊠ ...``: moments ``phi((ab)^n)`` for free ``a, b``.
 
     Computed through S-transforms when every factor has a non-zero mean,
-    otherwise by the Kreweras formula (orders up to
-    :data:`tpsym.free.convolution.KREWERAS_MAX_ORDER`).
+    otherwise by the power-series equations of the first-block
+    decomposition (any order; see :mod:`tpsym.free.convolution`).
 
     >>> from tpsym.laws import mp
     >>> boxtimes(mp(ratio=sympy.Rational(1, 2)), mp(ratio=sympy.Rational(1, 3))).moments(2)

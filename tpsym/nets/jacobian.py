@@ -526,10 +526,35 @@ class JacobianLaw(BoxPower):
         return f"jacobian({', '.join(args)})"
 
     def _latex(self, printer: Any) -> str:
+        r"""``\mathcal{J}_L(activation, weights; σ_w², σ_b²[, q][; widths])``, per-layer values as tuples."""
         net = self.mlp
-        act = net.activation.name if net.is_uniform else "mixed"
-        w = net.weights if net.is_uniform else "mixed"
-        return rf"\mathcal{{J}}_{{\mathrm{{{act}}}, \mathrm{{{w}}}}}\left({printer._print(self.exponent if net.is_uniform else net.depth)}\right)"
+        layers = [net.layer(i) for i in range(1, net.depth + 1)] if net.layers else [net.layer(1)]
+
+        def field(get: Any, fmt: Any) -> str:
+            values = [get(lay) for lay in layers]
+            if all(v == values[0] for v in values):
+                return fmt(values[0])
+            return r"\left(" + ", ".join(fmt(v) for v in values) + r"\right)"
+
+        def act_name(act: Activation) -> str:
+            if isinstance(act, Formula):
+                return rf"\varphi({printer._print(act.variable)}) = {printer._print(act.expr)}"
+            name = act.name.replace("_", r"\_")
+            if isinstance(act, LeakyReLU):
+                return rf"\mathrm{{{name}}}_{{{printer._print(act.slope)}}}"
+            return rf"\mathrm{{{name}}}"
+
+        depth = printer._print(self.exponent if net.is_uniform else net.depth)
+        parts = [
+            field(lambda lay: lay.activation, act_name) + ", " + field(lambda lay: lay.weights, lambda w: rf"\mathrm{{{w}}}"),
+            r"\sigma_w^2 = " + field(lambda lay: lay.sigma_w2, printer._print)
+            + r", \sigma_b^2 = " + field(lambda lay: lay.sigma_b2, printer._print),
+        ]
+        if self.q is not None:
+            parts[-1] += ", q = " + printer._print(self.q)
+        if net.widths:
+            parts.append("N = " + r"\left(" + ", ".join(printer._print(w) for w in net.widths) + r"\right)")
+        return rf"\mathcal{{J}}_{{{depth}}}\left(" + "; ".join(parts) + r"\right)"
 
 
 def jacobian_law(

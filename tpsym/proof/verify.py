@@ -71,6 +71,11 @@ class Verdict:
     def ok(self) -> bool:
         return self.status not in FAILING
 
+    def _repr_html_(self) -> str:  # Jupyter
+        from tpsym.render.report import verdicts_html
+
+        return verdicts_html([self])
+
 
 def plain(e: Any) -> Any:
     """The expression with every symbol replaced by the plain symbol of the same name.
