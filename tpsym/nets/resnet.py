@@ -387,7 +387,7 @@ def resnet_law(
     alpha: Expr = 1,
     widths: tuple | None = None,
 ) -> ResNetLaw:
-    """The law of J Jᵀ, J = Π_l (I + α D_l W_l), of a residual network.
+    """The law of J Jᵀ, J = Π_l (I + α D_l W_l), of a residual network (linear or ReLU blocks).
 
     This is the ``resnet(...)`` law of the spec language:
     ``resnet(activation=linear, weights=gaussian, sigma_w2=1, sigma_b2=0, depth=L, alpha=a/sqrt(L))``.
@@ -395,11 +395,13 @@ def resnet_law(
     Parameters
     ----------
     activation : str
-        ``linear`` (derived for every depth); other activations are refused
-        (see the module).
+        ``linear`` (any depth, symbolic too) or ``relu`` (Gaussian weights,
+        an int depth; exact by the recursion over the diagonal algebra);
+        other activations are refused (see the module).
     weights : {"gaussian", "orthogonal"}
     sigma_w2, sigma_b2 : number or sympy expression
-        σ_w² > 0, σ_b² ≥ 0 (the bias does not enter the linear Jacobian).
+        σ_w² > 0, σ_b² ≥ 0 (the bias enters neither the linear nor the ReLU law:
+        φ'(h) of ReLU is 1[h > 0] with probability 1/2 for any symmetric h).
     depth : int or sympy symbol
         L, the number of residual blocks.
     alpha : number or sympy expression
