@@ -189,14 +189,26 @@ def _gamma(x: sympy.Expr) -> sympy.Expr:
     return sympy.gamma(x)
 
 
+def _factor_product(name: str, cls: type, x: sympy.Expr, k: sympy.Expr) -> sympy.Expr:
+    # sympy multiplies out rf(c, k) into k factors at once (quadratic in k):
+    # bound the work of the expansion before asking for it
+    _count_args(name, x, k)
+    if isinstance(k, sympy.Integer) and k > 0 and not x.is_number:
+        from tpsym.proof.limits import MAX_EXPANSION_WORK
+        from tpsym.series.size import expansion_work
+
+        work = expansion_work(cls(x, k, evaluate=False))
+        if work > MAX_EXPANSION_WORK:
+            raise SpecError(f"it would write about {work} terms while expanding, more than {MAX_EXPANSION_WORK=}")
+    return cls(x, k)
+
+
 def _rf(x: sympy.Expr, k: sympy.Expr) -> sympy.Expr:
-    _count_args("rf", x, k)
-    return sympy.rf(x, k)
+    return _factor_product("rf", sympy.RisingFactorial, x, k)
 
 
 def _ff(x: sympy.Expr, k: sympy.Expr) -> sympy.Expr:
-    _count_args("ff", x, k)
-    return sympy.ff(x, k)
+    return _factor_product("ff", sympy.FallingFactorial, x, k)
 
 
 def _catalan(n: sympy.Expr) -> sympy.Expr:

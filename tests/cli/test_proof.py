@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tpsym.cli import main
+from tpsym.proof.certificate import UNBOUND_NOTE, _digest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BAD = ROOT / "tests" / "proof" / "bad_files"
@@ -147,7 +148,16 @@ def test_certificates_and_recheck(capsys, good, tmp_path):
     files = sorted(certs.glob("*.json"))
     assert sorted(f.stem for f in files) == sorted(IDS)
     status, out, _ = run(capsys, "recheck", *files)
-    assert status == 0 and out.splitlines() == [f"{f.stem}: the certificate holds" for f in files]
+    assert status == 0 and out.splitlines() == [f"{f.stem}: the certificate holds ({UNBOUND_NOTE})" for f in files]
+    # with the proof file, the claims (title and source included) are bound to it
+    status, out, _ = run(capsys, "recheck", *files, "--against", good)
+    assert status == 0 and all(" holds (the claim is the one of " in line and str(good) in line for line in out.splitlines())
+    forged = json.loads(files[0].read_text(encoding="utf-8"))
+    forged["claim"]["title"] = "The Riemann hypothesis holds"
+    forged["digest"] = _digest({k: v for k, v in forged.items() if k != "digest"})
+    (tmp_path / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    status, out, _ = run(capsys, "recheck", tmp_path / "forged.json", "--against", good)
+    assert status == 1 and "claim.title: recorded 'The Riemann hypothesis holds', the proof file" in out
     status, out, _ = run(capsys, "recheck", *files, "--json")
     doc = json.loads(out)
     assert status == 0 and doc["ok"] is True and [c["holds"] for c in doc["certificates"]] == [True] * len(files)

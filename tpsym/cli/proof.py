@@ -156,6 +156,15 @@ def _check(args: argparse.Namespace) -> int:
 def _recheck(args: argparse.Namespace) -> int:
     from tpsym.proof.certificate import recheck
 
+    against = None
+    if args.against:
+        from tpsym.proof.fileformat import ClaimError, load_claims
+
+        loaded = load_claims(args.against)
+        broken = [c for c in loaded if isinstance(c, ClaimError)]
+        if broken:
+            raise InputError(f"--against: {broken[0].where()}: {broken[0].message}")
+        against = loaded
     results = []
     for path in args.certificates_in:
         try:
@@ -163,7 +172,7 @@ def _recheck(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: cannot read the certificate: {exc}") from exc
         try:
-            r = recheck(cert)
+            r = recheck(cert, against=against)
         except CertificateError as exc:
             raise InputError(f"{path}: {exc}") from exc
         results.append(r)
@@ -171,7 +180,9 @@ def _recheck(args: argparse.Namespace) -> int:
             print(r.summary())
     ok = all(r.holds for r in results)
     if args.json:
-        emit_json({"certificates": [{"id": r.claim_id, "holds": r.holds, "problems": r.problems, "notes": r.notes} for r in results], "ok": ok})
+        emit_json({"certificates": [
+            {"id": r.claim_id, "holds": r.holds, "problems": r.problems, "notes": r.notes, "bound_to": r.bound_to} for r in results
+        ], "ok": ok})
     return EXIT_OK if ok else EXIT_FAIL
 
 
@@ -205,6 +216,8 @@ def register(sub: Any) -> None:
 
     r = sub.add_parser("recheck", help="re-derive every step of certificates")
     r.add_argument("certificates_in", nargs="+", metavar="CERT", help="certificate JSON files")
+    r.add_argument("--against", action="append", metavar="PATH",
+                   help="proof files (or directories) the certificates are about: binds their claims, title and source included (repeatable)")
     r.add_argument("--json", action="store_true", help="print one JSON object")
     r.set_defaults(func=_recheck)
 

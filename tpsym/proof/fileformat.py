@@ -121,7 +121,14 @@ def _numeric(table: Any) -> NumericSettings:
         if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
             raise ProofFileError(f"'numeric.alpha' must be a number in (0, 1), got {a!r}")
         kw["alpha"] = float(a)
-    return NumericSettings(**kw)
+    settings = NumericSettings(**kw)
+    from tpsym.proof.limits import check_numeric_work
+
+    try:
+        check_numeric_work(settings.sizes, settings.trials)
+    except TpsymError as exc:
+        raise ProofFileError(f"'numeric': {exc}") from None
+    return settings
 
 
 def _claim(table: Any, file: str, line: int | None) -> Claim:

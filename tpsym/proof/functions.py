@@ -187,8 +187,11 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
     from tpsym.laws.lattice import lattice_moments
 
     def check_order(law: Law, n: int) -> None:
+        from tpsym.proof.limits import check_parametric_order
+
         if law.parameters and n > MAX_PARAMETRIC_INDEX:
             raise InputError(f"the order {n} exceeds the limit {MAX_PARAMETRIC_INDEX} for a law with parameters ({law})")
+        check_parametric_order(law, n)
 
     def moments_of(law: Law, n: int) -> tuple[sympy.Expr, ...]:
         check_order(law, n)
