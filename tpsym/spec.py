@@ -415,6 +415,12 @@ class _LawRegistry(MutableMapping[str, Callable[..., Any]]):
                 complete = False
             else:
                 table["jacobian"] = jacobian
+            for spec_name, attr in (("resnet", "resnet_law"), ("rnn", "rnn_law")):
+                fn = getattr(nets, attr, None)
+                if fn is None:
+                    complete = False
+                else:
+                    table[spec_name] = fn
             if not complete:  # a layer is still missing: look again next time
                 return table
             self._built = table

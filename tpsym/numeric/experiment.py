@@ -106,6 +106,10 @@ def as_target(target: Any) -> Any:
     from tpsym.numeric.sampling import LawSampler
 
     if isinstance(target, Law):
+        # a law that names its own network sampler (residual, recurrent networks)
+        hook = getattr(target, "network_sampler", None)
+        if callable(hook):
+            return _LawOfNetwork(hook(), target)
         # a law of a network's Jacobian: sample the real network
         for name in ("mlp", "network", "net", "model"):
             net = getattr(target, name, None)
