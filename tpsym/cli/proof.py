@@ -144,7 +144,8 @@ def _check(args: argparse.Namespace) -> int:
         from tpsym.proof.verify import verify_claim
         from tpsym.render.report import text_line
 
-        verdicts = [verify_claim(claim, numeric=not args.no_numeric, fast_numeric=not args.full_numeric)]
+        check_range(args.digits, "--digits", 1, 10_000)
+        verdicts = [verify_claim(claim, numeric=not args.no_numeric, fast_numeric=not args.full_numeric, digits=args.digits)]
         if verdicts[0].status == "error":
             # the claim is the command line: one line on stderr, as for any bad input
             raise InputError(verdicts[0].summary.removeprefix("check: "))

@@ -58,7 +58,7 @@ def q_star(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = N
     2
     >>> c = q_star("tanh", sympy.Rational(3, 2), sympy.Rational(1, 20))
     >>> c, mpmath.nstr(c.ball(30).mid(), 20), c.ball(30).digits() >= 30
-    (_q_star(tanh, 3/2, 1/20), '0.41803720053347785398', True)
+    (q_star(tanh, 3/2, 1/20), '0.41803720053347785398', True)
     """
     act = get_activation(activation, slope=slope)
     _exact_args(act, sigma_w2, sigma_b2)
