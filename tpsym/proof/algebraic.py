@@ -413,6 +413,10 @@ class _HyperTerm:
     rational: Expr
     gammas: tuple[tuple[int, Rational, int], ...]
     powers: tuple[tuple[Expr, int, int], ...]
+    #: Smallest n from which every gamma argument of the term *as written* is positive:
+    #: factors that cancel (binomial(n - 20, n - 20)) still bound where the gamma form
+    #: is the term's value (sympy's binomial is 0 at n < 20, the cancelled form is 1).
+    defined_from: int = -(10**9)
 
     def expr(self, n: Symbol) -> Expr:
         out = self.rational
@@ -424,7 +428,7 @@ class _HyperTerm:
 
     def safe_from(self) -> int:
         """Smallest integer n from which every gamma argument is positive (−∞ → very small)."""
-        low = -(10**9)
+        low = self.defined_from
         for a, b, _e in self.gammas:
             low = max(low, floor(-b / a) + 1)
         return low
@@ -455,6 +459,7 @@ def _decompose(term: Expr, n: Symbol,
     gammas: dict[tuple[int, Rational], int] = {}
     powers: list[tuple[Expr, int, int]] = []
     poles: set[int] = set()
+    defined_from = -(10**9)
 
     def add_rational(expr: Expr) -> None:
         den = fraction(together(expr))[1]
@@ -466,7 +471,10 @@ def _decompose(term: Expr, n: Symbol,
         rational.append(expr)
 
     def add_gamma(arg: Expr, e: int, what: str) -> None:
+        nonlocal defined_from
         a, b = _linear(arg, n, what)
+        if a > 0:
+            defined_from = max(defined_from, floor(-b / a) + 1)
         if a < 0:
             raise ProofFailure(f"{what} has an argument {arg} decreasing in {n}: "
                                "the term is eventually zero or undefined")
@@ -555,6 +563,7 @@ def _decompose(term: Expr, n: Symbol,
         rat,
         tuple(sorted((a, b, e) for (a, b), e in gammas.items() if e)),
         tuple(powers),
+        int(defined_from),
     ), tuple(sorted(poles))
 
 
@@ -848,6 +857,7 @@ def _make_term_proof(rec, h, n, term, initial, claimed, start, n_safe, direct, e
             "gammas": [[a, encode_rational(b), e] for a, b, e in h.gammas],
             "powers": [[encode_value(base, params), a, b] for base, a, b in h.powers],
             "values": [[m, encode_value(K0.to_sympy(v), params)] for m, v in sorted(claimed.items())],
+            "defined_from": h.defined_from,
         },
     }
     return AllOrderProof(
@@ -1487,6 +1497,12 @@ def _require(cond: bool, message: str) -> None:
         raise CertificateError(message)
 
 
+def _decode_defined_from(claim: Mapping[str, Any]) -> int:
+    value = claim.get("defined_from", -(10**9))
+    _require(type(value) is int, "malformed defined_from")
+    return value
+
+
 def _recheck(proof: AllOrderProof) -> bool:
     data = json.loads(proof.data)
     _require(isinstance(data, dict) and data.get("format") == 1, "unknown proof data format")
@@ -1560,6 +1576,7 @@ def _recheck(proof: AllOrderProof) -> bool:
         _decode_ratfunc(claim["rational"], (n, *params)),
         tuple((int(a), decode_rational(b), int(e)) for a, b, e in claim["gammas"]),
         tuple((decode_value(base_, params), int(a), int(b)) for base_, a, b in claim["powers"]),
+        _decode_defined_from(claim),
     )
     _require(all(a >= 1 for a, _b, _e in h.gammas), "a gamma factor is not increasing in n")
     claimed = {}

@@ -390,7 +390,7 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
         from tpsym.proof.allorders import prove_all_orders
 
         try:
-            proof = prove_all_orders(claim)
+            proof = _rechecked(prove_all_orders(claim))
         except ClaimRefuted as exc:
             # the all-order argument found an index beyond the checked range where the claim fails
             var = claim.loops[0].var
@@ -410,6 +410,22 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
             verdict.status = "proved"
             verdict.proof = proof
             verdict.summary = f"proved for all {claim.loops[0].var} >= {claim.loops[0].start} ({proof['method']}); " + verdict.summary
+
+
+def _rechecked(proof: dict[str, Any]) -> dict[str, Any]:
+    """The all-order proof, after the check ``tpsym recheck`` runs on it.
+
+    A proof that does not pass its own re-check is no proof: raises
+    :class:`~tpsym.errors.TpsymError`, and the verdict stays below "proved".
+    """
+    from tpsym.errors import CertificateError
+    from tpsym.proof.allorders import recheck_proof
+
+    try:
+        recheck_proof(proof)
+    except CertificateError as exc:
+        raise TpsymError(f"the all-order proof does not pass its re-check ({exc})") from exc
+    return proof
 
 
 def _lattice_witness(law: Any, series: Sequence[Any]) -> str | None:
@@ -474,7 +490,7 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
     from tpsym.proof.allorders import prove_same_law
 
     try:
-        proof = prove_same_law(laws)
+        proof = _rechecked(prove_same_law(laws))
     except TpsymError as exc:
         verdict.notes.append(f"no all-order proof: {exc}")
     else:
@@ -521,7 +537,7 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.proof.allorders import prove_law_generating_function
 
     try:
-        proof = prove_law_generating_function(law, F, derived)
+        proof = _rechecked(prove_law_generating_function(law, F, derived))
     except ClaimRefuted as exc:
         # F is not a root of the equation, so it differs from the moment series somewhere: find where
         verdict.status = "refuted"
