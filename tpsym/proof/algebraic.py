@@ -87,6 +87,7 @@ from sympy.polys.polyclasses import DMP
 
 from tpsym.errors import CertificateError, InputError, TpsymError
 from tpsym.proof._encoding import (
+    NOT_IN_DOMAIN,
     decode_poly,
     decode_rational,
     decode_symbols,
@@ -193,7 +194,7 @@ def _prepare_equation(P: Any, z: Symbol, y: Symbol,
             raise InputError(f"P involves {sorted(map(str, missing))}, not listed in params")
     try:
         poly = Poly(num, z, y, *params, domain=QQ)
-    except Exception as exc:  # noqa: BLE001 - sympy raises several kinds here
+    except NOT_IN_DOMAIN as exc:
         raise InputError(f"P = {expr} is not a polynomial in {z}, {y} over QQ{list(params) or ''}") from exc
     if poly.degree(y) < 1:
         raise InputError(f"P = {expr} does not involve {y}")
@@ -437,7 +438,7 @@ class _HyperTerm:
 def _linear(arg: Expr, n: Symbol, what: str) -> tuple[int, Rational]:
     try:
         p = Poly(arg, n, domain=QQ)
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"the argument {arg} of {what} is not linear in {n} over QQ") from exc
     if p.degree() > 1:
         raise ProofFailure(f"the argument {arg} of {what} is not linear in {n}")
@@ -466,7 +467,7 @@ def _decompose(term: Expr, n: Symbol,
         if den.has(n):
             try:
                 poles.update(integer_roots(Poly(den, n, *params, domain=QQ), n))
-            except Exception:  # noqa: BLE001 - not a polynomial: caught by the caller
+            except NOT_IN_DOMAIN:  # not a polynomial: caught by the caller
                 pass
         rational.append(expr)
 
@@ -509,7 +510,7 @@ def _decompose(term: Expr, n: Symbol,
                 raise ProofFailure(f"the exponent of {expr} has a non-integer constant term")
             try:
                 base_value = K0.from_sympy(cancel(base))
-            except Exception as exc:  # noqa: BLE001
+            except NOT_IN_DOMAIN as exc:
                 raise ProofFailure(f"the base {base} of {expr} is not in QQ{list(params) or ''}") from exc
             if not base_value:
                 raise ProofFailure(f"the base of {expr} is zero")
@@ -549,7 +550,7 @@ def _decompose(term: Expr, n: Symbol,
             return
         try:
             field.from_sympy(expr)
-        except Exception as exc:  # noqa: BLE001
+        except NOT_IN_DOMAIN as exc:
             raise ProofFailure(f"{expr} is not a hypergeometric term in {n} "
                                f"(not a rational function, factorial, binomial, gamma or power)") from exc
         add_rational(expr**e)
@@ -557,7 +558,7 @@ def _decompose(term: Expr, n: Symbol,
     visit(term, 1)
     try:
         rat = field.to_sympy(field.from_sympy(Mul(*rational))) if rational else Integer(1)
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"the constant factors of {term} are not in QQ{list(params) or ''}") from exc
     return _HyperTerm(
         rat,
@@ -589,7 +590,7 @@ def _evaluate(term: Expr, n: Symbol, m: int, K0) -> Any:
         raise InputError(f"the claimed term {term} is undefined at {n}={m}")
     try:
         return K0.from_sympy(cancel(value))
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"the claimed term at {n}={m} is {value}, not an exact "
                            f"element of {K0}") from exc
 
@@ -681,7 +682,7 @@ def _initial_list(initial_terms: Sequence[Any], K0) -> list:
         return [K0.from_sympy(cancel(_as_expr(v))) for v in initial_terms]
     except TpsymError:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise InputError(f"the initial terms {list(initial_terms)} are not exact elements of {K0}") from exc
 
 
@@ -1065,7 +1066,7 @@ def _split_radical(F: Expr, K, z: Symbol, params: tuple[Symbol, ...]):
     for p in radicals:
         try:
             b = K.from_sympy(cancel(p.base))
-        except Exception as exc:  # noqa: BLE001
+        except NOT_IN_DOMAIN as exc:
             raise ProofFailure(f"the radicand {p.base} is not a rational function of "
                                f"{[z, *params]}") from exc
         if b not in bases:
@@ -1128,7 +1129,7 @@ def _sqrt_series(D, z: Symbol, K, K0, count: int):
     s0_expr = sqrt(K0.to_sympy(d[0]))
     try:
         s0 = K0.from_sympy(s0_expr)
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"√D(0) = {s0_expr} is not in {K0}") from exc
     s = [s0]
     for m in range(1, count):
