@@ -770,6 +770,8 @@ class _Parser:
         left, right = self.expr(node.left), self.expr(node.right)
         if op == "**":
             self.check_power(node, left, right)
+        if op == "/":
+            self.check_divisor(node, right)
         try:
             result = {
                 "+": lambda: left + right,
@@ -783,6 +785,17 @@ class _Parser:
         except Exception as exc:  # sympy refuses an operation: report it on one line
             raise self.fail(node, f"cannot compute {self.piece(node)}: {_one_line(exc)}") from None
         return self.check_number(node, result)
+
+    def check_divisor(self, node: ast.BinOp, divisor: Any) -> None:
+        """Refuse a constant divisor that is 0 or cannot be told apart from 0 (before sympy cancels it)."""
+        if not isinstance(divisor, sympy.Expr) or divisor.free_symbols or divisor.is_Rational:
+            return
+        from tpsym.proof.verify import zero_test
+
+        zero = zero_test(divisor)
+        if zero is not False:
+            why = "is 0" if zero else "cannot be told apart from 0"
+            raise self.fail(node, f"the divisor in {self.piece(node)} {why}: the quotient is undefined")
 
     def check_power(self, node: ast.BinOp, base: sympy.Expr, exponent: sympy.Expr) -> None:
         if isinstance(exponent, sympy.Rational):

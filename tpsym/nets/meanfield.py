@@ -741,14 +741,19 @@ def fixed_point(
     by a bracketing scan and a secant iteration with mpmath, certified by a
     sign change of L(q) − q across [q* − δ, q* + δ] that exceeds the
     quadrature error; δ is the error bound. When σ_b² = 0 and φ(0) = 0,
-    q = 0 is always a fixed point; it is returned when no attracting positive
-    one exists (every q is fixed for linear σ_w² = 1 and ReLU σ_w² = 2).
+    q = 0 is always a fixed point; it is returned when it is attracting, or
+    when every q is fixed (linear σ_w² = 1, ReLU σ_w² = 2: the network keeps
+    the input's length, and q* = 0 by convention). A repelling q = 0 with no
+    positive fixed point (ReLU σ_w² > 2, σ_b² = 0) is no q* the network
+    reaches: refused, as for σ_b² > 0. (:func:`mean_field` reports it with
+    ``stable=False``.)
 
     Raises
     ------
     DomainError
-        If a variance is negative, or no fixed point exists (for example
-        ReLU with σ_w² ≥ 2 and σ_b² > 0: q^l grows without bound).
+        If a variance is negative, or no stable fixed point exists (for
+        example ReLU with σ_w² ≥ 2 and σ_b² > 0, or σ_w² > 2 and σ_b² = 0:
+        q^l grows without bound).
     NumericError
         If the root cannot be certified to ``precision`` digits.
 
@@ -767,7 +772,19 @@ def fixed_point(
     act = get_activation(activation)
     precision = _check_precision(precision)
     sw, sb = _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2")
-    return _fixed_point(act, sw, sb, precision)[0]
+    q, stable = _fixed_point(act, sw, sb, precision)
+    if stable is False:
+        raise _unstable(act, sw, sb)
+    return q
+
+
+def _unstable(act: Activation, sw: Any, sb: Any) -> DomainError:
+    """q = 0 is fixed but repelling: from any input with q^0 > 0 the length grows without bound."""
+    return DomainError(
+        f"no finite stable fixed point q* of the length map of {act.spec} with "
+        f"sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}: q = 0 is fixed but unstable, "
+        "and from any input with q > 0 the length q^l grows without bound"
+    )
 
 
 def mus(
@@ -861,9 +878,10 @@ def chi(
     >>> chi("tanh", sigma_w2=1, sigma_b2=0)
     Quantity(value=1, exact=True, error_bound=0)
     """
-    return mean_field(
-        activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q=q, moments=1, precision=precision
-    ).chi
+    mf = mean_field(activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q=q, moments=1, precision=precision)
+    if mf.stable is False:  # at q* = 0 that the network does not reach: refused as fixed_point refuses it
+        raise _unstable(get_activation(activation), mf.sigma_w2, mf.sigma_b2)
+    return mf.chi
 
 
 def mean_field(

@@ -6,7 +6,7 @@ function                               series route (fast path)                 
 ``moment(law, k)``                     transforms and power series                sums over NC(n), Kreweras products
 ``cumulant(law, k, kind="free")``      series route of :mod:`tpsym.free`         lattice sums over partitions
 ``s_coefficient(law, k)``              coefficient of ``z^k`` in ``S(z)``        S of the lattice moments
-``nc_count(n, blocks=0)``              Catalan / Narayana numbers                enumeration of NC(n)
+``nc_count(n, blocks=None)``           Catalan / Narayana numbers                enumeration of NC(n)
 ``nc_type_count(sizes)``               Kreweras' formula                          enumeration by block type
 ``k_divisible_count(n, k)``            Fuss–Catalan number                        enumeration
 ``pairing_count(n)``                   Catalan number                             enumeration of NC_2(n)
@@ -128,10 +128,10 @@ def _law(x: Any, what: str) -> Law:
 
 
 @functools.lru_cache(maxsize=256)
-def _enumerate_nc(n: int, blocks: int) -> int:
+def _enumerate_nc(n: int, blocks: int | None) -> int:
     from tpsym import combinat
 
-    it = combinat.noncrossing_partitions(n) if blocks == 0 else combinat.noncrossing_partitions(n, blocks=blocks)
+    it = combinat.noncrossing_partitions(n, blocks=blocks)
     return sum(1 for _ in it)
 
 
@@ -239,13 +239,15 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         if route == "lattice" and n > limit:
             raise InputError(f"{what}: the lattice route enumerates up to n = {limit}, got n = {n}")
 
-    def nc_count(n: Any, blocks: Any = 0) -> sympy.Expr:
+    def nc_count(n: Any, blocks: Any = None) -> sympy.Expr:
+        """|NC(n)| (any number of blocks, the default) or the number with ``blocks`` blocks
+        (0 for n >= 1 when ``blocks`` is 0: no partition of a non-empty set has no block)."""
         from tpsym import combinat
 
         n = _index(n, "nc_count", minimum=0)
-        b = _index(blocks, "nc_count", minimum=0)
+        b = None if blocks is None else _index(blocks, "nc_count", minimum=0)
         if route == "series":
-            return sympy.Integer(combinat.catalan(n) if b == 0 else combinat.narayana(n, b))
+            return sympy.Integer(combinat.catalan(n) if b is None else combinat.narayana(n, b))
         _enumeration_guard(n, "nc_count")
         return sympy.Integer(_enumerate_nc(n, b))
 

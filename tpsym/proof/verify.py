@@ -49,6 +49,8 @@ __all__ = [
     "evaluate_sides",
     "MAX_CHECKS",
     "DEFAULT_DIGITS",
+    "zero_test",
+    "check_defined",
 ]
 
 Status = Literal["proved", "verified", "certified", "refuted", "confirmed", "contradicted", "error", "skipped"]
@@ -162,16 +164,122 @@ def exact_equal(
         if sympy.expand(diff.xreplace(with_assumptions)) == 0:
             names = ", ".join(sorted(str(s) for s in with_assumptions))
             return True, f"{where}; equal under the assumptions on {names}"
-    # ... otherwise evaluate at 60 digits at a rational point that satisfies the sign assumptions.
+    # ... otherwise decide the difference at a rational point that satisfies the sign assumptions.
     signs = {s.name: -1 if (s.is_negative or s.is_nonpositive) else 1 for s in with_assumptions.values()}
-    subs = {
-        s: signs.get(s.name, 1) * (sympy.Integer(5 + i) if s.name in integers else sympy.Rational(7 + 3 * i, 11 + 2 * i))
-        for i, s in enumerate(sorted(diff.free_symbols, key=str))
-    }
-    value = sympy.N(diff.xreplace(subs), 60)
-    if value.is_number and abs(value) > sympy.Rational(1, 10**40):
-        return False, f"{where}; differs numerically at {subs or 'the constants'} (60 digits)"
+    names = sorted(diff.free_symbols, key=str)
+    points = [
+        {
+            s: signs.get(s.name, 1) * (sympy.Integer(start + i) if s.name in integers else sympy.Rational(7 + 3 * i + start, 11 + 2 * i))
+            for i, s in enumerate(names)
+        }
+        for start in ((5, 1) if names else (5,))
+    ]
+    for subs in points:
+        try:
+            zero = zero_test(diff.xreplace(subs))
+        except DomainError:
+            continue  # the difference is undefined at this point: try the next one
+        if zero is False:
+            return False, f"{where}; differs at {subs or 'the constants'} ({_ZERO_TEST_HOW})"
+        if zero is True and not subs:
+            return True, f"{where}; the difference is exactly 0 (minimal polynomial)"
     raise DomainError(f"cannot decide whether {a} equals {b}: their atoms may be related")
+
+
+#: How :func:`zero_test` separates a number from 0.
+_ZERO_TEST_HOW = "exact rational, minimal polynomial, or an evaluation whose error bound excludes 0"
+#: Digits tried, in turn, by the numerical part of :func:`zero_test`.
+_ZERO_TEST_DIGITS = (30, 120, 480)
+
+
+def _is_algebraic_number(e: sympy.Expr) -> bool:
+    """Whether ``e`` is built from rationals, ``I`` and rational powers only."""
+    if e.is_Rational or e is sympy.I:
+        return True
+    if e.is_Add or e.is_Mul:
+        return all(_is_algebraic_number(a) for a in e.args)
+    if e.is_Pow:
+        return e.exp.is_Rational and _is_algebraic_number(e.base)
+    return False
+
+
+def zero_test(e: Any) -> bool | None:
+    """Whether the closed number ``e`` is 0: True, False, or None (cannot decide).
+
+    A rational is decided directly; an algebraic number (rationals, ``I``,
+    radicals) by its minimal polynomial, which is ``x`` exactly when it is
+    0; anything else by evaluation with sympy's error-tracking ``evalf``
+    (``strict``), which either returns digits that separate the value from 0
+    or gives up: a float whose mantissa cancelled away never counts as 0 or
+    as non-zero.
+
+    >>> zero_test((1 + sympy.sqrt(2))**40 - (3 + 2*sympy.sqrt(2))**20)
+    True
+    >>> zero_test(2/sympy.pi - (2/sympy.pi + sympy.Rational(1, 10**45)))
+    False
+    >>> zero_test(sympy.log(4) - 2*sympy.log(2)) is None
+    True
+    """
+    e = sympy.sympify(e, strict=True)
+    if e.free_symbols:
+        raise InputError(f"zero_test needs a number, not {e}")
+    if e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise DomainError(f"{e} is undefined")
+    if e.is_Rational:
+        return e == 0
+    if e.is_Pow and e.exp.is_positive:
+        return zero_test(e.base)
+    if e.is_Mul:
+        answers = [zero_test(f) for f in e.args]
+        return True if True in answers else (None if None in answers else False)
+    if _is_algebraic_number(e):
+        try:
+            poly = sympy.minimal_polynomial(e, _X)
+        except (NotImplementedError, sympy.polys.polyerrors.NotAlgebraic, sympy.polys.polyerrors.PolynomialError):
+            pass
+        else:
+            return poly == _X
+    for digits in _ZERO_TEST_DIGITS:
+        try:
+            value = sympy.N(e, digits, strict=True, maxn=4 * digits)
+        except sympy.core.evalf.PrecisionExhausted:
+            continue
+        if value.is_number and value != 0:
+            return False
+    return None
+
+
+_X = sympy.Dummy("x")
+
+
+def check_defined(e: Any, what: str = "the value") -> None:
+    """Raise :class:`~tpsym.errors.DomainError` when ``e`` is undefined.
+
+    Undefined: ``nan``, ``zoo``, an infinity, or a denominator with a constant
+    factor that is 0 (``0/0`` written with logarithms) or that cannot be told
+    apart from 0.
+
+    >>> check_defined(sympy.log(4) / (sympy.log(4) - 2*sympy.log(2)))
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.DomainError: the value log(4)/(-2*log(2) + log(4)) is undefined: its denominator -2*log(2) + log(4) cannot be told apart from 0
+    """
+    if not isinstance(e, sympy.Basic):
+        return
+    if e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise DomainError(f"{what} {_fmt(e)} is undefined")
+    if e.is_Rational or e.is_Symbol:
+        return
+    den = sympy.denom(sympy.together(e))
+    for factor in sympy.Mul.make_args(den):
+        base = factor.base if factor.is_Pow and factor.exp.is_positive else factor
+        if base.free_symbols or base.is_Rational or base.is_Symbol:
+            continue
+        zero = zero_test(base)
+        if zero is True:
+            raise DomainError(f"{what} {_fmt(e)} is undefined: its denominator {_fmt(base)} is 0")
+        if zero is None:
+            raise DomainError(f"{what} {_fmt(e)} is undefined: its denominator {_fmt(base)} cannot be told apart from 0")
 
 
 def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded_terms: int) -> Iterator[dict[str, sympy.Integer]]:
@@ -296,6 +404,8 @@ def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGIT
             equal, how = decision == "certified", f"certified ball arithmetic to {digits} digits"
             certified_any = True
         else:
+            check_defined(lhs, "the left side")
+            check_defined(rhs, "the right side")
             equal, how = exact_equal(lhs, rhs, integers=integers, assumed=symbols)
         step: dict[str, Any] = {
             "step": "evaluate",
@@ -371,7 +481,7 @@ def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGIT
         from tpsym.proof.allorders import prove_all_orders
 
         try:
-            proof = prove_all_orders(claim)
+            proof = _rechecked(prove_all_orders(claim))
         except ClaimRefuted as exc:
             # the all-order argument found an index beyond the checked range where the claim fails
             var = claim.loops[0].var
@@ -391,6 +501,22 @@ def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGIT
             verdict.status = "proved"
             verdict.proof = proof
             verdict.summary = f"proved for all {claim.loops[0].var} >= {claim.loops[0].start} ({proof['method']}); " + verdict.summary
+
+
+def _rechecked(proof: dict[str, Any]) -> dict[str, Any]:
+    """The all-order proof, after the check ``tpsym recheck`` runs on it.
+
+    A proof that does not pass its own re-check is no proof: raises
+    :class:`~tpsym.errors.TpsymError`, and the verdict stays below "proved".
+    """
+    from tpsym.errors import CertificateError
+    from tpsym.proof.allorders import recheck_proof
+
+    try:
+        recheck_proof(proof)
+    except CertificateError as exc:
+        raise TpsymError(f"the all-order proof does not pass its re-check ({exc})") from exc
+    return proof
 
 
 def _lattice_witness(law: Any, series: Sequence[Any]) -> str | None:
@@ -458,7 +584,7 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
     from tpsym.proof.allorders import prove_same_law
 
     try:
-        proof = prove_same_law(laws)
+        proof = _rechecked(prove_same_law(laws))
     except TpsymError as exc:
         verdict.notes.append(f"no all-order proof: {exc}")
     else:
@@ -508,7 +634,7 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.proof.allorders import prove_law_generating_function
 
     try:
-        proof = prove_law_generating_function(law, F, derived)
+        proof = _rechecked(prove_law_generating_function(law, F, derived))
     except ClaimRefuted as exc:
         # F is not a root of the equation, so it differs from the moment series somewhere: find where
         verdict.status = "refuted"
