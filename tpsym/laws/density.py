@@ -1809,7 +1809,8 @@ def density(
             )
     if len(x) >= 2:
         order = np.argsort(x)
-        grid_mass = float(np.trapezoid(dens[order], x[order]))
+        from scipy.integrate import trapezoid as _trapezoid  # numpy has it only from 2.0
+        grid_mass = float(_trapezoid(dens[order], x[order]))
         grid_mass += sum(m for a, m in sol.atoms if x.min() <= a <= x.max())
     else:
         grid_mass = sum(m for a, m in sol.atoms if len(x) and a == x[0])
