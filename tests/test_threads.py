@@ -86,3 +86,13 @@ def test_dask_threaded_scheduler_agrees_with_serial() -> None:
     delayed = [dask.delayed(_reversion)(a) for a in args] + [dask.delayed(_algebra)(a) for a in range(8)]
     (threaded,) = dask.compute(delayed, scheduler="threads", num_workers=8)
     assert list(threaded) == serial
+
+
+def test_long_integer_literal_read_without_changing_the_digit_limit() -> None:
+    from tpsym.spec import parse_formula
+
+    before = sys.get_int_max_str_digits()
+    n = 10**6000 + 7
+    expr = parse_formula(flint.fmpz(n).str() + " + x")
+    assert sys.get_int_max_str_digits() == before
+    assert int(expr.as_coefficients_dict()[1]) == n  # compared as ints: no decimal conversion
