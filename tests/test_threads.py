@@ -96,3 +96,16 @@ def test_long_integer_literal_read_without_changing_the_digit_limit() -> None:
     expr = parse_formula(flint.fmpz(n).str() + " + x")
     assert sys.get_int_max_str_digits() == before
     assert int(expr.as_coefficients_dict()[1]) == n  # compared as ints: no decimal conversion
+
+
+def test_long_integers_print_without_changing_the_digit_limit() -> None:
+    import sympy
+
+    from tpsym.render.jsonout import expr_str
+    from tpsym.render.latex import latex_expr
+
+    before = sys.get_int_max_str_digits()
+    big = sympy.Integer(10) ** 5000
+    assert expr_str(big / 3 + sympy.Symbol("s")) == "s + 1" + "0" * 5000 + "/3"
+    assert latex_expr(-big / 3) == r"- \frac{1" + "0" * 5000 + "}{3}"
+    assert sys.get_int_max_str_digits() == before
