@@ -103,6 +103,8 @@ class NumericSettings:
     seed: int = 0
     entries: str = "gaussian"
     alpha: float = 0.001
+    #: sample the ``mixed_moment(...)`` words of the statement's left side on real matrices
+    mixed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

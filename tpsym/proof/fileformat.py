@@ -55,7 +55,7 @@ CLAIM_KEYS = frozenset(
     {"id", "title", "source", "statement", "for", "order", "assume", "same_law", "generating_function", "numeric", "notes"}
 )
 GENERATING_FUNCTION_KEYS = frozenset({"law", "equals"})
-NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha"})
+NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha", "mixed"})
 MAX_ORDER = 200
 
 
@@ -116,12 +116,23 @@ def _numeric(table: Any) -> NumericSettings:
         kw["seed"] = _int(table["seed"], "numeric.seed", 0, 2**63 - 1)
     if "entries" in table:
         kw["entries"] = _str(table, "entries")
+    if "mixed" in table:
+        if not isinstance(table["mixed"], bool):
+            raise ProofFileError(f"'numeric.mixed' must be true or false, got {table['mixed']!r}")
+        kw["mixed"] = table["mixed"]
     if "alpha" in table:
         a = table["alpha"]
         if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
             raise ProofFileError(f"'numeric.alpha' must be a number in (0, 1), got {a!r}")
         kw["alpha"] = float(a)
-    return NumericSettings(**kw)
+    settings = NumericSettings(**kw)
+    from tpsym.proof.limits import check_numeric_work
+
+    try:
+        check_numeric_work(settings.sizes, settings.trials)
+    except TpsymError as exc:
+        raise ProofFileError(f"'numeric': {exc}") from None
+    return settings
 
 
 def _claim(table: Any, file: str, line: int | None) -> Claim:

@@ -11,6 +11,7 @@ function                               series route (fast path)                 
 ``k_divisible_count(n, k)``            Fuss–Catalan number                        enumeration
 ``pairing_count(n)``                   Catalan number                             enumeration of NC_2(n)
 ``mobius_nc(n)``                       factorisation into full lattices          the defining recursion on NC(n)
+``mixed_moment(word, J=jacobian(...))`` A-valued recursion (:mod:`tpsym.free.fip`) sum over NC(m) with Kreweras blocks
 =====================================  ========================================  ===================================
 
 The network functions (``q_star``, ``chi``, ``mu``) of :mod:`tpsym.nets`
@@ -52,7 +53,7 @@ Route = Literal["series", "lattice"]
 #: The claim functions computed differently on the two routes; the others
 #: (the network functions) have one computation only.
 TWO_ROUTE_FUNCTIONS = frozenset(
-    {"moment", "cumulant", "s_coefficient", "nc_count", "nc_type_count", "k_divisible_count", "pairing_count", "mobius_nc"}
+    {"moment", "cumulant", "s_coefficient", "nc_count", "nc_type_count", "k_divisible_count", "pairing_count", "mobius_nc", "mixed_moment"}
 )
 
 #: Largest n for which counting functions enumerate on the lattice route
@@ -187,8 +188,11 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
     from tpsym.laws.lattice import lattice_moments
 
     def check_order(law: Law, n: int) -> None:
+        from tpsym.proof.limits import check_parametric_order
+
         if law.parameters and n > MAX_PARAMETRIC_INDEX:
             raise InputError(f"the order {n} exceeds the limit {MAX_PARAMETRIC_INDEX} for a law with parameters ({law})")
+        check_parametric_order(law, n)
 
     def moments_of(law: Law, n: int) -> tuple[sympy.Expr, ...]:
         check_order(law, n)
@@ -291,11 +295,18 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         "pairing_count": pairing_count,
         "mobius_nc": mobius_nc,
     }
-    assert table.keys() == TWO_ROUTE_FUNCTIONS
     try:
         from tpsym.nets import claim_functions as nets_functions  # type: ignore[attr-defined]
+        from tpsym.nets.words import mixed_moment_claim
     except ImportError:
         pass
     else:
         table.update(nets_functions())
+
+        def mixed_moment(word: str, **letters: Any) -> sympy.Expr:
+            # networks named by keyword are independent; see tpsym.nets.words
+            return mixed_moment_claim(word, route, **letters)
+
+        table["mixed_moment"] = mixed_moment
+    assert table.keys() - {"q_star", "chi", "mu"} == TWO_ROUTE_FUNCTIONS
     return table

@@ -71,6 +71,11 @@ class Verdict:
     def ok(self) -> bool:
         return self.status not in FAILING
 
+    def _repr_html_(self) -> str:  # Jupyter
+        from tpsym.render.report import verdicts_html
+
+        return verdicts_html([self])
+
 
 def plain(e: Any) -> Any:
     """The expression with every symbol replaced by the plain symbol of the same name.
@@ -160,7 +165,10 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
     """Every assignment of the loop variables, outer loops first.
 
     An unbounded loop yields ``unbounded_terms`` values from its start. A
-    claim that asks for more than :data:`MAX_CHECKS` assignments raises
+    claim that asks for more than :data:`MAX_CHECKS` assignments, or whose
+    loop variables take more than
+    :data:`~tpsym.proof.limits.MAX_LOOP_STEPS` values counted at every level
+    (an empty inner loop counts: its bounds are evaluated), raises
     :class:`~tpsym.errors.InputError` (before the first one is checked when a
     single loop is too long).
 
@@ -168,6 +176,7 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
     >>> [dict((k, int(v)) for k, v in a.items()) for a in iterate_loops((parse_loop("n = 1..2"), parse_loop("k = 1..n")), {}, unbounded_terms=3)]
     [{'n': 1, 'k': 1}, {'n': 2, 'k': 1}, {'n': 2, 'k': 2}]
     """
+    from tpsym.proof.limits import MAX_LOOP_STEPS
     from tpsym.spec import parse_formula
 
     def bound(text: str, env: dict[str, Any], what: str) -> int:
@@ -176,7 +185,13 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
             raise InputError(f"the loop {what} {text!r} is not an integer")
         return int(v)
 
-    count = 0
+    count = steps = 0
+
+    def step() -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_LOOP_STEPS:
+            raise InputError(f"the loops {', '.join(map(str, loops))} take more than {MAX_LOOP_STEPS=} values")
 
     def rec(i: int, env: dict[str, sympy.Integer]) -> Iterator[dict[str, sympy.Integer]]:
         nonlocal count
@@ -187,11 +202,13 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
             yield dict(env)
             return
         loop = loops[i]
+        step()  # entering a loop evaluates its bounds, whether or not it is empty
         lo = bound(loop.start, env, "start")
         hi = lo + unbounded_terms - 1 if loop.stop is None else bound(loop.stop, env, "end")
         if hi - lo + 1 > MAX_CHECKS:
             raise InputError(f"the loop {loop} runs over {hi - lo + 1} values, more than {MAX_CHECKS}")
         for v in range(lo, hi + 1):
+            step()
             env[loop.var] = sympy.Integer(v)
             yield from rec(i + 1, env)
         env.pop(loop.var, None)
@@ -207,8 +224,12 @@ def evaluate_sides(statement: str, env: dict[str, Any], route: Route) -> tuple[s
     """
     from tpsym.spec import parse_claim
 
+    from tpsym.proof.limits import check_expansion, evaluate_sums
+
     c = parse_claim(statement, functions=claim_functions(route), locals=env)
-    lhs, rhs = (e.doit() if isinstance(e, sympy.Basic) and e.has(sympy.Sum, sympy.Product) else e for e in (c.lhs, c.rhs))
+    lhs, rhs = (evaluate_sums(e) for e in (c.lhs, c.rhs))
+    lhs, rhs = (e.doit() if isinstance(e, sympy.Basic) and e.has(sympy.Product) else e for e in (lhs, rhs))
+    check_expansion(lhs, rhs)
     return plain(lhs), plain(rhs)
 
 
@@ -341,6 +362,7 @@ def _refute(verdict: Verdict, k: int, derived: Any, claimed: Any, summary: str) 
 
 
 def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
+    from tpsym.proof.limits import check_parametric_order
     from tpsym.spec import parse_spec
 
     if len(claim.laws) < 2:
@@ -348,6 +370,8 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
     symbols = claim.symbols()
     laws = [parse_spec(s, locals=symbols) for s in claim.laws]
     order = claim.order
+    for law in laws:
+        check_parametric_order(law, order)
     series = [law.moments(order) for law in laws]
     notes = [_lattice_witness(law, ms) for law, ms in zip(laws, series)]
     lattice_note = next((n for n in notes if n is not None), None)
@@ -381,6 +405,7 @@ MAX_GF_SEARCH = 200
 def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.laws.algebraic import Z
     from tpsym.proof.algebraic import ClaimRefuted, ProofFailure, generating_function_coefficients
+    from tpsym.proof.limits import MAX_PARAMETRIC_WORK, check_expansion, check_parametric_order
     from tpsym.spec import parse_formula, parse_spec
 
     symbols = claim.symbols()
@@ -389,6 +414,8 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     law = parse_spec(claim.laws[0], locals=symbols)
     F = plain(parse_formula(claim.statement, locals={**symbols, Z.name: Z}))
     order = claim.order
+    check_parametric_order(law, order)
+    check_expansion(F, what="the generating function")
     derived = [sympy.Integer(1), *law.moments(order)]
     lattice_note = _lattice_witness(law, derived[1:])
     try:
@@ -416,6 +443,8 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
         # F is not a root of the equation, so it differs from the moment series somewhere: find where
         verdict.status = "refuted"
         top = min(order + 64, MAX_GF_SEARCH)
+        if law.parameters:  # within the limit on the order of a law with parameters
+            top = max(order, min(top, MAX_PARAMETRIC_WORK // len(law.parameters)))
         more = [sympy.Integer(1), *law.moments(top)]
         found = next(
             (k for k, (m, c) in enumerate(zip(more, generating_function_coefficients(F, Z, top + 1))) if not exact_equal(m, c)[0]),
@@ -438,8 +467,11 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
 
 
 def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
+    from tpsym.proof.limits import check_numeric_work
     from tpsym.proof.numeric import run_numeric
 
+    if claim.numeric is not None:  # a claim built in Python has not been through the file's checks
+        check_numeric_work(claim.numeric.sizes, claim.numeric.trials)
     result = run_numeric(claim, fast=fast)
     verdict.numeric = result
     if claim.kind == "numeric":

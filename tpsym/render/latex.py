@@ -7,7 +7,7 @@ by its own LaTeX form (the law's ``_latex`` printer method). The table needs
 >>> from tpsym.laws import semicircle
 >>> from tpsym.render.table import moment_table
 >>> print(latex_table(moment_table([semicircle()], 2), environment=False))
-\begin{tabular}{rl}
+\begin{tabular}{rr}
 \toprule
 $k$ & $\mathrm{SC}\left(1\right)$ \\
 \midrule
@@ -146,7 +146,7 @@ def latex_table(
     \centering
     \caption{MP moments.}
     \label{tab:mp}
-    \begin{tabular}{rl}
+    \begin{tabular}{rr}
     \toprule
     $k$ & $\mathrm{MP}\left(1\right)$ \\
     \midrule
@@ -175,7 +175,8 @@ def latex_table(
             lines.append(f"\\caption{{{' '.join(caption.split())}}}")
         if label is not None:
             lines.append(f"\\label{{{label}}}")
-    lines += [f"\\begin{{tabular}}{{r{'l' * n}}}", "\\toprule"]
+    align = "".join("r" if numeric else "l" for numeric in table.numeric_columns())
+    lines += [f"\\begin{{tabular}}{{r{align}}}", "\\toprule"]
     lines.append(" & ".join([corner, *header]) + r" \\")
     lines.append("\\midrule")
     for k, row in enumerate(table.rows, 1):
