@@ -1709,6 +1709,10 @@ def _checks(sol: _Solution, law: Law, vals: _Values, order: int) -> tuple[float,
         q = qs[k] + sum(m * a**k for a, m in sol.atoms)
         moms.append((q, exact[k - 1]))
         errs.append(abs(q - exact[k - 1]) / scale**k if math.isfinite(exact[k - 1]) else math.nan)
+    if not (math.isfinite(mass) and all(math.isfinite(q) for q, _ in moms)):
+        # a density evaluated on a singular edge (a rounding of a shifted or scaled law's endpoint):
+        # refuse rather than report inf or nan as a mass or a moment
+        raise NumericError(f"the mass and moments of the density of {law} do not come out finite (a singularity at an edge)")
     return mass, tuple(moms), tuple(errs)
 
 
