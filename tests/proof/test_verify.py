@@ -67,6 +67,8 @@ EXACT_LEVELS = [
     (identity("moment(mp(ratio=c), k) == Sum(narayana(k, j)*c**(j - 1), (j, 1, k))", "k = 1..6"), "verified"),
     # verified: all orders asked, but the shape is not one the prover covers
     (identity("catalan(k) == binomial(2*k, k)/(k + 1)", "k >= 1"), "verified"),
+    # certified: the critical erf network of issue 14 has q* = 1 (sigma_b2 chosen so), a tanh q* enclosed
+    (identity("q_star(activation=erf, sigma_w2=sqrt(5)*pi/4, sigma_b2=1-sqrt(5)*asin(2/3)/2) == 1"), "certified"),
     # refuted: Catalan index off by one
     (identity("moment(semicircle(), 2*k) == catalan(k + 1)", "k = 1..5"), "refuted"),
     # error: an unknown law

@@ -32,12 +32,13 @@ def _run(claims: list[Any], args: argparse.Namespace) -> list[Any]:
     from tpsym.proof.verify import verify_claim
     from tpsym.render.report import text_line
 
+    check_range(args.digits, "--digits", 1, 10_000)
     verdicts = []
     for c in claims:
         if isinstance(c, ClaimError):
             v = _verdict_of_error(c)
         else:
-            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric)
+            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric, digits=args.digits)
         verdicts.append(v)
         if not args.json:
             print(text_line(v), flush=True)
@@ -143,7 +144,8 @@ def _check(args: argparse.Namespace) -> int:
         from tpsym.proof.verify import verify_claim
         from tpsym.render.report import text_line
 
-        verdicts = [verify_claim(claim, numeric=not args.no_numeric, fast_numeric=not args.full_numeric)]
+        check_range(args.digits, "--digits", 1, 10_000)
+        verdicts = [verify_claim(claim, numeric=not args.no_numeric, fast_numeric=not args.full_numeric, digits=args.digits)]
         if verdicts[0].status == "error":
             # the claim is the command line: one line on stderr, as for any bad input
             raise InputError(verdicts[0].summary.removeprefix("check: "))
@@ -200,6 +202,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--latex", metavar="FILE", help="write a LaTeX report of the run")
     p.add_argument("--certificates", metavar="DIR", help="write one JSON certificate per claim")
+    p.add_argument("--digits", type=int, default=30, help="decimal digits of a certified verdict (default 30)")
     p.set_defaults(func=_verify)
 
     c = sub.add_parser("check", help="prove, check or refute one claim given on the command line")
@@ -212,6 +215,7 @@ def register(sub: Any) -> None:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--latex", metavar="FILE", help="write a LaTeX report")
     c.add_argument("--certificates", metavar="DIR", help="write the JSON certificate")
+    c.add_argument("--digits", type=int, default=30, help="decimal digits of a certified verdict (default 30)")
     c.set_defaults(func=_check)
 
     r = sub.add_parser("recheck", help="re-derive every step of certificates")

@@ -68,7 +68,8 @@ from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
 from tpsym.laws.operations import BoxPower, BoxTimes, Dilated, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
-from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, mus
+from tpsym.certified import CertifiedConstant, certified_constant, to_ball
+from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, certified_mean_field, mus
 from tpsym.nets.model import MLP, Layer
 
 __all__ = [
@@ -99,7 +100,50 @@ def _quantity_value(qty: Quantity, precision: int) -> sympy.Expr:
 
 @lru_cache(maxsize=128)
 def _mu_values(act: Activation, q: Quantity, precision: int, n: int) -> tuple[sympy.Expr, ...]:
+    """μ_1..μ_n: exact closed forms; certified constants where the activation has a certified
+    quadrature and q is exact or certifiable; else Floats of ``precision`` digits."""
+    q_ball = _q_ball(q)
+    if q_ball is not None and act.is_numeric and _closed_mu(act, 1) is None and act.analytic_strip("dphi", 1) is not None:
+        # no closed form, certified quadrature available: μ_k are certified constants
+        table = _CertifiedMuTable(act, q_ball)
+        label = sympy.sstr(q.value) if q.exact else f"q_star({act.spec})"
+        return tuple(certified_constant(f"mu_{k}({act.spec}, {label})", table.entry(k)) for k in range(1, n + 1))
     return tuple(_quantity_value(m, precision) for m in mus(act, n, q, precision=precision))
+
+
+def _closed_mu(act: Activation, k: int) -> Any:
+    return act.mu_closed_form(k, sympy.Symbol("q", positive=True))
+
+
+def _q_ball(q: Quantity) -> Any:
+    """A function digits -> ball of q, or None when q cannot be certified."""
+    if q.exact:
+        value = sympy.S(q.value)
+        if value.free_symbols or not value.is_positive:
+            return None
+        return lambda digits: to_ball(value, digits)
+    return q.certify
+
+
+class _CertifiedMuTable:
+    """μ_1..μ_n as balls, computed once per precision (all orders share the quadrature nodes)."""
+
+    def __init__(self, act: Activation, q_ball: Any) -> None:
+        self._act, self._q_ball = act, q_ball
+        self._cache: dict[int, tuple[Any, ...]] = {}
+
+    def entry(self, k: int) -> Any:
+        def compute(digits: int) -> Any:
+            row = self._cache.get(digits, ())
+            if len(row) < k:
+                # q at the level tpsym.nets.claims.mu asks q_star for (to_ball adds 5 per step):
+                # one certified q* serves both
+                q = self._q_ball(digits + 10)
+                row = certified_mean_field(self._act, q=q, moments=max(k, 4), digits=digits).mu
+                self._cache[digits] = row
+            return row[k - 1]
+
+        return compute
 
 
 @dataclass(frozen=True, slots=True)
@@ -792,15 +836,19 @@ def jacobian_mixed_moment(mlp_or_law: MLP | JacobianLaw, word: str | Sequence[st
     if not expanded:
         raise InputError("the word is empty")
     # D_l² of different layers: independent commuting letters (their laws are those of D²);
-    # numbers known to finite precision (Floats) are carried as fresh symbols, then put back
-    floats: dict[sympy.Float, sympy.Symbol] = {}
+    # numbers known to finite precision (Floats, certified constants) are carried as fresh
+    # symbols, then put back (a ring homomorphism)
+    floats: dict[sympy.Expr, sympy.Symbol] = {}
     n = len(expanded)
     seqs: dict[str, tuple[sympy.Expr, ...]] = {}
     for i in range(1, depth + 1):
         fixed = []
         for m in factors[f"D{i}"].moments(n):
             m = sympy.S(m)
-            for f in m.atoms(sympy.Float):
+            numbers = sorted(m.atoms(sympy.Float), key=str) + sorted(
+                (a for a in m.free_symbols if isinstance(a, CertifiedConstant)), key=str
+            )
+            for f in numbers:
                 floats.setdefault(f, sympy.Symbol(f"_float{len(floats)}"))
             fixed.append(m.xreplace(floats) if floats else m)
         seqs[f"D{i}"] = tuple(fixed)

@@ -38,7 +38,7 @@ from typing import Any
 
 from tpsym.errors import CertificateError, TpsymError
 from tpsym.proof.claims import Claim
-from tpsym.proof.verify import Verdict, verify_claim
+from tpsym.proof.verify import DEFAULT_DIGITS, Verdict, verify_claim
 
 __all__ = ["FORMAT", "certificate", "recheck", "RecheckResult", "versions", "UNBOUND_NOTE"]
 
@@ -96,6 +96,7 @@ def certificate(verdict: Verdict) -> dict[str, Any]:
         "claim": _claim_record(verdict.claim),
         "kind": verdict.claim.kind,
         "verdict": verdict.status,
+        **({"digits": verdict.digits} if verdict.digits is not None else {}),
         "summary": verdict.summary,
         "steps": verdict.steps,
         "failure": verdict.failure,
@@ -283,7 +284,12 @@ def recheck(cert: Any, *, against: Sequence[Claim] | None = None) -> RecheckResu
             result.problems.append(f"the recorded claim is malformed: {exc}")
         result.holds = False
         return result
-    fresh = certificate(verify_claim(claim, numeric=False))
+    digits = cert.get("digits", DEFAULT_DIGITS)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 10_000:
+        result.problems.append(f"digits: recorded {digits!r}, not an int in 1..10000")
+        result.holds = False
+        return result
+    fresh = certificate(verify_claim(claim, numeric=False, digits=digits))
     recorded = cert.get("verdict")
     numeric_record = cert.get("numeric")
     numeric_verdict = numeric_record.get("verdict") if isinstance(numeric_record, dict) else None

@@ -7,6 +7,10 @@ Verdicts, strongest first (:data:`VERDICTS`):
 * ``verified`` — for every index of the claim's (finite) loops, or for the
   first ``order`` indices of an unbounded one, by exact equality of canonical
   forms, with both the series and the lattice route;
+* ``certified`` — both sides hold numbers that are not exact (q* of tanh
+  with a bias, μ_k of tanh: :class:`tpsym.certified.CertifiedConstant`),
+  and for every index checked the difference of the sides is enclosed in a
+  ball of radius < 10^-D around 0 (D = ``digits``, default 30);
 * ``refuted`` — the first index where the claim fails, the claimed and the
   derived value, and their difference (derived - claimed);
 * ``confirmed`` / ``contradicted`` — the numeric layer's verdict, for claims
@@ -29,7 +33,7 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.errors import DomainError, InputError, TpsymError
+from tpsym.errors import DomainError, InputError, NumericError, TpsymError
 from tpsym.proof.claims import Claim, Loop
 from tpsym.proof.functions import TWO_ROUTE_FUNCTIONS, Route, claim_functions
 from tpsym.series.encode import Encoder
@@ -44,10 +48,13 @@ __all__ = [
     "iterate_loops",
     "evaluate_sides",
     "MAX_CHECKS",
+    "DEFAULT_DIGITS",
 ]
 
-Status = Literal["proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped"]
-VERDICTS: tuple[Status, ...] = ("proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped")
+Status = Literal["proved", "verified", "certified", "refuted", "confirmed", "contradicted", "error", "skipped"]
+VERDICTS: tuple[Status, ...] = ("proved", "verified", "certified", "refuted", "confirmed", "contradicted", "error", "skipped")
+#: Default decimal digits of a ``certified`` verdict (``--digits``).
+DEFAULT_DIGITS = 30
 FAILING: frozenset[str] = frozenset({"refuted", "contradicted", "error"})
 #: Most assignments of the loop variables that one claim may ask for.
 MAX_CHECKS = 10_000
@@ -66,6 +73,8 @@ class Verdict:
     numeric: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    #: The decimal digits of a ``certified`` verdict (None for the others).
+    digits: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,7 +97,11 @@ def plain(e: Any) -> Any:
     """
     if not isinstance(e, sympy.Basic):
         return e
-    repl = {s: sympy.Symbol(s.name) for s in e.free_symbols if isinstance(s, sympy.Symbol) and s.assumptions0}
+    repl = {
+        s: sympy.Symbol(s.name)
+        for s in e.free_symbols
+        if isinstance(s, sympy.Symbol) and s.assumptions0 and not _is_certified(s)  # certified constants stay
+    }
     return e.xreplace(repl) if repl else e
 
 
@@ -237,19 +250,53 @@ def _fmt(e: Any) -> str:
     return sympy.sstr(e)
 
 
-def _verify_identity(claim: Claim, verdict: Verdict) -> None:
+def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any]:
+    """(decision, ball of lhs - rhs): ``'certified'``, ``'refuted'`` or None (too wide)."""
+    from tpsym.certified import decide, to_ball
+
+    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not _is_certified(s)]
+    if free:
+        raise InputError(
+            f"a side holds certified numbers and the parameters {sorted(map(str, free))}: "
+            "certified comparison needs numbers (give the parameters values in a loop)"
+        )
+    ball = to_ball(sympy.S(lhs) - sympy.S(rhs), digits + 5)
+    return decide(ball, digits), ball
+
+
+def _is_certified(s: Any) -> bool:
+    from tpsym.certified import CertifiedConstant
+
+    return isinstance(s, CertifiedConstant)
+
+
+def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGITS) -> None:
+    from tpsym.certified import has_certified
+
     symbols = claim.symbols()
     integers = frozenset(name for name, words in claim.assumptions if "integer" in words)
     if not claim.statement:
         raise InputError("the claim has no statement")
     terms = claim.order
     checked = 0
+    certified_any = False
     lattice_missing: str | None = None
     last_env: dict[str, Any] = {}
     for env in iterate_loops(claim.loops, symbols, unbounded_terms=terms):
         full_env = {**symbols, **env}
         lhs, rhs = evaluate_sides(claim.statement, full_env, "series")
-        equal, how = exact_equal(lhs, rhs, integers=integers, assumed=symbols)
+        ball = None
+        if has_certified(lhs) or has_certified(rhs):
+            decision, ball = _certified_compare(lhs, rhs, digits)
+            if decision is None:
+                raise NumericError(
+                    f"cannot decide to {digits} digits at {dict((k, int(v)) for k, v in env.items())}: "
+                    f"lhs - rhs is enclosed in {ball.format(10)}"
+                )
+            equal, how = decision == "certified", f"certified ball arithmetic to {digits} digits"
+            certified_any = True
+        else:
+            equal, how = exact_equal(lhs, rhs, integers=integers, assumed=symbols)
         step: dict[str, Any] = {
             "step": "evaluate",
             "at": {k: int(v) for k, v in env.items()},
@@ -257,13 +304,18 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
             "rhs": _fmt(rhs),
             "comparison": how,
         }
+        if ball is not None:
+            step["enclosure"] = ball.to_json()
         try:
             lhs_l, rhs_l = evaluate_sides(claim.statement, full_env, "lattice")
         except (DomainError, InputError) as exc:
             lattice_missing = lattice_missing or str(exc)
             step["lattice"] = f"unavailable: {exc}"
         else:
-            agree = exact_equal(lhs_l, lhs)[0] and exact_equal(rhs_l, rhs)[0]
+            if ball is not None:
+                agree = all(_certified_compare(a, b, digits)[0] == "certified" for a, b in ((lhs_l, lhs), (rhs_l, rhs)))
+            else:
+                agree = exact_equal(lhs_l, lhs)[0] and exact_equal(rhs_l, rhs)[0]
             step["lattice"] = "agrees" if agree else f"DISAGREES: lhs {_fmt(lhs_l)}, rhs {_fmt(rhs_l)}"
             if not agree:
                 verdict.steps.append(step)
@@ -271,6 +323,15 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
                     f"the series and lattice routes disagree at {step['at']}: {_fmt(lhs)} vs {_fmt(lhs_l)}"
                 )
         verdict.steps.append(step)
+        if not equal and ball is not None:
+            verdict.status = "refuted"
+            verdict.failure = {"at": step["at"], "claimed": _fmt(rhs), "derived": _fmt(lhs), "difference": ball.format(10)}
+            at = ", ".join(f"{k}={v}" for k, v in step["at"].items())
+            verdict.summary = (
+                f"refuted{' at ' + at if at else ''}: derived - claimed is enclosed in {ball.format(10)}, "
+                f"which excludes 0 (certified ball arithmetic)"
+            )
+            return
         if not equal:
             diff = sympy.factor(sympy.together(lhs - rhs))
             verdict.status = "refuted"
@@ -289,14 +350,23 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
     else:
         routes = "series route (lattice route unavailable)"
         verdict.notes.append(f"lattice route unavailable: {lattice_missing}")
-    checks = f"{checked} exact check{'s' if checked != 1 else ''}"
-    verdict.status = "verified"
+    if certified_any:
+        checks = f"{checked} certified check{'s' if checked != 1 else ''}"
+        verdict.status = "certified"
+        verdict.digits = digits
+        head = f"certified to {digits} digits"
+    else:
+        checks = f"{checked} exact check{'s' if checked != 1 else ''}"
+        verdict.status = "verified"
+        head = "verified"
     if claim.loops:
         where = ", ".join(f"{k} <= {int(v)}" for k, v in last_env.items())
-        verdict.summary = f"verified for {where} ({checks}, {routes})"
+        verdict.summary = f"{head} for {where} ({checks}, {routes})"
     else:
-        verdict.summary = f"verified ({checks}, {routes})"
-    if claim.all_orders:
+        verdict.summary = f"{head} ({checks}, {routes})"
+    if certified_any and claim.all_orders:
+        verdict.notes.append("no all-order proof: the claim holds numbers that are not exact")
+    elif claim.all_orders:
         from tpsym.proof.algebraic import ClaimRefuted
         from tpsym.proof.allorders import prove_all_orders
 
@@ -499,7 +569,9 @@ def _check_ascii(claim: Claim) -> None:
             raise InputError(f"{text!r}: parameter names and formulas must be ASCII, not {bad!r} (write sigma, not σ)")
 
 
-def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = False) -> Verdict:
+def verify_claim(
+    claim: Claim, *, numeric: bool = True, fast_numeric: bool = False, digits: int = DEFAULT_DIGITS
+) -> Verdict:
     """Establish, check or refute one claim.
 
     Parameters
@@ -509,6 +581,9 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
         Run the numeric cross-check where the claim asks for one.
     fast_numeric : bool
         Use the small, quick setting of the numeric layer.
+    digits : int
+        Decimal digits a ``certified`` verdict must reach (claims whose sides
+        hold numbers that are not exact).
 
     Returns
     -------
@@ -527,12 +602,14 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
     >>> verify_claim(bad).summary
     'refuted at k=1: derived 1, claimed 2 (difference -1)'
     """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 10_000:
+        raise InputError(f"digits={digits!r} must be an int in 1..10000")
     start = time.perf_counter()
     verdict = Verdict(claim, "error", "")
     try:
         _check_ascii(claim)
         if claim.kind == "identity":
-            _verify_identity(claim, verdict)
+            _verify_identity(claim, verdict, digits)
         elif claim.kind == "same_law":
             _verify_same_law(claim, verdict)
         elif claim.kind == "generating_function":

@@ -35,7 +35,7 @@ __all__ = [
     "VerdictTable",
 ]
 
-_ORDER = ("proved", "verified", "confirmed", "skipped", "refuted", "contradicted", "error")
+_ORDER = ("proved", "verified", "certified", "confirmed", "skipped", "refuted", "contradicted", "error")
 
 
 def verdict_record(v: Any) -> dict[str, Any]:
@@ -49,6 +49,7 @@ def verdict_record(v: Any) -> dict[str, Any]:
         "source": v.claim.source,
         "where": v.claim.where(),
         "verdict": v.status,
+        **({"digits": v.digits} if v.status == "certified" else {}),
         "summary": v.summary,
         "seconds": round(v.elapsed, 3),
         "failure": cert["failure"],
