@@ -52,19 +52,21 @@ tpsym.errors.SpecError: attribute access is not allowed: "__import__('os').syste
 from __future__ import annotations
 
 import ast
-import contextlib
 import difflib
 import functools
 import importlib
 import inspect
+import io
 import math
 import re
 import sys
+import tokenize
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
+import flint
 import sympy
 
 from tpsym.errors import SpecError, TpsymError
@@ -574,15 +576,46 @@ _OTHER_OPS = {
 _DECIMAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
 
 
-@contextlib.contextmanager
-def _int_digits(limit: int) -> Iterator[None]:
-    """Let integer literals of up to ``limit`` digits be read (Python's default is 4300)."""
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(max(old, limit) if old else 0)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(old)
+def _parse_expression(text: str) -> ast.Expression:
+    """``ast.parse(text, mode="eval")`` with decimal integer literals of any length.
+
+    Python refuses to read integers of more than ``sys.get_int_max_str_digits()``
+    digits (4300 by default), a process-wide limit that library code must not
+    change (another thread may rely on it). Each such literal is replaced by a
+    placeholder name of the same length (so that error columns stay right), read
+    through flint (which has no such limit) and put back into the tree.
+    """
+    limit = sys.get_int_max_str_digits()
+    big: dict[str, int] = {}
+    if limit and len(text) > limit:
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        except (tokenize.TokenError, SyntaxError):
+            tokens = []  # malformed: ast.parse below reports it
+        lines = text.splitlines(keepends=True)
+        for tok in reversed(tokens):
+            digits = tok.string.replace("_", "")
+            if tok.type != tokenize.NUMBER or len(digits) <= limit or not digits.isdigit() or digits[0] == "0":
+                continue
+            (row, start), (_, end) = tok.start, tok.end
+            name = f"_{len(big)}_".ljust(end - start, "_")
+            if name in text:  # pragma: no cover - a user's identifier of thousands of characters
+                continue
+            big[name] = int(flint.fmpz(digits))
+            line = lines[row - 1]
+            lines[row - 1] = line[:start] + name + line[end:]
+        text = "".join(lines)
+    tree = ast.parse(text, filename=_FILENAME, mode="eval")
+    if not big:
+        return tree
+
+    class _PutBack(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in big:
+                return ast.copy_location(ast.Constant(big[node.id]), node)
+            return node
+
+    return _PutBack().visit(tree)
 
 
 def _one_line(message: object) -> str:
@@ -664,9 +697,9 @@ class _Parser:
                     f"{ch!r} would be read as {plain!r}: write {plain!r} (column {i + 1 + self.col_offset})"
                 )
         try:
-            with warnings.catch_warnings(), _int_digits(MAX_LENGTH):
+            with warnings.catch_warnings():
                 warnings.simplefilter("error")  # "invalid decimal literal" and the like refuse, not print
-                tree = ast.parse(self.text, filename=_FILENAME, mode="eval")
+                tree = _parse_expression(self.text)
         except SyntaxError as exc:
             col = (exc.offset or 1) + (self.col_offset if exc.lineno in (None, 1) else 0)
             where = f"column {col}" if exc.lineno in (None, 1) else f"line {exc.lineno}, column {col}"

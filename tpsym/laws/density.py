@@ -463,6 +463,16 @@ class _Discrete:
     exact: bool  # True when the law *is* this discrete law
 
 
+@lru_cache(maxsize=None)
+def _mp40() -> Any:
+    """A private mpmath context at 40 digits (mpmath.mp's precision is process-global)."""
+    import mpmath
+
+    ctx = mpmath.MPContext()
+    ctx.dps = 40
+    return ctx
+
+
 def _gauss_rule(moments: Sequence[Any], kmax: int = MAX_GAUSS_NODES) -> _Discrete:
     """The Gauss quadrature rule of a law from its moments ``m_1..m_{2K}`` (Golub–Welsch).
 
@@ -470,35 +480,33 @@ def _gauss_rule(moments: Sequence[Any], kmax: int = MAX_GAUSS_NODES) -> _Discret
     arithmetic; the number of nodes is the largest ``K`` for which the
     factorisation stays positive (limited by the accuracy of the moments).
     """
-    import mpmath
-
-    with mpmath.workdps(40):
-        m = [mpmath.mpf(1)] + [v if isinstance(v, mpmath.mpf) else mpmath.mpf(v) for v in moments]
-        K = min(kmax, (len(m) - 1) // 2)
-        while K >= 1:
-            # Hankel matrix H_ij = m_{i+j}, 0 <= i, j <= K, and its Cholesky factor H = R^T R
-            H = mpmath.matrix([[m[i + j] for j in range(K + 1)] for i in range(K + 1)])
-            try:
-                R = mpmath.cholesky(H).T
-            except (ZeroDivisionError, ValueError):
-                K -= 1
-                continue
-            if not all(R[j, j] ** 2 > mpmath.mpf(10) ** -24 * H[j, j] for j in range(K + 1)):
-                K -= 1
-                continue
-            # Golub & Welsch (1969): the Jacobi matrix from the Cholesky factor
-            alpha = [R[j, j + 1] / R[j, j] - (R[j - 1, j] / R[j - 1, j - 1] if j else 0) for j in range(K)]
-            beta = [R[j + 1, j + 1] / R[j, j] for j in range(K - 1)]
-            J = mpmath.matrix(K, K)
-            for j in range(K):
-                J[j, j] = alpha[j]
-                if j < K - 1:
-                    J[j, j + 1] = J[j + 1, j] = beta[j]
-            E, Q = mpmath.eigsy(J)
-            nodes = np.array([float(E[i]) for i in range(K)])
-            weights = np.array([float(Q[0, i] ** 2) for i in range(K)])
-            order = np.argsort(nodes)
-            return _Discrete(nodes[order], weights[order] / weights.sum(), exact=False)
+    mp = _mp40()
+    m = [mp.mpf(1)] + [mp.mpf(v) for v in moments]
+    K = min(kmax, (len(m) - 1) // 2)
+    while K >= 1:
+        # Hankel matrix H_ij = m_{i+j}, 0 <= i, j <= K, and its Cholesky factor H = R^T R
+        H = mp.matrix([[m[i + j] for j in range(K + 1)] for i in range(K + 1)])
+        try:
+            R = mp.cholesky(H).T
+        except (ZeroDivisionError, ValueError):
+            K -= 1
+            continue
+        if not all(R[j, j] ** 2 > mp.mpf(10) ** -24 * H[j, j] for j in range(K + 1)):
+            K -= 1
+            continue
+        # Golub & Welsch (1969): the Jacobi matrix from the Cholesky factor
+        alpha = [R[j, j + 1] / R[j, j] - (R[j - 1, j] / R[j - 1, j - 1] if j else 0) for j in range(K)]
+        beta = [R[j + 1, j + 1] / R[j, j] for j in range(K - 1)]
+        J = mp.matrix(K, K)
+        for j in range(K):
+            J[j, j] = alpha[j]
+            if j < K - 1:
+                J[j, j + 1] = J[j + 1, j] = beta[j]
+        E, Q = mp.eigsy(J)
+        nodes = np.array([float(E[i]) for i in range(K)])
+        weights = np.array([float(Q[0, i] ** 2) for i in range(K)])
+        order = np.argsort(nodes)
+        return _Discrete(nodes[order], weights[order] / weights.sum(), exact=False)
     raise NumericError("the moments do not define a law (their Hankel matrix is not positive definite)")
 
 
@@ -1701,6 +1709,10 @@ def _checks(sol: _Solution, law: Law, vals: _Values, order: int) -> tuple[float,
         q = qs[k] + sum(m * a**k for a, m in sol.atoms)
         moms.append((q, exact[k - 1]))
         errs.append(abs(q - exact[k - 1]) / scale**k if math.isfinite(exact[k - 1]) else math.nan)
+    if not (math.isfinite(mass) and all(math.isfinite(q) for q, _ in moms)):
+        # a density evaluated on a singular edge (a rounding of a shifted or scaled law's endpoint):
+        # refuse rather than report inf or nan as a mass or a moment
+        raise NumericError(f"the mass and moments of the density of {law} do not come out finite (a singularity at an edge)")
     return mass, tuple(moms), tuple(errs)
 
 
@@ -1884,7 +1896,8 @@ def density(
             )
     if len(x) >= 2:
         order = np.argsort(x)
-        grid_mass = float(np.trapezoid(dens[order], x[order]))
+        from scipy.integrate import trapezoid as _trapezoid  # numpy has it only from 2.0
+        grid_mass = float(_trapezoid(dens[order], x[order]))
         grid_mass += sum(m for a, m in sol.atoms if x.min() <= a <= x.max())
     else:
         grid_mass = sum(m for a, m in sol.atoms if len(x) and a == x[0])

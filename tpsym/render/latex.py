@@ -26,7 +26,7 @@ from typing import Any
 import sympy
 
 from tpsym.errors import InputError
-from tpsym.render.jsonout import _all_digits
+from tpsym.render.jsonout import _LatexPrinter
 from tpsym.render.table import MomentTable
 
 __all__ = ["latex_table", "latex_expr", "symbol_names"]
@@ -92,8 +92,7 @@ def latex_expr(expr: Any, names: dict[sympy.Symbol, str] | None = None) -> str:
     """
     if names is None:
         names = symbol_names([expr])
-    with _all_digits():
-        return sympy.latex(expr, symbol_names=names) if names else sympy.latex(expr)
+    return str(_LatexPrinter({"symbol_names": names} if names else {}).doprint(expr))
 
 
 def latex_table(
