@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tpsym.errors import CertificateError
-from tpsym.proof.certificate import FORMAT, _digest, certificate, recheck, versions
+from tpsym.proof.certificate import FORMAT, UNBOUND_NOTE, _digest, certificate, recheck, versions
 from tpsym.proof.certificate import recheck as _recheck
 from tpsym.proof.claims import Claim, NumericSettings, parse_loop
 from tpsym.proof.verify import verify_claim
@@ -64,7 +64,7 @@ def test_round_trip(certs, name):
     assert cert["versions"] == versions() and {"tpsym", "sympy", "python-flint"} <= set(cert["versions"])
     result = recheck(cert)
     assert result.holds, result.problems
-    assert result.summary() == f"{result.claim_id}: the certificate holds"
+    assert result.summary() == f"{result.claim_id}: the certificate holds ({UNBOUND_NOTE})"
 
 
 def test_certificate_contents(certs):
@@ -296,3 +296,53 @@ def test_malformed_proof_record_fails_without_a_traceback(certs, proof):
     cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
     result = recheck(cert)
     assert not result.holds and any(p.startswith("proof") for p in result.problems)
+
+
+def _redigest(cert):
+    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    return cert
+
+
+@pytest.mark.parametrize(
+    ("name", "step", "key", "forged"),
+    [
+        ("verified", 1, "lhs", "(c**2 - 1)/(c - 1)"),  # equals c + 1, but is not what the verifier wrote
+        ("verified", 1, "rhs", "c*(1 + 1/c)"),
+        ("proved", 0, "lhs", "0/0"),  # undefined, where the re-derived value is 1
+        ("proved", 0, "rhs", "1/2 + (log(4) - 2*log(2))/(2*log(4) - 4*log(2))"),  # 1/2 + 0/0
+    ],
+)
+def test_equivalent_strings_are_not_the_recorded_value(certs, name, step, key, forged):
+    cert = _through_json(certs[name])
+    fresh = cert["steps"][step][key]
+    cert["steps"][step][key] = forged
+    result = recheck(_redigest(cert))
+    assert not result.holds
+    assert result.problems == [f"steps[{step}].{key}: recorded {forged!r}, re-derived {fresh!r}"]
+
+
+def test_the_same_canonical_tree_is_the_recorded_value(certs):
+    # "1 + c" and "c + 1" parse to one sympy tree: the same value written in another order
+    cert = _through_json(certs["verified"])
+    assert cert["steps"][1]["lhs"] == "c + 1"
+    cert["steps"][1]["lhs"] = "1 + c"
+    assert recheck(_redigest(cert)).holds
+
+
+def test_title_and_source_are_bound_by_the_proof_file(certs):
+    claim = CLAIMS["verified"]
+    cert = _through_json(certs["verified"])
+    unbound = recheck(cert)
+    assert unbound.holds and unbound.bound_to is None and UNBOUND_NOTE in unbound.notes
+    assert unbound.summary().endswith(f"holds ({UNBOUND_NOTE})")
+    bound = recheck(cert, against=[claim])
+    assert bound.holds and bound.bound_to == claim.where() and UNBOUND_NOTE not in bound.notes
+    for key, text in (("title", "The Riemann hypothesis holds"), ("source", "arXiv 0000.00000")):
+        forged = _redigest({**cert, "claim": {**cert["claim"], key: text}})
+        assert recheck(forged).holds  # free text, so the note above says it is not checked
+        result = recheck(forged, against=[claim])
+        assert not result.holds and result.problems == [
+            f"claim.{key}: recorded {text!r}, the proof file ({claim.where()}) says {cert['claim'][key]!r}"
+        ]
+    missing = recheck(cert, against=[CLAIMS["refuted-same-law"]])
+    assert not missing.holds and missing.problems == ["claim: no claim 'c' in the proof files given"]

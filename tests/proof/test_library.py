@@ -38,6 +38,9 @@ PROVED = frozenset({
     "deep-linear-gaussian-fuss-catalan",
     "deep-linear-gaussian-fuss-catalan-depth-2",
     "collins-hayase-orthogonal-relu-depth-3",
+    "ginibre-power-fuss-catalan-3",
+    "ginibre-power-fuss-catalan-2",
+    "single-step-rnn-is-one-layer",
 })
 
 #: Claims that only numbers can support.

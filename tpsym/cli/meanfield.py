@@ -19,7 +19,6 @@ mu_2        1/2 = 0.5  (exact)
 from __future__ import annotations
 
 import argparse
-from fractions import Fraction
 from typing import Any
 
 import sympy
