@@ -283,7 +283,7 @@ def _mp(expr: sympy.Expr, name: str) -> mpmath.mpf:
     return _to_mp(sympy.S(expr), name)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _closed(act: Activation, kind: str, k: sympy.Expr) -> sympy.Expr | None:
     """Closed form in the positive symbol _Q, or None."""
     if kind == "phi2":
@@ -291,7 +291,7 @@ def _closed(act: Activation, kind: str, k: sympy.Expr) -> sympy.Expr | None:
     return act.mu_closed_form(k, _Q)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _closed_mp(act: Activation, kind: str, k: sympy.Expr) -> Any:
     expr = _closed(act, kind, k)
     if expr is None or expr.free_symbols - {_Q}:
@@ -512,7 +512,7 @@ def fixed_point_condition(act: Activation, sw: Any, sb: Any) -> sympy.Basic:
     return below if offset.is_zero is False else sympy.Or(below, sympy.Eq(offset, 0))
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=128, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int) -> tuple[Quantity, bool | None]:
     second = _closed(act, "phi2", sympy.Integer(1))
     # closed form linear in q: q = sw (c q + e0) + sb
@@ -974,7 +974,7 @@ def _certified_expectations(act: Activation, kind: str, ks: list[int], q: Ball, 
     return list(_certified_expectations_cached(act, kind, tuple(ks), q, digits))
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _certified_expectations_cached(act: Activation, kind: str, ks: tuple[int, ...], q: Ball, digits: int) -> tuple[Ball, ...]:
     """_certified_expectations (a pure function of hashable arguments: cached)."""
     out: list[Ball | None] = [None] * len(ks)
@@ -1035,7 +1035,7 @@ def certified_fixed_point(
     return _certified_fixed_point(act, _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2"), digits)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _certified_fixed_point(act: Activation, sw_e: sympy.Expr, sb_e: sympy.Expr, digits: int) -> Ball:
     """certified_fixed_point on validated arguments (a pure function: cached)."""
     rough, _ = _fixed_point(act, sw_e, sb_e, 12)
