@@ -161,10 +161,11 @@ def _closed_pair(act: Activation, s11: Any, s22: Any, s12: Any, derivative: bool
         rho = s12 / root
         if lib is np:
             rho = np.clip(rho, -1.0, 1.0)
-        theta = lib.acos(rho) if lib is sympy else np.arccos(rho)
+        # π − arccos ρ written as π/2 + arcsin ρ (one inverse function, so claims compare canonically)
+        angle = pi / 2 + (lib.asin(rho) if lib is sympy else np.arcsin(rho))
         if derivative:
-            return (1 - a) ** 2 * (pi - theta) / (2 * pi) + a
-        k1 = root * (lib.sqrt(1 - rho**2) + (pi - theta) * rho) / (2 * pi)
+            return (1 - a) ** 2 * angle / (2 * pi) + a
+        k1 = root * (lib.sqrt(1 - rho**2) + angle * rho) / (2 * pi)
         return (1 - a) ** 2 * k1 + a * s12
     if name == "erf":
         pi = lib.pi
