@@ -62,7 +62,7 @@ __all__ = [
 CLOSED_FORM_ACTIVATIONS = ("linear", "relu", "leaky_relu", "erf")
 
 #: Gauss–Hermite orders of the numerical route (the second estimates the first's error).
-_GH_ORDERS = (120, 240)
+_GH_ORDERS = (60, 120)
 
 
 @dataclass(frozen=True, slots=True)
