@@ -123,6 +123,7 @@ COMMANDS = {
     "table": "algebra",
     "density": "density",
     "meanfield": "meanfield",
+    "kernel": "kernel",
     "crosscheck": "numeric",
     "plot": "numeric",
     "verify": "proof",

@@ -144,6 +144,12 @@ def claim_functions() -> dict[str, Callable[..., Any]]:
     Examples
     --------
     >>> sorted(claim_functions())
-    ['chi', 'mu', 'q_star']
+    ['c_star', 'chi', 'chi_c', 'correlation_map', 'depth_scale', 'mu', 'nngp', 'ntk', 'q_star']
     """
-    return {"q_star": q_star, "chi": chi, "mu": mu}
+    from tpsym.nets import kernels
+
+    return {
+        "q_star": q_star, "chi": chi, "mu": mu,
+        "nngp": kernels.nngp, "ntk": kernels.ntk, "correlation_map": kernels.correlation_map,
+        "c_star": kernels.c_star, "chi_c": kernels.chi_c, "depth_scale": kernels.depth_scale,
+    }
