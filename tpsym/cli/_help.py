@@ -63,6 +63,12 @@ HELP: dict[str, Help] = {
         "chi and mu_k = E[phi'(h)^(2k)].",
         ("tpsym meanfield --activation relu --sigma-w2 2", "tpsym meanfield --activation tanh --sigma-w2 3/2 --sigma-b2 1/20 --json"),
     ),
+    "kernel": Help(
+        "The NNGP and NTK kernels of a wide network, its correlation map, c*, chi_c and depth scales: "
+        "exact and symbolic where closed forms exist, else a number with the digits its error bound supports.",
+        ("tpsym kernel 'nngp(relu, sigma_w2=2, sigma_b2=0, depth=3, q1=1, q2=1, c=c)'",
+         "tpsym kernel 'ntk(relu, sigma_w2=2, sigma_b2=0, depth=2, q1=1, q2=1, c=1/2)' --json"),
+    ),
     "crosscheck": Help(
         "Sample a law's random matrices (or real network Jacobians) at several sizes and test its derived "
         "moments with standard errors and a controlled family-wise false-alarm rate. " + LAW_NOTE,

@@ -371,6 +371,18 @@ def chi_c(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = No
     return sympy.simplify(sw * _pair(act, q, q, q, True))
 
 
+def _certified_sign(expr: sympy.Expr, digits: int = 30) -> int | None:
+    """The sign of a constant holding certified constants (q*, mu_k as balls), when its enclosure decides it."""
+    from tpsym.certified import has_certified, to_ball
+
+    if not has_certified(expr) or expr.free_symbols - {a for a in expr.atoms(sympy.Symbol) if has_certified(a)}:
+        return None
+    ball = to_ball(expr, digits)
+    if ball.contains_zero():
+        return 0 if ball.radius() == 0 else None
+    return 1 if ball.mid() > 0 else -1
+
+
 def c_star(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
     """The stable fixed point c* of the correlation map at q* (Poole et al., arXiv 1606.05340).
 
@@ -383,9 +395,10 @@ def c_star(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = N
     act, sw, sb, *_ = _layer_inputs(activation, sigma_w2, sigma_b2, 1, 1, 1, slope)
     slope1 = chi_c(act, sw, sb)
     decided = sympy.simplify(slope1 - 1)
-    if decided.is_nonpositive:
+    sign = _certified_sign(decided)
+    if sign is not None and sign <= 0 or decided.is_nonpositive:
         return sympy.Integer(1)
-    if not decided.is_positive:
+    if not (decided.is_positive or sign == 1):
         raise DomainError(f"chi_c - 1 = {decided} has an undecided sign; give numbers")
     q = float(_q_star(act, sw, sb))
     from scipy.optimize import brentq
