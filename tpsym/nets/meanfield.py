@@ -220,14 +220,14 @@ class MeanField:
         Examples
         --------
         >>> d = mean_field("relu", sigma_w2=1, sigma_b2=1, moments=1).to_json()
-        >>> d["q_star"]["value"], d["chi"]["value"], d["critical"], d["exact"]
+        >>> d["q"]["value"], d["chi"]["value"], d["critical"], d["exact"]
         ('2', '1/2', False, True)
         """
         return {
             "activation": self.activation.spec,
             "sigma_w2": sympy.sstr(self.sigma_w2),
             "sigma_b2": sympy.sstr(self.sigma_b2),
-            "q_star" if self.q_is_fixed_point else "q": self.q.to_json(self.precision),
+            "q": self.q.to_json(self.precision),  # the fixed point q* unless q was given: see q_is_fixed_point
             "q_is_fixed_point": self.q_is_fixed_point,
             "stable": self.stable,
             "chi": self.chi.to_json(self.precision),
