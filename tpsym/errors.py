@@ -23,6 +23,7 @@ __all__ = [
     "NoSamplerError",
     "ProofFileError",
     "CertificateError",
+    "MissingDependencyError",
 ]
 
 
@@ -72,3 +73,7 @@ class ProofFileError(InputError):
 
 class CertificateError(TpsymError):
     """A certificate does not hold."""
+
+
+class MissingDependencyError(TpsymError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""

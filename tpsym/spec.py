@@ -52,19 +52,21 @@ tpsym.errors.SpecError: attribute access is not allowed: "__import__('os').syste
 from __future__ import annotations
 
 import ast
-import contextlib
 import difflib
 import functools
 import importlib
 import inspect
+import io
 import math
 import re
 import sys
+import tokenize
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
+import flint
 import sympy
 
 from tpsym.errors import SpecError, TpsymError
@@ -189,14 +191,26 @@ def _gamma(x: sympy.Expr) -> sympy.Expr:
     return sympy.gamma(x)
 
 
+def _factor_product(name: str, cls: type, x: sympy.Expr, k: sympy.Expr) -> sympy.Expr:
+    # sympy multiplies out rf(c, k) into k factors at once (quadratic in k):
+    # bound the work of the expansion before asking for it
+    _count_args(name, x, k)
+    if isinstance(k, sympy.Integer) and k > 0 and not x.is_number:
+        from tpsym.proof.limits import MAX_EXPANSION_WORK
+        from tpsym.series.size import expansion_work
+
+        work = expansion_work(cls(x, k, evaluate=False))
+        if work > MAX_EXPANSION_WORK:
+            raise SpecError(f"it would write about {work} terms while expanding, more than {MAX_EXPANSION_WORK=}")
+    return cls(x, k)
+
+
 def _rf(x: sympy.Expr, k: sympy.Expr) -> sympy.Expr:
-    _count_args("rf", x, k)
-    return sympy.rf(x, k)
+    return _factor_product("rf", sympy.RisingFactorial, x, k)
 
 
 def _ff(x: sympy.Expr, k: sympy.Expr) -> sympy.Expr:
-    _count_args("ff", x, k)
-    return sympy.ff(x, k)
+    return _factor_product("ff", sympy.FallingFactorial, x, k)
 
 
 def _catalan(n: sympy.Expr) -> sympy.Expr:
@@ -403,6 +417,12 @@ class _LawRegistry(MutableMapping[str, Callable[..., Any]]):
                 complete = False
             else:
                 table["jacobian"] = jacobian
+            for spec_name, attr in (("resnet", "resnet_law"), ("rnn", "rnn_law")):
+                fn = getattr(nets, attr, None)
+                if fn is None:
+                    complete = False
+                else:
+                    table[spec_name] = fn
             if not complete:  # a layer is still missing: look again next time
                 return table
             self._built = table
@@ -446,6 +466,7 @@ class _Signature(NamedTuple):
     required: tuple[str, ...]
     var_positional: str | None
     kinds: dict[str, frozenset[str]]  # accepted kinds per parameter
+    var_keyword: str | None = None  # a **kwargs parameter: any other keyword (e.g. mixed_moment's networks)
 
 
 def _annotation_kinds(annotation: Any) -> frozenset[str] | None:
@@ -481,13 +502,17 @@ def _signature(fn: Callable[..., Any], role: str, name: str) -> _Signature:
         params = [inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL)]
     positional, keyword, required, kinds = [], [], [], {}
     var_positional = None
+    var_keyword = None
     default = {"law": frozenset({_EXPR}), "builtin": frozenset({_EXPR})}.get(role, _ALL_KINDS)
     law_positions = _LAW_POSITIONS.get(name) if role == "law" else None
     index = 0
     for p in params:
-        if p.kind is p.VAR_KEYWORD:
-            continue
         accepted = _annotation_kinds(p.annotation) if role != "builtin" else None
+        if p.kind is p.VAR_KEYWORD:
+            if role == "extra":  # only claim functions that ask for it take free keywords
+                var_keyword = p.name
+                kinds[p.name] = accepted or default
+            continue
         if role == "builtin" and p.name in _TUPLE_PARAMETERS.get(name, ()):
             accepted = frozenset({_TUPLE})
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL):
@@ -504,7 +529,7 @@ def _signature(fn: Callable[..., Any], role: str, name: str) -> _Signature:
             keyword.append(p.name)
         if p.default is p.empty:
             required.append(p.name)
-    return _Signature(tuple(positional), tuple(keyword), tuple(required), var_positional, kinds)
+    return _Signature(tuple(positional), tuple(keyword), tuple(required), var_positional, kinds, var_keyword)
 
 
 # ---------------------------------------------------------------------------
@@ -551,15 +576,46 @@ _OTHER_OPS = {
 _DECIMAL = re.compile(r"^(\d[\d_]*)?(\.[\d_]*)?([eE][+-]?\d+)?$")
 
 
-@contextlib.contextmanager
-def _int_digits(limit: int) -> Iterator[None]:
-    """Let integer literals of up to ``limit`` digits be read (Python's default is 4300)."""
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(max(old, limit) if old else 0)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(old)
+def _parse_expression(text: str) -> ast.Expression:
+    """``ast.parse(text, mode="eval")`` with decimal integer literals of any length.
+
+    Python refuses to read integers of more than ``sys.get_int_max_str_digits()``
+    digits (4300 by default), a process-wide limit that library code must not
+    change (another thread may rely on it). Each such literal is replaced by a
+    placeholder name of the same length (so that error columns stay right), read
+    through flint (which has no such limit) and put back into the tree.
+    """
+    limit = sys.get_int_max_str_digits()
+    big: dict[str, int] = {}
+    if limit and len(text) > limit:
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        except (tokenize.TokenError, SyntaxError):
+            tokens = []  # malformed: ast.parse below reports it
+        lines = text.splitlines(keepends=True)
+        for tok in reversed(tokens):
+            digits = tok.string.replace("_", "")
+            if tok.type != tokenize.NUMBER or len(digits) <= limit or not digits.isdigit() or digits[0] == "0":
+                continue
+            (row, start), (_, end) = tok.start, tok.end
+            name = f"_{len(big)}_".ljust(end - start, "_")
+            if name in text:  # pragma: no cover - a user's identifier of thousands of characters
+                continue
+            big[name] = int(flint.fmpz(digits))
+            line = lines[row - 1]
+            lines[row - 1] = line[:start] + name + line[end:]
+        text = "".join(lines)
+    tree = ast.parse(text, filename=_FILENAME, mode="eval")
+    if not big:
+        return tree
+
+    class _PutBack(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in big:
+                return ast.copy_location(ast.Constant(big[node.id]), node)
+            return node
+
+    return _PutBack().visit(tree)
 
 
 def _one_line(message: object) -> str:
@@ -641,9 +697,9 @@ class _Parser:
                     f"{ch!r} would be read as {plain!r}: write {plain!r} (column {i + 1 + self.col_offset})"
                 )
         try:
-            with warnings.catch_warnings(), _int_digits(MAX_LENGTH):
+            with warnings.catch_warnings():
                 warnings.simplefilter("error")  # "invalid decimal literal" and the like refuse, not print
-                tree = ast.parse(self.text, filename=_FILENAME, mode="eval")
+                tree = _parse_expression(self.text)
         except SyntaxError as exc:
             col = (exc.offset or 1) + (self.col_offset if exc.lineno in (None, 1) else 0)
             where = f"column {col}" if exc.lineno in (None, 1) else f"line {exc.lineno}, column {col}"
@@ -747,6 +803,8 @@ class _Parser:
         left, right = self.expr(node.left), self.expr(node.right)
         if op == "**":
             self.check_power(node, left, right)
+        if op == "/":
+            self.check_divisor(node, right)
         try:
             result = {
                 "+": lambda: left + right,
@@ -760,6 +818,17 @@ class _Parser:
         except Exception as exc:  # sympy refuses an operation: report it on one line
             raise self.fail(node, f"cannot compute {self.piece(node)}: {_one_line(exc)}") from None
         return self.check_number(node, result)
+
+    def check_divisor(self, node: ast.BinOp, divisor: Any) -> None:
+        """Refuse a constant divisor that is 0 or cannot be told apart from 0 (before sympy cancels it)."""
+        if not isinstance(divisor, sympy.Expr) or divisor.free_symbols or divisor.is_Rational:
+            return
+        from tpsym.proof.verify import zero_test
+
+        zero = zero_test(divisor)
+        if zero is not False:
+            why = "is 0" if zero else "cannot be told apart from 0"
+            raise self.fail(node, f"the divisor in {self.piece(node)} {why}: the quotient is undefined")
 
     def check_power(self, node: ast.BinOp, base: sympy.Expr, exponent: sympy.Expr) -> None:
         if isinstance(exponent, sympy.Rational):
@@ -818,7 +887,7 @@ class _Parser:
             return False
         given = set(sig.positional[: len(node.args)])
         for kw in node.keywords:
-            if kw.arg not in sig.keyword or kw.arg in given:
+            if (kw.arg not in sig.keyword and sig.var_keyword is None) or kw.arg in given:
                 return False
             given.add(kw.arg)
         return all(p in given for p in sig.required)
@@ -844,13 +913,16 @@ class _Parser:
         for kw in node.keywords:
             if kw.arg is None:  # pragma: no cover - '**' is refused by the caller
                 raise self.fail(kw.value, "'**' arguments are not allowed")
+            param = kw.arg
             if kw.arg not in sig.keyword:
-                allowed = ", ".join(sig.keyword) or "none"
-                raise self.fail(kw.value, f"unknown parameter {kw.arg!r} of {name}(); allowed: {allowed}")
+                if sig.var_keyword is None or kw.arg in sig.positional:
+                    allowed = ", ".join(sig.keyword) or "none"
+                    raise self.fail(kw.value, f"unknown parameter {kw.arg!r} of {name}(); allowed: {allowed}")
+                param = sig.var_keyword
             if kw.arg in given:
                 raise self.fail(kw.value, f"parameter {kw.arg!r} of {name}() given twice")
             given.add(kw.arg)
-            bound.append((kw.arg, kw.arg, kw.value))
+            bound.append((kw.arg, param, kw.value))
         missing = [p for p in sig.required if p not in given]
         if missing:
             raise self.fail(node, f"{name}() needs parameter {missing[0]!r}")
@@ -1019,6 +1091,25 @@ def parse_formula(
     return parser.expr(root)
 
 
+def _top_level_assignment(text: str) -> bool:
+    """Whether ``text`` has a lone ``=`` outside brackets (``==`` mistyped).
+
+    >>> _top_level_assignment("moment(mp(ratio=1), 2) = 2"), _top_level_assignment("f(x=1) == 1")
+    (True, False)
+    """
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            before, after = text[i - 1 : i], text[i + 1 : i + 2]
+            if before not in ("=", "!", "<", ">") and after != "=":
+                return True
+    return False
+
+
 def parse_claim(
     text: str,
     *,
@@ -1054,10 +1145,19 @@ def parse_claim(
     Traceback (most recent call last):
     ...
     tpsym.errors.SpecError: a claim compares with '==' only, not '<=' (column 1)
+    >>> parse_claim("catalan(3) = 5")
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.SpecError: malformed formula: invalid syntax (column 12): a claim compares with '==', not '='
     """
     extras = {**(extra_functions or {}), **(functions or {})}
     parser = _Parser(text, mode="formula", laws=laws, functions=extras, local=locals)
-    root = parser.parse()
+    try:
+        root = parser.parse()
+    except SpecError as exc:
+        if _top_level_assignment(text):
+            raise SpecError(f"{exc}: a claim compares with '==', not '='") from None
+        raise
     if not isinstance(root, ast.Compare):
         raise parser.fail(root, "a claim reads 'lhs == rhs'")
     if len(root.ops) != 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -113,7 +114,7 @@ def test_table_latex(capsys):
         "\\centering\n"
         "\\caption{Moments.}\n"
         "\\label{tab:m}\n"
-        "\\begin{tabular}{rll}\n"
+        "\\begin{tabular}{rrl}\n"
         "\\toprule\n"
         "$k$ & SC & MP \\\\\n"
         "\\midrule\n"
@@ -128,9 +129,9 @@ def test_table_latex(capsys):
 
 def test_table_markdown_text_json(capsys):
     status, out, _ = run(capsys, "table", "semicircle()", "mp(ratio=1)", "--order", "2", "--format", "markdown")
-    assert (status, out) == (0, "| k | `semicircle()` | `mp(ratio=1)` |\n|--:|:--|:--|\n| 1 | `0` | `1` |\n| 2 | `1` | `2` |\n")
+    assert (status, out) == (0, "| k | `semicircle()` | `mp(ratio=1)` |\n|--:|--:|--:|\n| 1 | `0` | `1` |\n| 2 | `1` | `2` |\n")
     status, out, _ = run(capsys, "table", "semicircle()", "--order", "2", "--title", "SC")
-    assert out.splitlines() == ["k  SC", "-  --", "1  0", "2  1"]
+    assert out.splitlines() == ["k  SC", "-  --", "1   0", "2   1"]
     status, out, _ = run(capsys, "table", "mp(ratio=1)", "--order", "2", "--format", "json", "--kind", "free")
     assert json.loads(out) == {"laws": ["mp(ratio=1)"], "kind": "free", "values": [["1", "1"]]}
 
@@ -209,3 +210,19 @@ def test_console_script_subprocess():
     )  # fmt: skip
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr == "tpsym: error: mp(ratio=0): ratio must be positive, got ratio=0 (column 1)\n"
+
+
+def test_density_grid_from_the_support_and_csv(tmp_path, capsys):
+    from tpsym.cli import main
+
+    out = tmp_path / "d.csv"
+    assert main(["density", "semicircle(variance=4)", "--csv", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "support   [-4, 4]" in text and "density" in text
+    rows = out.read_text().splitlines()
+    assert rows[0] == "x,density" and len(rows) == 202
+    xs = [float(r.split(",")[0]) for r in rows[1:]]
+    assert xs[0] == pytest.approx(-4.4) and xs[-1] == pytest.approx(4.4)  # 5 % margins
+    # the semicircle of variance 4 at 0: 1/(2 pi) (Wigner)
+    mid = {float(x): float(y) for x, y in (r.split(",") for r in rows[1:])}
+    assert mid[min(mid, key=abs)] == pytest.approx(1 / (2 * math.pi), rel=1e-3)

@@ -22,8 +22,8 @@ def test_tanh_json(capsys):
     data = json.loads(out)
     assert data["activation"] == "tanh" and data["sigma_w2"] == "3/2" and data["sigma_b2"] == "1/20"
     assert data["critical"] is False and data["exact"] is False and data["stable"] is True
-    assert data["q_star"]["value"].startswith("0.41803720053347")
-    assert data["q_star"]["exact"] is False and float(data["q_star"]["error_bound"]) < 1e-15
+    assert data["q"]["value"].startswith("0.41803720053347")
+    assert data["q"]["exact"] is False and float(data["q"]["error_bound"]) < 1e-15
     assert len(data["mu"]) == 3
     assert data["chi"]["float"] == pytest.approx(1.5 * data["mu"][0]["float"], rel=1e-14)
 
@@ -32,7 +32,7 @@ def test_relu_exact_json(capsys):
     status, out, _ = run(capsys, "--activation", "relu", "--sigma-w2", "3/2", "--sigma-b2", "0.05", "--json")
     data = json.loads(out)
     assert status == 0 and data["exact"] is True
-    assert data["q_star"] == {"value": "1/5", "float": 0.2, "exact": True, "error_bound": "0"}
+    assert data["q"] == {"value": "1/5", "float": 0.2, "exact": True, "error_bound": "0"}
     assert data["chi"]["value"] == "3/4" and [m["value"] for m in data["mu"]] == ["1/2"] * 4
 
 
@@ -48,12 +48,12 @@ def test_leaky_and_formula(capsys):
                          "--sigma-b2", "1", "--json", "--moments", "1")
     data = json.loads(out)
     assert status == 0 and data["activation"] == "leaky_relu(1/5)"
-    assert data["q_star"]["value"] == "25/12" and data["mu"][0]["value"] == "13/25"
+    assert data["q"]["value"] == "25/12" and data["mu"][0]["value"] == "13/25"
     status, out, _ = run(capsys, "--formula", "Max(0, x)", "--sigma-w2", "1", "--sigma-b2", "1",
                          "--moments", "1", "--precision", "12", "--json")
     data = json.loads(out)
     assert status == 0 and data["activation"] == "formula(Max(0, x))"
-    assert float(data["q_star"]["value"]) == pytest.approx(2, rel=1e-12)
+    assert float(data["q"]["value"]) == pytest.approx(2, rel=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Tests of ⊞ and ⊠ (tpsym.free.convolution and the law operations built on it):
 commutativity, associativity, powers with a symbolic exponent, and the
-Kreweras fallback for a factor of mean 0."""
+series route for a factor of mean 0 against the Kreweras sum."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ from tpsym.free import boxplus as boxplus_seq
 from tpsym.free import boxplus_power as boxplus_power_seq
 from tpsym.free import boxtimes as boxtimes_seq
 from tpsym.free import boxtimes_power, mixed_moment
-from tpsym.free.convolution import KREWERAS_MAX_ORDER, _boxtimes_kreweras, _boxtimes_s
+from tpsym.free.convolution import (
+    KREWERAS_MAX_ORDER,
+    _boxtimes_kreweras,
+    _boxtimes_s,
+    _boxtimes_two_kreweras,
+    _boxtimes_two_series,
+)
 from tpsym.free.transforms import _s_transform
 from tpsym.laws import (
     arcsine,
@@ -155,15 +161,47 @@ def test_kreweras_route_symbolic():
         assert O.same([via_s[n - 1]], [mixed_moment(["a", "b"] * n, {"a": x, "b": y})])
 
 
-def test_kreweras_order_limit():
+def test_mean_zero_products_have_no_order_limit():
+    # the series route is polynomial in the order; the Kreweras sum (the witness) stays limited
+    moms = boxtimes(semicircle(), bernoulli(sympy.Rational(1, 2))).moments(40)
+    # m_16 = phi((ab)^16), the 32-letter word of the interval recursion of tpsym.free.mixed
+    word = mixed_moment(["a", "b"] * 16, {"a": semicircle(), "b": bernoulli(sympy.Rational(1, 2))})
+    assert moms[15] == word == sympy.Rational(715, 256)
+    # semicircle ⊠ Bernoulli(1/2) is the dilution of a semicircle of variance 1/2 (both are the
+    # law of p s p on the range of a projection p of trace 1/2, padded with zeros)
+    from tpsym.laws import dilute
+
+    assert moms == dilute(semicircle(variance=sympy.Rational(1, 2)), sympy.Rational(1, 2)).moments(40)
+    assert boxtimes_seq([0, 1] * 8, [1] * 16) == symmetric_bernoulli().moments(16)  # x ⊠ δ_1 = x
     with pytest.raises(DomainError, match=f"limited to order {KREWERAS_MAX_ORDER}, {KREWERAS_MAX_ORDER + 1} asked"):
-        boxtimes(semicircle(), mp(ratio=1)).moments(KREWERAS_MAX_ORDER + 1)
-    with pytest.raises(DomainError, match="mean 0 has no S-transform"):
-        boxtimes_seq([0, 1] * 8, [1] * 16)
-    # a ⊠-power of a mean-0 law: integer exponents take the Kreweras route, symbolic ones cannot
+        _boxtimes_two_kreweras([QQ.zero] * 15, [QQ.one] * 15, QQ)
+    # a ⊠-power of a mean-0 law: integer exponents take the series route, symbolic ones cannot
     assert boxpower(semicircle(), 2).moments(6) == boxtimes(semicircle(), semicircle()).moments(6)
     with pytest.raises(DomainError, match="needs a base of non-zero mean"):
         boxpower(semicircle(), L).moments(2)
+
+
+@SETTINGS
+@given(catalogue_laws, catalogue_laws)
+def test_series_route_equals_the_kreweras_sum(a, b):
+    # means 0 included: the three first-block equations against the sum over NC(n)
+    n = 8
+    ma = [QQ.from_expr(x) for x in a.moments(n)]
+    mb = [QQ.from_expr(x) for x in b.moments(n)]
+    assert _boxtimes_two_series(ma, mb, QQ) == _boxtimes_two_kreweras(ma, mb, QQ)
+
+
+def test_series_route_symbolic_against_the_kreweras_sum():
+    enc, F = None, None
+    from tpsym.series.encode import Encoder
+
+    a, b = semicircle(variance=s), mp(ratio=c)
+    n = 7
+    enc = Encoder.for_exprs([*a.moments(n), *b.moments(n)])
+    F = enc.field
+    ma, mb = [enc.encode(x) for x in a.moments(n)], [enc.encode(x) for x in b.moments(n)]
+    assert _boxtimes_two_series(ma, mb, F) == _boxtimes_two_kreweras(ma, mb, F)
+    assert boxtimes(a, b).moments(n)[3] == sympy.expand(2 * s**2 * (c + 1))
 
 
 # ---------------------------------------------------------------------------

@@ -35,12 +35,16 @@ def test_exact_values():
     assert mu("erf", 3, q) == (4 / sympy.pi) ** 3 / sympy.sqrt(12 * q + 1)
 
 
-def test_numeric_values_are_30_digit_floats():
+def test_numeric_values_are_certified_constants():
+    from tpsym.certified import CertifiedConstant
+
     value = mu("tanh", 1, 1)
-    assert isinstance(value, sympy.Float) and CLAIM_PRECISION == 30
+    assert isinstance(value, CertifiedConstant)
+    ball = value.ball(30)
     with mpmath.workdps(40):
         oracle = gauss_expect(lambda h: mpmath.sech(h) ** 4, 1)
-        assert abs(mpmath.mpf(str(value)) - oracle) < mpmath.mpf(10) ** -27
+        assert abs(ball.mid() - oracle) < mpmath.mpf(10) ** -35
+    assert ball.digits() >= 30
 
 
 def test_errors():

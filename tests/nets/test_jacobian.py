@@ -289,8 +289,13 @@ def test_spec_errors_are_tpsym_errors():
 def test_mixed_moments_reproduce_the_law():
     net = MLP(2, "relu", sigma_w2=2)
     law = JacobianLaw.of(net)
+    from tpsym.nets.words import network_mixed_moment
+
     for k in range(1, 4):
-        assert jacobian_mixed_moment(net, " ".join(["D2 G2 D1 G1"] * k)) == law.moment(k)
+        assert network_mixed_moment(" ".join(["J Jt"] * k), {"J": net}) == law.moment(k)
+    # the word in D_l² and W_lᵀW_l is another matrix: commuting masks give 6, free letters gave 5
+    assert jacobian_mixed_moment(net, "D2 G2 D1 G1 D2 G2 D1 G1") == 6
+    assert jacobian_mixed_moment(net, "D1 D2 D1 D2") == sympy.Rational(1, 4)
     one = jacobian_law("relu", sigma_w2=2, depth=1)
     assert jacobian_mixed_moment(law, "D1 G1 D1 G1") == one.moment(2) == 3
 
@@ -307,7 +312,11 @@ def test_mixed_moments_of_single_factors():
 def test_mixed_moments_with_numeric_factors():
     law = jacobian_law("tanh", "orthogonal", sigma_w2=sympy.Rational(3, 2), sigma_b2=sympy.Rational(1, 20), depth=2)
     value = jacobian_mixed_moment(law, "D2 G2 D1 G1 D2 G2 D1 G1")
-    assert float(value) == pytest.approx(float(law.moment(2)), rel=1e-25)
+    # orthogonal G_l = sigma_w^2 I, so the word is sigma_w^8 E[D_1^4] E[D_2^4]: the D_l² commute
+    # (the all-free value would be the law's m_2)
+    mu2 = jacobian_factors(law)["D1"].moments(2)[1]
+    assert float(value) == pytest.approx(float(sympy.Rational(3, 2) ** 4 * mu2**2), rel=1e-25)
+    assert float(value) != pytest.approx(float(law.moment(2)), rel=1e-3)
 
 
 def test_mixed_moment_errors():

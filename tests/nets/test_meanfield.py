@@ -40,12 +40,18 @@ R = sympy.Rational
         ("relu", R(3, 2), R(1, 20), R(1, 5)),  # σ_b²/(1 − σ_w²/2)
         (LeakyReLU(R(1, 2)), 1, 1, R(8, 3)),  # σ_b²/(1 − σ_w²(1 + a²)/2)
         ("relu", 2, 0, 0),  # every q is fixed; q* = 0 by convention
-        ("linear", 3, 0, 0),  # q = 0 fixed, unstable
     ],
 )
 def test_exact_fixed_points(act, sw, sb, expected):
     q = fixed_point(act, sigma_w2=sw, sigma_b2=sb)
     assert q == Quantity(sympy.S(expected), True, sympy.Integer(0))
+
+
+@pytest.mark.parametrize(("act", "sw", "sb"), [("linear", 3, 0), ("relu", 3, 0), ("relu", 3, 1), ("linear", 3, 1)])
+def test_no_stable_fixed_point_is_refused(act, sw, sb):
+    # q = 0 is fixed but repelling (sigma_b2 = 0), or nothing is fixed (sigma_b2 > 0): q^l grows without bound
+    with pytest.raises(DomainError, match="grows without bound"):
+        fixed_point(act, sigma_w2=sw, sigma_b2=sb)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import matplotlib.image
 import numpy as np
 import pytest
@@ -64,3 +66,12 @@ def test_cli_plots_without_a_density_it_cannot_derive(tmp_path, capsys):
     assert main(["plot", spec, "--size", "64", "--out", str(tmp_path / "t.png")]) == 0
     err = capsys.readouterr().err
     assert err.startswith("tpsym: note: no derived density drawn: ") and err.count("\n") == 1
+
+
+def test_without_matplotlib_the_error_names_the_extra(tmp_path, monkeypatch):
+    from tpsym.errors import MissingDependencyError
+
+    for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"):
+        monkeypatch.setitem(sys.modules, name, None)  # import raises ImportError
+    with pytest.raises(MissingDependencyError, match=r"pip install 'tpsym\[plot\]'"):
+        plot_spectrum(np.ones(3), out=tmp_path / "c.png")

@@ -19,7 +19,7 @@ def test_full_table(sc, mp):
         "\\centering\n"
         "\\caption{Moments of two laws.}\n"
         "\\label{tab:moments}\n"
-        "\\begin{tabular}{rll}\n"
+        "\\begin{tabular}{rrl}\n"
         "\\toprule\n"
         "$k$ & $\\mathrm{SC}$ & $\\mathrm{MP}_{\\lambda}$ \\\\\n"
         "\\midrule\n"
@@ -52,7 +52,7 @@ def test_bare_tabular_with_titles_and_fractions(mp):
 
 def test_placement_and_no_caption(sc):
     got = latex_table(moment_table([sc], 1), placement="t")
-    assert got.splitlines()[:3] == ["\\begin{table}[t]", "\\centering", "\\begin{tabular}{rl}"]
+    assert got.splitlines()[:3] == ["\\begin{table}[t]", "\\centering", "\\begin{tabular}{rr}"]
 
 
 def test_cumulant_table(sc):
@@ -124,3 +124,19 @@ def test_symbols_that_print_alike_are_written_out():
     assert r"\mathit{x2}" in table and r"\mathit{x\_2}" in table and "x_{2}" not in table
     # alone, x_2 keeps its subscript
     assert "x_{2}" in latex_table(moment_table([mp(ratio=sympy.Symbol("x_2"))], 2), environment=False)
+
+
+def test_network_headers_carry_their_parameters():
+    from tpsym.spec import parse_spec
+
+    specs = [
+        "jacobian(activation=relu, sigma_w2=2)",
+        "jacobian(activation=relu, sigma_w2=1)",
+        "jacobian(activation=hard_tanh, sigma_w2=2, q=1)",
+        "jacobian(activation=relu, widths=(1, 2, 3), depth=2)",
+    ]
+    heads = [latex_expr(parse_spec(s)) for s in specs]
+    assert len(set(heads)) == len(heads)
+    assert heads[0] == r"\mathcal{J}_{1}\left(\mathrm{relu}, \mathrm{gaussian}; \sigma_w^2 = 2, \sigma_b^2 = 0\right)"
+    assert r"\mathrm{hard\_tanh}" in heads[2] and "q = 1" in heads[2]
+    assert heads[3].endswith(r"; N = \left(1, 2, 3\right)\right)") and "mixed" not in heads[3]

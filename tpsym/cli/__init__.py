@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from tpsym import __version__
+from tpsym.cli._help import apply_help
 from tpsym.errors import TpsymError
 
 __all__ = ["main", "build_parser", "UsageError", "emit_json", "check_range", "parse_number"]
@@ -115,6 +116,7 @@ def emit_json(obj: Any) -> None:
 #: (``tpsym nc count 4`` need not load scipy); tested against the modules' own registrations.
 COMMANDS = {
     "nc": "nc",
+    "laws": "laws",
     "moments": "algebra",
     "cumulants": "algebra",
     "mixed": "algebra",
@@ -139,6 +141,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tpsym",
         description="Derive, prove and check the moment formulas of free probability.",
+        epilog="`tpsym COMMAND --help` shows a command's options, examples and exit statuses.",
     )
     parser.add_argument("--version", action="version", version=f"tpsym {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -152,6 +155,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         register = getattr(module, "register", None)
         if register is not None:
             register(sub)
+    apply_help(sub)
     return parser
 
 
@@ -163,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.set_int_max_str_digits(0)
     try:
         parser = build_parser(args_list[0] if args_list else None)
+        if not args_list:  # bare `tpsym`: the commands, not an error
+            parser.print_help()
+            return EXIT_OK
         args = parser.parse_args(args_list)
         return int(args.func(args))
     except TpsymError as exc:

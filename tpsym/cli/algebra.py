@@ -11,6 +11,13 @@ exact values and prints them: one line per value, a JSON object with
 >>> main(["mixed", "a a b b", "--law", "a=semicircle()", "--law", "b=semicircle()"])
 phi(a a b b) = 1
 0
+>>> main(["mixed", "J Jt K Kt J Jt K Kt", "--net", "J=jacobian(activation=relu, sigma_w2=2)",
+...       "--net", "K=jacobian(activation=relu, sigma_w2=2)"])
+phi(J Jt K Kt J Jt K Kt) = 6
+0
+>>> main(["mixed", "p a p a", "--law", "p=bernoulli(1/2, 0, 1)", "--law", "a=semicircle()", "--diagonal", "p"])
+phi(p a p a) = 1/4
+0
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from tpsym.render import (
     table_json,
     text_table,
 )
+from tpsym.render.table import DEFAULT_DIGITS
 from tpsym.spec import parse_spec
 
 __all__ = ["register", "parse_order", "parse_law_option", "parse_word"]
@@ -158,8 +166,54 @@ def _cumulants(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mixed_fip(args: argparse.Namespace, laws: dict[str, Any]) -> int:
+    """Network factors (--net) and commuting letters (--diagonal): the FIP engine of tpsym.nets.words."""
+    from tpsym.nets.words import network_words
+    from tpsym.free.fip import fip_cumulant, fip_moment
+
+    nets: dict[str, Any] = {}
+    for text in args.net or []:
+        name, sep, spec = text.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--net {text!r}: write NAME=jacobian(...)")
+        net = parse_spec(spec)
+        if not hasattr(net, "mlp"):
+            raise InputError(f"--net {name.strip()}: {spec} is not a network; write jacobian(...)")
+        nets[name.strip()] = net
+    diagonal = [d.strip() for d in (args.diagonal or "").split(",") if d.strip()]
+    for d in diagonal:
+        if d not in laws:
+            raise InputError(f"--diagonal {d}: give its law with --law {d}=SPEC")
+    free_laws = {k: v for k, v in laws.items() if k not in diagonal}
+    networks_in_laws = [k for k, v in free_laws.items() if hasattr(v, "mlp")]
+    if networks_in_laws:
+        raise InputError(
+            f"--law {networks_in_laws[0]}=jacobian(...) with network factors: give the network with --net "
+            f"{networks_in_laws[0]}=jacobian(...) and write its Gram as {networks_in_laws[0]} {networks_in_laws[0]}t"
+        )
+    nw = network_words(nets, free_laws=free_laws, diagonal_laws={d: laws[d] for d in diagonal})
+    tokens = nw.parse(args.word)
+    word = args.word.split()
+    if args.cumulant:
+        single = [w for w in word if len(nw.macros.get(w.partition("^")[0], ())) > 1]
+        if single:
+            raise InputError(f"{single[0]!r} is a product of factors, not one argument of a cumulant: write its factors")
+        value, key, name = fip_cumulant(tokens, nw.alphabet), "cumulant", "kappa"
+    else:
+        value, key, name = fip_moment(tokens, nw.alphabet), "moment", "phi"
+    if args.json:
+        from tpsym.cli import emit_json
+
+        emit_json({"word": " ".join(word), key: expr_str(value)})
+    else:
+        print(f"{name}({' '.join(word)}) = {expr_str(value)}")
+    return 0
+
+
 def _mixed(args: argparse.Namespace) -> int:
     laws = parse_law_option(args.law or [])
+    if args.net or args.diagonal:
+        return _mixed_fip(args, laws)
     if not laws:
         raise InputError("give the law of each letter with --law LABEL=SPEC, such as --law a=semicircle()")
     word = parse_word(args.word, list(laws))
@@ -187,6 +241,8 @@ def _table(args: argparse.Namespace) -> int:
     if fmt != "latex" and (args.caption is not None or args.label is not None):
         raise InputError("--caption and --label go with --format latex")
     table = moment_table(laws, order, kind=args.kind)
+    if fmt != "json":  # JSON keeps every digit tpsym has
+        table = table.rounded(None if args.digits == 0 else check_range(args.digits, "--digits", 0, 1000))
     if fmt == "latex":
         out = latex_table(table, caption=args.caption, label=args.label, titles=args.title)
     elif fmt == "markdown":
@@ -222,6 +278,13 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--law", action="append", metavar="LABEL=SPEC", help="the law of a letter, such as a=semicircle() (repeat)"
     )
+    p.add_argument(
+        "--net", action="append", metavar="NAME=SPEC",
+        help="a network jacobian(...) whose factors are letters: NAME, NAMEt, D1, W1, W1t (NAME.D1 with several; repeat)",
+    )
+    p.add_argument(
+        "--diagonal", metavar="A,B", help="letters (given by --law) that commute: independent diagonal matrices, free from the rest",
+    )
     p.add_argument("--cumulant", action="store_true", help="the mixed free cumulant instead of the moment")
     p.add_argument("--json", action="store_true", help='print {"word": ..., "moment": ...}')
     p.set_defaults(func=_mixed)
@@ -236,4 +299,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--caption", help="LaTeX caption")
     p.add_argument("--label", help="LaTeX label")
     p.add_argument("--title", action="append", metavar="TITLE", help="column title (repeat, one per law)")
+    p.add_argument(
+        "--digits",
+        type=int,
+        default=DEFAULT_DIGITS,
+        metavar="D",
+        help=f"significant digits of non-exact entries (default {DEFAULT_DIGITS}; 0 = all tpsym has; exact entries are kept)",
+    )
     p.set_defaults(func=_table)

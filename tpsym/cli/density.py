@@ -1,8 +1,10 @@
-"""``tpsym density SPEC --grid A:B:N [--json]``: the spectral density of a law on a grid.
+"""``tpsym density SPEC [--grid A:B:N] [--csv FILE] [--json]``: the spectral density of a law on a grid.
 
 Text output is a short summary (method, support, atoms, mass, moment
-checks); ``--json`` prints one object with the grid, the density values, the
-support, the atoms, the method and the total mass.
+checks) followed by the density at every grid point; ``--csv`` writes the
+grid and the values to a file; ``--json`` prints one object with the grid,
+the density values, the support, the atoms, the method and the total mass.
+Without ``--grid`` the grid covers the support and the atoms (201 points).
 
 >>> from tpsym.cli import main
 >>> main(["density", "mp(ratio=2)", "--grid", "0:6:7"])
@@ -14,6 +16,15 @@ m_1       quadrature 1, exact 1
 m_2       quadrature 3, exact 3
 m_3       quadrature 11, exact 11
 m_4       quadrature 45, exact 45
+<BLANKLINE>
+           x       density
+           0             0
+           1      0.159155
+           2      0.105271
+           3     0.0750264
+           4     0.0526355
+           5      0.031831
+           6             0
 0
 """
 
@@ -22,20 +33,28 @@ from __future__ import annotations
 import argparse
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 from tpsym.cli import emit_json
 from tpsym.laws.density import DensityResult, density, parse_grid
 
-__all__ = ["register", "handle", "format_text"]
+__all__ = ["register", "handle", "format_text", "format_values"]
 
 
 def register(subparsers: Any) -> None:
     """Add the ``density`` subcommand."""
     p = subparsers.add_parser("density", help="the spectral density of a law on a grid, with support and atoms")
     p.add_argument("spec", metavar="SPEC", help="a law spec, e.g. 'boxpower(mp(ratio=1), 3)'")
-    p.add_argument("--grid", default="-3:3:601", help="START:STOP:COUNT (default -3:3:601)")
-    p.add_argument("--method", default="auto", choices=["auto", "closed form", "polynomial", "subordination"])
+    p.add_argument("--grid", default=None, help="START:STOP:COUNT (default: 201 points over the support and the atoms)")
+    p.add_argument(
+        "--method",
+        default="auto",
+        choices=["auto", "closed form", "polynomial", "subordination"],
+        help="the route: closed form, polynomial method (algebraic equation of the Cauchy transform), "
+        "subordination (numerical); auto (default) tries them in this order",
+    )
+    p.add_argument("--csv", metavar="FILE", help="also write the grid and the density values to FILE (x,density)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     # let "--grid -3:3:601" read as a value, not as an option (argparse only knows plain negative numbers)
     p._negative_number_matcher = re.compile(r"^-\d[\d:.eE+-]*$")
@@ -69,13 +88,31 @@ def format_text(r: DensityResult) -> str:
     return "\n".join(lines)
 
 
+def format_values(r: DensityResult) -> str:
+    """The density at each grid point, one ``x  value`` line each (6 significant digits).
+
+    >>> from tpsym.laws import semicircle
+    >>> print(format_values(density(semicircle(), [-2.0, 0.0, 1.0], check_moments=0)))
+               x       density
+              -2             0
+               0       0.31831
+               1      0.275664
+    """
+    lines = [f"{'x':>12}  {'density':>12}"]
+    lines += [f"{_g(x):>12}  {_g(y):>12}" for x, y in zip(r.x.tolist(), r.density.tolist())]
+    return "\n".join(lines)
+
+
 def handle(args: argparse.Namespace) -> int:
     """Compute and print the density (text or JSON)."""
     from tpsym.spec import parse_spec  # imported where used
 
-    grid = parse_grid(args.grid)
+    grid = None if args.grid is None else parse_grid(args.grid)
     law = parse_spec(args.spec)
     result = density(law, grid, method=args.method)
+    if args.csv:
+        rows = "".join(f"{x!r},{'inf' if math.isinf(y) else repr(y)}\n" for x, y in zip(result.x.tolist(), result.density.tolist()))
+        Path(args.csv).write_text("x,density\n" + rows, encoding="utf-8")
     if args.json:
         out = result.to_json()
         emit_json(
@@ -91,4 +128,6 @@ def handle(args: argparse.Namespace) -> int:
         )
     else:
         print(format_text(result))
+        print()
+        print(format_values(result))
     return 0

@@ -19,7 +19,6 @@ mu_2        1/2 = 0.5  (exact)
 from __future__ import annotations
 
 import argparse
-from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -104,7 +103,7 @@ def handle(args: argparse.Namespace) -> int:
     >>> ns = argparse.Namespace(activation="linear", slope=None, formula=None, sigma_w2="0.5",
     ...                         sigma_b2="1", q=None, moments=0, precision=30, json=True)
     >>> handle(ns)
-    {"activation": "linear", "sigma_w2": "1/2", "sigma_b2": "1", "q_star": {"value": "2", "float": 2.0, "exact": true, "error_bound": "0"}, "q_is_fixed_point": true, "stable": true, "chi": {"value": "1/2", "float": 0.5, "exact": true, "error_bound": "0"}, "critical": false, "mu": [], "exact": true, "precision": 30}
+    {"activation": "linear", "sigma_w2": "1/2", "sigma_b2": "1", "q": {"value": "2", "float": 2.0, "exact": true, "error_bound": "0"}, "q_is_fixed_point": true, "stable": true, "chi": {"value": "1/2", "float": 0.5, "exact": true, "error_bound": "0"}, "critical": false, "mu": [], "exact": true, "precision": 30}
     0
     """
     from tpsym.cli import emit_json

@@ -32,12 +32,13 @@ def _run(claims: list[Any], args: argparse.Namespace) -> list[Any]:
     from tpsym.proof.verify import verify_claim
     from tpsym.render.report import text_line
 
+    check_range(args.digits, "--digits", 1, 10_000)
     verdicts = []
     for c in claims:
         if isinstance(c, ClaimError):
             v = _verdict_of_error(c)
         else:
-            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric)
+            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric, tolerance=args.tolerance, digits=args.digits)
         verdicts.append(v)
         if not args.json:
             print(text_line(v), flush=True)
@@ -73,10 +74,27 @@ def _finish(verdicts: list[Any], args: argparse.Namespace, *, single: bool = Fal
     return EXIT_OK if ok else EXIT_FAIL
 
 
+def _verify_paths(paths: list[str]) -> list[str]:
+    """The paths to verify: the bundled library with no path; a bare library name is its file."""
+    from tpsym.proof.library import bundled_library, library_names
+
+    if not paths:
+        return [str(bundled_library())]
+    out = []
+    for p in paths:
+        bare = "/" not in p and "\\" not in p and not p.endswith(".toml")
+        if bare and not Path(p).exists():
+            if p not in library_names():
+                raise InputError(f"{p}: no such file, nor a bundled proof file (they are {', '.join(library_names())})")
+            p = str(bundled_library(p))
+        out.append(p)
+    return out
+
+
 def _verify(args: argparse.Namespace) -> int:
     from tpsym.proof.fileformat import load_claims
 
-    claims = load_claims(args.paths)
+    claims = load_claims(_verify_paths(args.paths))
     return _finish(_run(claims, args), args)
 
 
@@ -120,15 +138,58 @@ def _check(args: argparse.Namespace) -> int:
     if args.numeric_law:
         numeric = NumericSettings(law=args.numeric_law, order=min(order, 8))
     claim = Claim("check", args.statement, "command line", "identity", statement=args.statement, loops=tuple(loops), order=order, numeric=numeric)
-    verdicts = _run([claim], args)
+    if args.json:
+        verdicts = _run([claim], args)
+    else:
+        from tpsym.proof.verify import verify_claim
+        from tpsym.render.report import text_line
+
+        check_range(args.digits, "--digits", 1, 10_000)
+        verdicts = [verify_claim(claim, numeric=not args.no_numeric, fast_numeric=not args.full_numeric, tolerance=args.tolerance, digits=args.digits)]
+        if verdicts[0].status == "error":
+            # the claim is the command line: one line on stderr, as for any bad input
+            raise InputError(verdicts[0].summary.removeprefix("check: "))
+        print(text_line(verdicts[0]), flush=True)
     status = _finish(verdicts, args, single=True)
-    # the claim is the command line: a malformed one is bad usage, not a failed claim
+    # a malformed claim is bad usage, not a failed claim
     return EXIT_USAGE if verdicts[0].status == "error" else status
+
+
+def _resample(spec: str) -> Any:
+    """``--numeric all|none|ID,ID,...``: which numeric records ``recheck`` re-samples."""
+    spec = spec.strip()
+    if spec == "all":
+        return True
+    if spec == "none":
+        return False
+    ids = frozenset(s.strip() for s in spec.split(",") if s.strip())
+    if not ids:
+        raise InputError(f"--numeric {spec!r}: give all, none or claim ids separated by commas")
+    return ids
+
+
+def _tolerance(text: str) -> float:
+    try:
+        t = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < t < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a relative error in (0, 1), e.g. 0.02 for 2 %")
+    return t
 
 
 def _recheck(args: argparse.Namespace) -> int:
     from tpsym.proof.certificate import recheck
 
+    against = None
+    if args.against:
+        from tpsym.proof.fileformat import ClaimError, load_claims
+
+        loaded = load_claims(args.against)
+        broken = [c for c in loaded if isinstance(c, ClaimError)]
+        if broken:
+            raise InputError(f"--against: {broken[0].where()}: {broken[0].message}")
+        against = loaded
     results = []
     for path in args.certificates_in:
         try:
@@ -136,7 +197,7 @@ def _recheck(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: cannot read the certificate: {exc}") from exc
         try:
-            r = recheck(cert)
+            r = recheck(cert, against=against, resample=_resample(args.numeric))
         except CertificateError as exc:
             raise InputError(f"{path}: {exc}") from exc
         results.append(r)
@@ -144,19 +205,29 @@ def _recheck(args: argparse.Namespace) -> int:
             print(r.summary())
     ok = all(r.holds for r in results)
     if args.json:
-        emit_json({"certificates": [{"id": r.claim_id, "holds": r.holds, "problems": r.problems, "notes": r.notes} for r in results], "ok": ok})
+        emit_json({"certificates": [
+            {"id": r.claim_id, "holds": r.holds, "problems": r.problems, "notes": r.notes, "bound_to": r.bound_to} for r in results
+        ], "ok": ok})
     return EXIT_OK if ok else EXIT_FAIL
 
 
 def register(sub: Any) -> None:
     """Add ``verify``, ``check`` and ``recheck``."""
     p = sub.add_parser("verify", help="prove, check or refute the claims of proof files")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="proof files (*.toml) or directories of them")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="proof files (*.toml), directories of them, or names of bundled files (none: the whole bundled library)",
+    )
     p.add_argument("--no-numeric", action="store_true", help="skip the numeric cross-checks")
     p.add_argument("--full-numeric", action="store_true", help="run the numeric cross-checks at their full settings")
+    p.add_argument("--tolerance", type=_tolerance, default=None, metavar="REL",
+                   help="relative error a numeric 'confirmed' must detect with 80%% power (default: each claim's, 0.02)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--latex", metavar="FILE", help="write a LaTeX report of the run")
     p.add_argument("--certificates", metavar="DIR", help="write one JSON certificate per claim")
+    p.add_argument("--digits", type=int, default=30, help="decimal digits of a certified verdict (default 30)")
     p.set_defaults(func=_verify)
 
     c = sub.add_parser("check", help="prove, check or refute one claim given on the command line")
@@ -166,13 +237,20 @@ def register(sub: Any) -> None:
     c.add_argument("--numeric-law", metavar="SPEC", help="also cross-check the moments of this law numerically")
     c.add_argument("--no-numeric", action="store_true", help=argparse.SUPPRESS)
     c.add_argument("--full-numeric", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--tolerance", type=_tolerance, default=None, metavar="REL",
+                   help="relative error a numeric 'confirmed' must detect with 80%% power (default 0.02)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--latex", metavar="FILE", help="write a LaTeX report")
     c.add_argument("--certificates", metavar="DIR", help="write the JSON certificate")
+    c.add_argument("--digits", type=int, default=30, help="decimal digits of a certified verdict (default 30)")
     c.set_defaults(func=_check)
 
     r = sub.add_parser("recheck", help="re-derive every step of certificates")
     r.add_argument("certificates_in", nargs="+", metavar="CERT", help="certificate JSON files")
+    r.add_argument("--against", action="append", metavar="PATH",
+                   help="proof files (or directories) the certificates are about: binds their claims, title and source included (repeatable)")
     r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.add_argument("--numeric", default="all", metavar="WHICH",
+                   help="numeric records to re-sample from their seed: all (default), none, or claim ids ID,ID,...")
     r.set_defaults(func=_recheck)
 

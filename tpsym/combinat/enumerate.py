@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from tpsym.combinat._validate import check_positive, check_size
-from tpsym.combinat.counting import catalan, fuss_catalan, kreweras_count, narayana
+from tpsym.combinat.counting import catalan, fuss_catalan, kreweras_count, narayana  # noqa: F401 (used by the doctests)
 from tpsym.combinat.partition import IntervalPartition, NCPartition, SetPartition
 from tpsym.errors import InputError
 

@@ -30,14 +30,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import factorial, prod
-from typing import cast
-
-import networkx as nx
+from typing import TYPE_CHECKING, cast
 
 from tpsym.combinat._validate import check_size
 from tpsym.combinat.counting import catalan
 from tpsym.combinat.partition import IntervalPartition, NCPartition, SetPartition, _first_crossing
 from tpsym.errors import InputError
+
+if TYPE_CHECKING:  # networkx is imported by hasse_diagram only (0.5 s at load)
+    import networkx as nx
 
 __all__ = [
     "refines",
@@ -427,6 +428,8 @@ def hasse_diagram(interval: int | tuple[SetPartition, SetPartition]) -> nx.DiGra
     else:
         n = check_size(interval)
         bottom, top = NCPartition.finest(n), NCPartition.coarsest(n)
+    import networkx as nx
+
     nc = isinstance(bottom, NCPartition) and isinstance(top, NCPartition)
     graph = nx.DiGraph()
     if not refines(bottom, top):

@@ -7,6 +7,20 @@ expressions); :mod:`tpsym.laws` builds named laws on it.
 from tpsym.free.convolution import boxplus, boxplus_power, boxtimes, boxtimes_power
 from tpsym.free.cumulants import CumulantKind, Method, cumulants_from_moments, moments_from_cumulants, type_counts
 from tpsym.free.mixed import MixedMethod, mixed_cumulant, mixed_moment, parse_word
+from tpsym.free.fip import (
+    Alphabet,
+    Bump,
+    DiagonalLetter,
+    GaussianDiagonals,
+    IndependentDiagonals,
+    JointLaw,
+    ProductDiagonals,
+    Step,
+    WeightLetter,
+    fip_cumulant,
+    fip_moment,
+    parse_star_word,
+)
 from tpsym.free.transforms import (
     cauchy_transform,
     chi_transform,
@@ -18,6 +32,18 @@ from tpsym.free.transforms import (
 )
 
 __all__ = [
+    "Alphabet",
+    "Bump",
+    "DiagonalLetter",
+    "GaussianDiagonals",
+    "IndependentDiagonals",
+    "JointLaw",
+    "ProductDiagonals",
+    "Step",
+    "WeightLetter",
+    "fip_cumulant",
+    "fip_moment",
+    "parse_star_word",
     "CumulantKind",
     "Method",
     "MixedMethod",

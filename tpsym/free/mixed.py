@@ -211,6 +211,13 @@ def _check_laws(laws: Mapping[str, Any]) -> None:
     for label, law in laws.items():
         if isinstance(law, (str, bytes)) or not (callable(getattr(law, "moments", None)) or isinstance(law, Sequence)):
             raise InputError(f"the law of {label!r} is neither a law nor a sequence of moments: {law!r}")
+    networks = sorted(label for label, law in laws.items() if getattr(law, "mlp", None) is not None)
+    if len(networks) > 1:
+        # J Jᵀ and K Kᵀ of networks on one input are not free: their diagonals D commute
+        raise InputError(
+            f"the letters {networks[0]!r} and {networks[1]!r} are Gram matrices of networks, which are not free "
+            "(their diagonal matrices commute): use tpsym.nets.words.network_mixed_moment (tpsym mixed --net)"
+        )
 
 
 def mixed_moment(

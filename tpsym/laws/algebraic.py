@@ -215,11 +215,15 @@ class _Deriver:
         if isinstance(law, BoxPlus):
             Qs = [self.Q(f) for f in law.factors]
             acc = Qs[0]
-            for Qi in Qs[1:]:
-                # C = C_acc + C_i - 1: eliminate C_acc
+            for i, Qi in enumerate(Qs[1:], 2):
+                # C = C_acc + C_i - 1: eliminate C_acc; the factor is chosen on the series of the
+                # partial sum of the first i laws (the whole law's series fits only the last step)
+                partial = law if i == len(Qs) else BoxPlus(law.factors[:i])
                 c1 = sympy.Symbol("_C1")
                 res = sympy.resultant(acc.subs(_C, c1), Qi.subs(_C, _C - c1 + 1), c1)
-                acc = _select_factor(sympy.expand(res), _W, _C, lambda n: self.c_series(law, n), self.ctx, "free cumulant")
+                acc = _select_factor(
+                    sympy.expand(res), _W, _C, lambda n, p=partial: self.c_series(p, n), self.ctx, "free cumulant"
+                )
             self.steps.append(f"{law}: free cumulant series add (resultant in C)")
             return acc
         if isinstance(law, BoxPlusPower):
@@ -250,8 +254,9 @@ class _Deriver:
             return sympy.expand(_S * a - 1)
         if isinstance(law, BoxTimes):
             acc = self.T(law.factors[0])
-            for f in law.factors[1:]:
-                acc = self._product(acc, self.T(f), law)
+            for i, f in enumerate(law.factors[1:], 2):
+                partial = law if i == len(law.factors) else BoxTimes(law.factors[:i])
+                acc = self._product(acc, self.T(f), partial)
             self.steps.append(f"{law}: S-transforms multiply (resultant in S)")
             return acc
         if isinstance(law, BoxPower):

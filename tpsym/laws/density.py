@@ -85,6 +85,7 @@ from __future__ import annotations
 
 import re
 
+import cmath
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -102,8 +103,10 @@ from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, Generic
 from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 
 __all__ = [
+    "AUTO_GRID_POINTS",
     "DensityResult",
     "Method",
+    "auto_grid",
     "algebraic_equation",
     "atoms",
     "density",
@@ -225,6 +228,26 @@ def parse_grid(text: str) -> np.ndarray:
     if n < 2 or n > 10**7:
         raise InputError(f"grid={text!r}: COUNT must lie between 2 and 10^7, got {n}")
     return np.linspace(a, b, n)
+
+
+#: Points of the grid chosen from the support when none is given.
+AUTO_GRID_POINTS = 201
+
+
+def auto_grid(support: Sequence[tuple[float, float]], atoms: Sequence[tuple[float, float]], count: int = AUTO_GRID_POINTS) -> np.ndarray:
+    """``count`` equally spaced points over the support and the atoms, with 5 % margins.
+
+    >>> auto_grid([(0.0, 4.0)], [], count=5).round(12).tolist()
+    [-0.2, 0.9, 2.0, 3.1, 4.2]
+    >>> auto_grid([], [(1.0, 1.0)], count=3).tolist()
+    [0.0, 1.0, 2.0]
+    """
+    ends = [v for ab in support for v in ab] + [a for a, _ in atoms]
+    if not ends:
+        raise InputError("the law has neither support nor atoms: give a grid")
+    lo, hi = min(ends), max(ends)
+    pad = 0.05 * (hi - lo) if hi > lo else max(1.0, abs(lo))
+    return np.linspace(lo - pad, hi + pad, count)
 
 
 def _check_grid(grid: Any) -> np.ndarray:
@@ -440,6 +463,16 @@ class _Discrete:
     exact: bool  # True when the law *is* this discrete law
 
 
+@lru_cache(maxsize=None)
+def _mp40() -> Any:
+    """A private mpmath context at 40 digits (mpmath.mp's precision is process-global)."""
+    import mpmath
+
+    ctx = mpmath.MPContext()
+    ctx.dps = 40
+    return ctx
+
+
 def _gauss_rule(moments: Sequence[Any], kmax: int = MAX_GAUSS_NODES) -> _Discrete:
     """The Gauss quadrature rule of a law from its moments ``m_1..m_{2K}`` (Golub–Welsch).
 
@@ -447,35 +480,33 @@ def _gauss_rule(moments: Sequence[Any], kmax: int = MAX_GAUSS_NODES) -> _Discret
     arithmetic; the number of nodes is the largest ``K`` for which the
     factorisation stays positive (limited by the accuracy of the moments).
     """
-    import mpmath
-
-    with mpmath.workdps(40):
-        m = [mpmath.mpf(1)] + [v if isinstance(v, mpmath.mpf) else mpmath.mpf(v) for v in moments]
-        K = min(kmax, (len(m) - 1) // 2)
-        while K >= 1:
-            # Hankel matrix H_ij = m_{i+j}, 0 <= i, j <= K, and its Cholesky factor H = R^T R
-            H = mpmath.matrix([[m[i + j] for j in range(K + 1)] for i in range(K + 1)])
-            try:
-                R = mpmath.cholesky(H).T
-            except (ZeroDivisionError, ValueError):
-                K -= 1
-                continue
-            if not all(R[j, j] ** 2 > mpmath.mpf(10) ** -24 * H[j, j] for j in range(K + 1)):
-                K -= 1
-                continue
-            # Golub & Welsch (1969): the Jacobi matrix from the Cholesky factor
-            alpha = [R[j, j + 1] / R[j, j] - (R[j - 1, j] / R[j - 1, j - 1] if j else 0) for j in range(K)]
-            beta = [R[j + 1, j + 1] / R[j, j] for j in range(K - 1)]
-            J = mpmath.matrix(K, K)
-            for j in range(K):
-                J[j, j] = alpha[j]
-                if j < K - 1:
-                    J[j, j + 1] = J[j + 1, j] = beta[j]
-            E, Q = mpmath.eigsy(J)
-            nodes = np.array([float(E[i]) for i in range(K)])
-            weights = np.array([float(Q[0, i] ** 2) for i in range(K)])
-            order = np.argsort(nodes)
-            return _Discrete(nodes[order], weights[order] / weights.sum(), exact=False)
+    mp = _mp40()
+    m = [mp.mpf(1)] + [mp.mpf(v) for v in moments]
+    K = min(kmax, (len(m) - 1) // 2)
+    while K >= 1:
+        # Hankel matrix H_ij = m_{i+j}, 0 <= i, j <= K, and its Cholesky factor H = R^T R
+        H = mp.matrix([[m[i + j] for j in range(K + 1)] for i in range(K + 1)])
+        try:
+            R = mp.cholesky(H).T
+        except (ZeroDivisionError, ValueError):
+            K -= 1
+            continue
+        if not all(R[j, j] ** 2 > mp.mpf(10) ** -24 * H[j, j] for j in range(K + 1)):
+            K -= 1
+            continue
+        # Golub & Welsch (1969): the Jacobi matrix from the Cholesky factor
+        alpha = [R[j, j + 1] / R[j, j] - (R[j - 1, j] / R[j - 1, j - 1] if j else 0) for j in range(K)]
+        beta = [R[j + 1, j + 1] / R[j, j] for j in range(K - 1)]
+        J = mp.matrix(K, K)
+        for j in range(K):
+            J[j, j] = alpha[j]
+            if j < K - 1:
+                J[j, j + 1] = J[j + 1, j] = beta[j]
+        E, Q = mp.eigsy(J)
+        nodes = np.array([float(E[i]) for i in range(K)])
+        weights = np.array([float(Q[0, i] ** 2) for i in range(K)])
+        order = np.argsort(nodes)
+        return _Discrete(nodes[order], weights[order] / weights.sum(), exact=False)
     raise NumericError("the moments do not define a law (their Hankel matrix is not positive definite)")
 
 
@@ -591,6 +622,7 @@ def _fuss_catalan_density(s: int) -> Callable[[np.ndarray], np.ndarray]:
 
     def f(x: np.ndarray) -> np.ndarray:
         out = np.zeros_like(x, dtype=float)
+        out[x == 0] = np.inf  # the density grows like x^(-s/(s+1)) at the hard edge
         xmax = (s + 1) ** (s + 1) / s**s
         ok = (x > 0) & (x < xmax)
         if not ok.any():
@@ -896,6 +928,33 @@ class _Curve(_Follower):
         out[~np.isfinite(out)] = np.inf
         return out
 
+    def follow(self, zs: np.ndarray, g0: complex) -> np.ndarray:
+        """As :meth:`_Follower.follow`, with the roots at every point of the path in one batched call.
+
+        The choice at each point depends on the previous value (a sequential
+        scan), but the companion-matrix eigenvalues do not: computing them
+        for the whole path at once replaces one LAPACK call per point by one
+        per path; the choice is the same as :meth:`step_batch` makes.
+        """
+        zs = np.asarray(zs)
+        out = np.empty(len(zs), dtype=complex)
+        out[0] = g0
+        if len(zs) < 2:
+            return out
+        R = self.roots(zs[1:]).tolist()
+        zl = zs.tolist()
+        for k in range(1, len(zs)):
+            pred = complex(out[k - 1])
+            if k >= 2 and zl[k - 1] != zl[k - 2]:  # linear extrapolation along the path
+                pred = pred + (out[k - 1] - out[k - 2]) * (zl[k] - zl[k - 1]) / (zl[k - 1] - zl[k - 2])
+            if cmath.isfinite(pred):
+                best, amb = _nearest_on_sphere(R[k - 1], pred)
+            else:  # a pole on the path: the batched rule handles the point at infinity
+                val, ambs = self.step_batch(zs[k:k + 1], np.array([pred]))
+                best, amb = complex(val[0]), bool(ambs[0])
+            out[k] = self.step_refined(zs[k - 1], zs[k], out[k - 1]) if amb else best
+        return out
+
     def step_batch(self, z: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r = self.roots(z)
         # chordal distance on the Riemann sphere: a pole's growth is not mistaken for a jump
@@ -908,6 +967,26 @@ class _Curve(_Follower):
         d2 = dist[rows, order[:, 1]] if r.shape[1] > 1 else np.full(len(z), np.inf)
         amb = d1 > 0.5 * d2
         return r[rows, order[:, 0]], amb
+
+
+def _nearest_on_sphere(roots: Sequence[complex], prev: complex) -> tuple[complex, bool]:
+    """The root nearest to ``prev`` in chordal distance, and whether the second is within twice that.
+
+    The scalar form of :meth:`_Curve.step_batch`'s choice (same distances,
+    same tie rule: the first of equal distances), for a sequential scan.
+    """
+    aprev = 1 + abs(prev) ** 2
+    d1 = d2 = math.inf
+    best = complex(math.inf)
+    for r in roots:
+        if not cmath.isfinite(r):
+            continue
+        d = abs(r - prev) / math.sqrt((1 + abs(r) ** 2) * aprev)
+        if d < d1:
+            d1, d2, best = d, d1, r
+        elif d < d2:
+            d2 = d
+    return best, not d1 <= 0.5 * d2
 
 
 def _start_value(moments_scaled: Sequence[float], zeta: complex) -> complex:
@@ -1630,6 +1709,10 @@ def _checks(sol: _Solution, law: Law, vals: _Values, order: int) -> tuple[float,
         q = qs[k] + sum(m * a**k for a, m in sol.atoms)
         moms.append((q, exact[k - 1]))
         errs.append(abs(q - exact[k - 1]) / scale**k if math.isfinite(exact[k - 1]) else math.nan)
+    if not (math.isfinite(mass) and all(math.isfinite(q) for q, _ in moms)):
+        # a density evaluated on a singular edge (a rounding of a shifted or scaled law's endpoint):
+        # refuse rather than report inf or nan as a mass or a moment
+        raise NumericError(f"the mass and moments of the density of {law} do not come out finite (a singularity at an edge)")
     return mass, tuple(moms), tuple(errs)
 
 
@@ -1732,7 +1815,7 @@ def _check_law(law: Any, what: str) -> Law:
 
 def density(
     law: Law,
-    grid: Any,
+    grid: Any = None,
     *,
     method: Method = "auto",
     values: Mapping[Any, Any] | None = None,
@@ -1744,8 +1827,10 @@ def density(
     ----------
     law : Law
         Any law tree whose parameters are numbers (or are given in ``values``).
-    grid : sequence of float or str
-        The points, or ``"start:stop:count"`` (see :func:`parse_grid`).
+    grid : sequence of float or str or None
+        The points, or ``"start:stop:count"`` (see :func:`parse_grid`);
+        ``None``: :data:`AUTO_GRID_POINTS` points over the support and the
+        atoms (:func:`auto_grid`).
     method : {"auto", "closed form", "polynomial", "subordination"}
         ``"auto"`` tries them in this order.
     values : mapping, optional
@@ -1794,11 +1879,13 @@ def density(
     (((0.0, 0.5),), True, True)
     """
     law = _check_law(law, "density")
-    x = _check_grid(grid)
+    x = None if grid is None else _check_grid(grid)
     if isinstance(check_moments, bool) or not isinstance(check_moments, int) or check_moments < 0:
         raise InputError(f"check_moments must be a non-negative integer, got {check_moments!r}")
     vals = _Values(values)
     sol = _solve(law, vals, method)
+    if x is None:
+        x = auto_grid(sol.support, sol.atoms)
     dens = sol.eval(x) if len(x) else np.zeros(0)
     _check_scale(sol, law)
     mass, moms, errs = _checks(sol, law, vals, check_moments)
@@ -1809,7 +1896,8 @@ def density(
             )
     if len(x) >= 2:
         order = np.argsort(x)
-        grid_mass = float(np.trapezoid(dens[order], x[order]))
+        from scipy.integrate import trapezoid as _trapezoid  # numpy has it only from 2.0
+        grid_mass = float(_trapezoid(dens[order], x[order]))
         grid_mass += sum(m for a, m in sol.atoms if x.min() <= a <= x.max())
     else:
         grid_mass = sum(m for a, m in sol.atoms if len(x) and a == x[0])

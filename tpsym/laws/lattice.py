@@ -116,6 +116,10 @@ class _Lattice:
                 raise DomainError(
                     f"{law}: a ⊠-power with the symbolic exponent {law.exponent} has no lattice formula"
                 )
+            from tpsym.laws.operations import DIRECT_POWER_MAX
+
+            if law.exponent > DIRECT_POWER_MAX:
+                raise DomainError(f"{law}: the lattice route multiplies the factors of a ⊠-power up to the exponent {DIRECT_POWER_MAX}")
             base = self.moments(law.base, n)
             result = base
             for _ in range(int(law.exponent) - 1):

@@ -130,8 +130,8 @@ def boxtimes(*laws: Law) -> BoxTimes:
     """The free multiplicative convolution ``a ⊠ b ⊠ ...``: moments ``phi((ab)^n)`` for free ``a, b``.
 
     Computed through S-transforms when every factor has a non-zero mean,
-    otherwise by the Kreweras formula (orders up to
-    :data:`tpsym.free.convolution.KREWERAS_MAX_ORDER`).
+    otherwise by the power-series equations of the first-block
+    decomposition (any order; see :mod:`tpsym.free.convolution`).
 
     >>> from tpsym.laws import mp
     >>> boxtimes(mp(ratio=sympy.Rational(1, 2)), mp(ratio=sympy.Rational(1, 3))).moments(2)
@@ -156,10 +156,19 @@ class BoxPower(Law):
     def _unit_symbol(self) -> sympy.Symbol:
         return sympy.Symbol(self._internal_name("u"))
 
+    def _by_series_power(self) -> bool:
+        """Whether the moments come from ``S^t`` as a series power (polynomial in ``t``), not ``t - 1`` products."""
+        return not self.exponent.is_Integer or self.exponent > DIRECT_POWER_MAX
+
     def _internal_symbols(self, n: int) -> dict[sympy.Symbol, sympy.Expr]:
-        if self.exponent.is_Integer:
+        if not self._by_series_power():
             return {}
-        return {self._unit_symbol(): self.base.mean**self.exponent}
+        mean = self.base.mean
+        if self.exponent.is_Integer:
+            if mean == 0:  # refused by _moments
+                return {}
+            _check_power_of_mean(self, mean, int(self.exponent), n)
+        return {self._unit_symbol(): mean**self.exponent}
 
     def _moments(self, ctx: Context, n: int) -> list[Any]:
         F = ctx.field
@@ -167,6 +176,11 @@ class BoxPower(Law):
         if F.is_zero(mean):
             if not self.exponent.is_Integer:
                 raise DomainError(f"{self}: a ⊠-power with exponent {self.exponent} needs a base of non-zero mean")
+            if self.exponent > DIRECT_POWER_MAX:
+                raise DomainError(
+                    f"{self}: a ⊠-power of a law of mean 0 is a product of its factors, "
+                    f"computed up to the exponent {DIRECT_POWER_MAX=}"
+                )
             return _boxtimes_kreweras([ctx.moments(self.base, n)] * int(self.exponent), F)
         if self.exponent.is_number and not self.exponent.is_Integer:
             m1 = ctx.decode(mean)
@@ -176,8 +190,9 @@ class BoxPower(Law):
                     f"positive mean (m_1 = {m1}: its power m_1^{self.exponent} is not real)"
                 )
         s = ctx.s_transform(self.base, n)
-        if self.exponent.is_Integer:
+        if not self._by_series_power():
             return _boxtimes_s([s] * int(self.exponent), F)
+        # a symbolic or a large exponent: the moments are m_1^(k t) times polynomials in t
         unit = ctx.encode(self._unit_symbol())
         return _boxtimes_power(s, ctx.encode(self.exponent), unit, F)
 
@@ -187,6 +202,37 @@ class BoxPower(Law):
     def _latex(self, printer: Any) -> str:
         inner = rf"\left({printer._print(self.base)}\right)"
         return rf"{inner}^{{\boxtimes {printer._print(self.exponent)}}}"
+
+
+#: Largest integer exponent of a ⊠-power computed as a product of its factors;
+#: above it ``S^t`` is a series power whose coefficients are polynomials in
+#: ``t`` (``boxpower(mp(ratio=1), 10**8)`` as fast as ``boxpower(mp(ratio=1), L)``).
+DIRECT_POWER_MAX = 64
+#: Most bits of ``m_1^(n t)``, the factor of the n-th moment of a large ⊠-power.
+MAX_POWER_BITS = 40_000
+#: Highest degree of ``m_1^(n t)`` in the parameters, for a base of symbolic mean.
+MAX_POWER_DEGREE = 10_000
+
+
+def _check_power_of_mean(law: Law, mean: sympy.Expr, t: int, n: int) -> None:
+    """Refuse a ⊠-power whose moments ``m_1^(k t) P_k(t)`` would be too large to write down."""
+    coefficient, rest = mean.as_coeff_Mul()
+    if not coefficient.is_Rational or (rest != 1 and (rest.is_number or rest.has(sympy.Add))):
+        # an irrational number or a sum: its power would be expanded
+        raise DomainError(
+            f"{law}: the mean {mean} of the base raised to the exponent {t} is too large to write down: "
+            f"an integer exponent above {DIRECT_POWER_MAX=} needs a base whose mean is a rational number or a monomial"
+        )
+    degree = t * n * (sympy.Poly(rest).total_degree() if rest != 1 else 0)
+    if degree > MAX_POWER_DEGREE:
+        raise DomainError(
+            f"{law}: its moment m_{n} has the factor ({rest})^({n}*{t}), of degree {degree}: more than {MAX_POWER_DEGREE=}"
+        )
+    bits = t * n * max(int(coefficient.p).bit_length(), int(coefficient.q).bit_length()) if abs(coefficient) != 1 else 0
+    if bits > MAX_POWER_BITS:
+        raise DomainError(
+            f"{law}: its moment m_{n} has the factor ({coefficient})^({n}*{t}), about {bits} bits: more than {MAX_POWER_BITS=}"
+        )
 
 
 def _check_exponent(t: Any, op: str) -> sympy.Expr:

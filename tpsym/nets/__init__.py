@@ -48,8 +48,15 @@ from tpsym.nets.jacobian import (
     jacobian_mixed_moment,
 )
 from tpsym.nets.claims import claim_functions
+from tpsym.nets.resnet import ResNetLaw, residual_block_moments, resnet_law
+from tpsym.nets.rnn import RNNLaw, rnn_law
 
 __all__ = [
+    "ResNetLaw",
+    "resnet_law",
+    "residual_block_moments",
+    "RNNLaw",
+    "rnn_law",
     "ACTIVATION_NAMES",
     "Activation",
     "Erf",

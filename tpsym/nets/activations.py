@@ -216,6 +216,26 @@ class Activation:
         """φ(0) as an exact sympy number."""
         return _limit(self.phi_sympy(X), X, "+-")
 
+    # -- certified Gaussian expectations (rigorous interval quadrature) --------
+    def analytic_strip(self, kind: str, power: int) -> tuple[Fraction, Fraction] | None:
+        """(s, B): g is analytic on |Im w| < s with |g(w)| ≤ B there, or ``None``.
+
+        g is φ² (``kind="phi2"``, ``power=1``) or (φ')^(2·power) (``kind="dphi"``);
+        it must be even (certified quadrature sums over x ≥ 0 and doubles).
+        Certified quadrature (:func:`tpsym.nets._gauss.certified_expect`)
+        needs this bound; activations that return ``None`` are refused there.
+
+        Examples
+        --------
+        >>> ReLU().analytic_strip("phi2", 1) is None
+        True
+        """
+        return None
+
+    def inner_interval(self, ctx: Any, x: Any, kind: str, power: int) -> Any:
+        """g(x) (see :meth:`analytic_strip`) for an interval x ≥ 0 of the private context ``ctx``."""
+        raise NotImplementedError(f"{self.spec} has no certified interval evaluation")
+
 
 def _is_zero_q(q: sympy.Expr) -> bool:
     return q.is_zero is True
@@ -535,6 +555,21 @@ class Tanh(Activation):
 
     def value_at_zero(self) -> sympy.Expr:
         return sympy.Integer(0)
+
+    def analytic_strip(self, kind: str, power: int) -> tuple[Fraction, Fraction] | None:
+        # poles of tanh at iπ/2; for w = x + iy: |cosh w|² = sinh²x + cos²y, |sinh w|² = sinh²x + sin²y,
+        # so |tanh w|² ≤ 1/cos²y and |sech w|² ≤ 1/cos²y; with |y| ≤ 3/4, cos y > 0.7316 > 73/100
+        inv_cos = Fraction(100, 73)
+        if kind == "phi2":
+            return Fraction(3, 4), inv_cos**2
+        return Fraction(3, 4), inv_cos ** (4 * power)
+
+    def inner_interval(self, ctx: Any, x: Any, kind: str, power: int) -> Any:
+        e = ctx.exp(-2 * x)
+        # with e = e^(−2x) ∈ (0, 1] for x ≥ 0: tanh² = ((1 − e)/(1 + e))², sech² = 4e/(1 + e)²
+        if kind == "phi2":
+            return ((1 - e) / (1 + e)) ** 2
+        return (4 * e / (1 + e) ** 2) ** (2 * power)
 
 
 _NONSMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.floor, sympy.ceiling)

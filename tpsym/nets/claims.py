@@ -8,10 +8,10 @@ The activation is a bare name (``relu``, ``leaky_relu`` with ``slope=a``,
 
 Values are exact wherever a closed form exists (linear, ReLU, leaky ReLU,
 hard tanh through erf, erf; symbolic in q, the σ's and the slope when those
-are symbols). Otherwise they are sympy Floats with 30 significant digits
-(:data:`CLAIM_PRECISION`), good to about 1e-25 relative: the verifier
-compares exactly and refuses to decide on a Float, so numerical quantities
-(tanh, a numerical q*) belong in numeric claims, not in identities.
+are symbols). Otherwise they are certified constants
+(:class:`tpsym.certified.CertifiedConstant`): balls computed at the precision
+the verifier asks for, so a claim about tanh's q*, χ or μ_k is ``certified``
+to D digits or ``refuted``.
 
 >>> f = claim_functions()
 >>> f["chi"]("relu", 2, 0), f["q_star"]("relu", sympy.Rational(3, 2), sympy.Rational(1, 20))
@@ -23,12 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import mpmath
 import sympy
 
-from tpsym.errors import DomainError
+from tpsym.certified import CertifiedConstant, certified_constant, has_certified, to_ball
+from tpsym.errors import DomainError, InputError
 
 from tpsym.nets.activations import get_activation
-from tpsym.nets.meanfield import Quantity, fixed_point_condition
+from tpsym.nets.meanfield import Quantity, certified_fixed_point, certified_mean_field, fixed_point_condition
 from tpsym.nets.meanfield import chi as _chi
 from tpsym.nets.meanfield import fixed_point as _fixed_point
 from tpsym.nets.meanfield import mu as _mu
@@ -54,12 +56,26 @@ def q_star(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = N
     --------
     >>> q_star("linear", sympy.Rational(1, 2), 1)
     2
-    >>> q_star("tanh", sympy.Rational(3, 2), sympy.Rational(1, 20))
-    0.418037200533477853978712997182
+    >>> c = q_star("tanh", sympy.Rational(3, 2), sympy.Rational(1, 20))
+    >>> c, mpmath.nstr(c.ball(30).mid(), 20), c.ball(30).digits() >= 30
+    (q_star(tanh, 3/2, 1/20), '0.41803720053347785398', True)
     """
     act = get_activation(activation, slope=slope)
+    _exact_args(act, sigma_w2, sigma_b2)
     _require_fixed_point(act, sigma_w2, sigma_b2)
-    return _value(_fixed_point(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, precision=CLAIM_PRECISION))
+    rough = _fixed_point(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, precision=6)
+    if rough.exact:
+        return sympy.S(rough.value)
+    sw, sb = sympy.S(sigma_w2), sympy.S(sigma_b2)
+    return certified_constant(
+        f"q_star({act.spec}, {sympy.sstr(sw)}, {sympy.sstr(sb)})",
+        lambda digits: certified_fixed_point(act, sigma_w2=sw, sigma_b2=sb, digits=digits),
+    )
+
+
+def _exact_args(act: Any, *values: Any) -> None:
+    if any(has_certified(sympy.S(v)) for v in values):
+        raise InputError(f"the variances of {act.spec} must be exact numbers or symbols, not certified constants")
 
 
 def _require_fixed_point(act: Any, sigma_w2: Any, sigma_b2: Any) -> None:
@@ -82,8 +98,16 @@ def chi(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None
     (1, 1)
     """
     act = get_activation(activation, slope=slope)
+    _exact_args(act, sigma_w2, sigma_b2)
     _require_fixed_point(act, sigma_w2, sigma_b2)
-    return _value(_chi(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, precision=CLAIM_PRECISION))
+    rough = _chi(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, precision=6)
+    if rough.exact:
+        return sympy.S(rough.value)
+    sw, sb = sympy.S(sigma_w2), sympy.S(sigma_b2)
+    return certified_constant(
+        f"chi({act.spec}, {sympy.sstr(sw)}, {sympy.sstr(sb)})",
+        lambda digits: certified_mean_field(act, sigma_w2=sw, sigma_b2=sb, moments=1, digits=digits).chi,
+    )
 
 
 def mu(activation: str, k: Any, q: Any, slope: Any = None) -> sympy.Expr:
@@ -96,7 +120,22 @@ def mu(activation: str, k: Any, q: Any, slope: Any = None) -> sympy.Expr:
     (erf(sqrt(2)/(2*sqrt(q))), 4/(pi*sqrt(4*q + 1)))
     """
     act = get_activation(activation, slope=slope)
-    return _value(_mu(act, k, q, precision=CLAIM_PRECISION))
+    q_expr = sympy.S(q)
+    if not has_certified(q_expr):
+        rough = _mu(act, k, q_expr, precision=6)
+        if rough.exact:
+            return sympy.S(rough.value)
+    k_expr = sympy.S(k)
+    if not k_expr.is_Integer or k_expr < 1:
+        raise InputError(f"mu({act.spec}, k, q) with a number that is not exact needs an integer k >= 1, got {k_expr}")
+    if q_expr.free_symbols - {s for s in q_expr.free_symbols if isinstance(s, CertifiedConstant)}:
+        raise InputError(f"mu({act.spec}, {k_expr}, q) has no closed form: give q a value")
+
+    def compute(digits: int) -> Any:
+        q_ball = to_ball(q_expr, digits + 5)
+        return certified_mean_field(act, q=q_ball, moments=int(k_expr), digits=digits).mu[-1]
+
+    return certified_constant(f"mu({act.spec}, {k_expr}, {sympy.sstr(q_expr)})", compute)
 
 
 def claim_functions() -> dict[str, Callable[..., Any]]:

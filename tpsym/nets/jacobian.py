@@ -66,9 +66,10 @@ from sympy import Expr
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
-from tpsym.laws.operations import BoxPower, BoxTimes, compress, dilute, scale
+from tpsym.laws.operations import BoxPower, BoxTimes, Dilated, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
-from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, mus
+from tpsym.certified import CertifiedConstant, certified_constant, to_ball
+from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, certified_mean_field, mus
 from tpsym.nets.model import MLP, Layer
 
 __all__ = [
@@ -99,7 +100,50 @@ def _quantity_value(qty: Quantity, precision: int) -> sympy.Expr:
 
 @lru_cache(maxsize=128)
 def _mu_values(act: Activation, q: Quantity, precision: int, n: int) -> tuple[sympy.Expr, ...]:
+    """μ_1..μ_n: exact closed forms; certified constants where the activation has a certified
+    quadrature and q is exact or certifiable; else Floats of ``precision`` digits."""
+    q_ball = _q_ball(q)
+    if q_ball is not None and act.is_numeric and _closed_mu(act, 1) is None and act.analytic_strip("dphi", 1) is not None:
+        # no closed form, certified quadrature available: μ_k are certified constants
+        table = _CertifiedMuTable(act, q_ball)
+        label = sympy.sstr(q.value) if q.exact else f"q_star({act.spec})"
+        return tuple(certified_constant(f"mu_{k}({act.spec}, {label})", table.entry(k)) for k in range(1, n + 1))
     return tuple(_quantity_value(m, precision) for m in mus(act, n, q, precision=precision))
+
+
+def _closed_mu(act: Activation, k: int) -> Any:
+    return act.mu_closed_form(k, sympy.Symbol("q", positive=True))
+
+
+def _q_ball(q: Quantity) -> Any:
+    """A function digits -> ball of q, or None when q cannot be certified."""
+    if q.exact:
+        value = sympy.S(q.value)
+        if value.free_symbols or not value.is_positive:
+            return None
+        return lambda digits: to_ball(value, digits)
+    return q.certify
+
+
+class _CertifiedMuTable:
+    """μ_1..μ_n as balls, computed once per precision (all orders share the quadrature nodes)."""
+
+    def __init__(self, act: Activation, q_ball: Any) -> None:
+        self._act, self._q_ball = act, q_ball
+        self._cache: dict[int, tuple[Any, ...]] = {}
+
+    def entry(self, k: int) -> Any:
+        def compute(digits: int) -> Any:
+            row = self._cache.get(digits, ())
+            if len(row) < k:
+                # q at the level tpsym.nets.claims.mu asks q_star for (to_ball adds 5 per step):
+                # one certified q* serves both
+                q = self._q_ball(digits + 10)
+                row = certified_mean_field(self._act, q=q, moments=max(k, 4), digits=digits).mu
+                self._cache[digits] = row
+            return row[k - 1]
+
+        return compute
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +163,8 @@ class DerivativeLaw(Law):
     >>> d.moments(2)
     (2*sqrt(2)/pi, 16*sqrt(3)/(3*pi**2))
     >>> t = DerivativeLaw(get_activation("tanh"), Quantity(sympy.Integer(1), True, sympy.Integer(0)), 15)
-    >>> t.moments(1)
-    (0.464402902448268,)
+    >>> [sympy.N(m, 15) for m in t.moments(1)]
+    [0.464402902448268]
     """
 
     activation: Activation
@@ -401,9 +445,12 @@ class JacobianLaw(BoxPower):
     q: sympy.Expr | None
     d2: Law | None
     precision: int
+    gram: str = "output"
 
     @classmethod
-    def of(cls, mlp: MLP, *, q: Any = None, d2: Law | None = None, precision: int = DEFAULT_PRECISION) -> JacobianLaw:
+    def of(
+        cls, mlp: MLP, *, q: Any = None, d2: Law | None = None, precision: int = DEFAULT_PRECISION, gram: str = "output"
+    ) -> JacobianLaw:
         """The Jacobian law of an :class:`~tpsym.nets.MLP` (layers may differ).
 
         ``q`` replaces the fixed point q* of a uniform network; for a network
@@ -443,7 +490,15 @@ class JacobianLaw(BoxPower):
             base, exponent = BoxTimes(tuple(factors)), sympy.Integer(1)
             if mlp.widths:
                 base = _rectangular(mlp, factors)
-        return cls(base, exponent, mlp, qe, d2, precision)
+        if gram not in ("output", "input"):
+            raise InputError(f"gram={gram!r} is not output (J Jᵀ) or input (Jᵀ J)")
+        if gram == "input" and mlp.widths:
+            # tr((JᵀJ)^k)/N_0 = (N_L/N_0) tr((JJᵀ)^k)/N_L: the law of JJᵀ diluted by N_L/N_0
+            # (a fraction above 1 when the output is wider: JJᵀ then has an atom at 0 of mass >= 1 - N_0/N_L)
+            ratio = sympy.simplify(sympy.S(mlp.widths[-1]) / sympy.S(mlp.widths[0]))
+            if ratio != 1:
+                base, exponent = Dilated(BoxPower(base, exponent) if exponent != 1 else base, ratio), sympy.Integer(1)
+        return cls(base, exponent, mlp, qe, d2, precision, gram)
 
     # -- structure --------------------------------------------------------
     def equivalent(self) -> BoxPower:
@@ -523,13 +578,40 @@ class JacobianLaw(BoxPower):
             args.append(f"precision={self.precision}")
         if net.widths:
             args.append("widths=(" + ", ".join(sympy.sstr(w) for w in net.widths) + ")")
+        if self.gram != "output":
+            args.append(f"gram={self.gram}")
         return f"jacobian({', '.join(args)})"
 
     def _latex(self, printer: Any) -> str:
+        r"""``\mathcal{J}_L(activation, weights; σ_w², σ_b²[, q][; widths])``, per-layer values as tuples."""
         net = self.mlp
-        act = net.activation.name if net.is_uniform else "mixed"
-        w = net.weights if net.is_uniform else "mixed"
-        return rf"\mathcal{{J}}_{{\mathrm{{{act}}}, \mathrm{{{w}}}}}\left({printer._print(self.exponent if net.is_uniform else net.depth)}\right)"
+        layers = [net.layer(i) for i in range(1, net.depth + 1)] if net.layers else [net.layer(1)]
+
+        def field(get: Any, fmt: Any) -> str:
+            values = [get(lay) for lay in layers]
+            if all(v == values[0] for v in values):
+                return fmt(values[0])
+            return r"\left(" + ", ".join(fmt(v) for v in values) + r"\right)"
+
+        def act_name(act: Activation) -> str:
+            if isinstance(act, Formula):
+                return rf"\varphi({printer._print(act.variable)}) = {printer._print(act.expr)}"
+            name = act.name.replace("_", r"\_")
+            if isinstance(act, LeakyReLU):
+                return rf"\mathrm{{{name}}}_{{{printer._print(act.slope)}}}"
+            return rf"\mathrm{{{name}}}"
+
+        depth = printer._print(self.exponent if net.is_uniform else net.depth)
+        parts = [
+            field(lambda lay: lay.activation, act_name) + ", " + field(lambda lay: lay.weights, lambda w: rf"\mathrm{{{w}}}"),
+            r"\sigma_w^2 = " + field(lambda lay: lay.sigma_w2, printer._print)
+            + r", \sigma_b^2 = " + field(lambda lay: lay.sigma_b2, printer._print),
+        ]
+        if self.q is not None:
+            parts[-1] += ", q = " + printer._print(self.q)
+        if net.widths:
+            parts.append("N = " + r"\left(" + ", ".join(printer._print(w) for w in net.widths) + r"\right)")
+        return rf"\mathcal{{J}}_{{{depth}}}\left(" + "; ".join(parts) + r"\right)"
 
 
 def jacobian_law(
@@ -543,8 +625,9 @@ def jacobian_law(
     d2: Law | None = None,
     precision: int = DEFAULT_PRECISION,
     widths: tuple | None = None,
+    gram: str = "output",
 ) -> JacobianLaw:
-    """The law of J Jᵀ, J = D_L W_L ··· D_1 W_1, at the fixed point q* (or the given q).
+    """The law of J Jᵀ (or Jᵀ J), J = D_L W_L ··· D_1 W_1, at the fixed point q* (or the given q).
 
     This is the ``jacobian(...)`` law of the spec language:
     ``jacobian(activation=relu, weights=gaussian, sigma_w2=2, sigma_b2=0, depth=L)``.
@@ -575,6 +658,11 @@ def jacobian_law(
         whose layers are rectangular (Gaussian weights, int depth); the law is
         that of J Jᵀ on the N_L outputs. One linear layer gives
         ``mp(ratio=N_1/N_0)``.
+    gram : {"output", "input"}
+        ``output`` (default): the law of J Jᵀ, normalised by the output
+        width N_L; ``input``: the law of Jᵀ J, normalised by the input width
+        N_0, so that its moments are N_L/N_0 times those of J Jᵀ (the same
+        law for square layers).
 
     Raises
     ------
@@ -611,6 +699,12 @@ def jacobian_law(
     >>> c = sympy.Symbol("c", positive=True)
     >>> jacobian_law("linear", widths=(1, c), depth=1).moments(3)
     (1, c + 1, c**2 + 3*c + 1)
+
+    The input side: one linear layer of widths (1, 2) has Jᵀ J moments 2, 6
+    where J Jᵀ has 1, 3:
+
+    >>> jacobian_law("linear", widths=(1, 2), depth=1, gram="input").moments(2)
+    (2, 6)
     """
     depth = _depth(depth)
     tuples = {
@@ -626,7 +720,7 @@ def jacobian_law(
     if not any(v is not None for v in tuples.values()):
         act = _activation(activation, slope)
         net = MLP(depth, act, _word(weights, "weights"), sigma_w2, sigma_b2, widths=shape)
-        return JacobianLaw.of(net, q=q, d2=d2, precision=precision)
+        return JacobianLaw.of(net, q=q, d2=d2, precision=precision, gram=_word(gram, "gram"))
     assert isinstance(depth, int)  # checked by _per_layer
     acts = tuples["activation"] or (activation,) * depth
     ws = tuples["weights"] or (weights,) * depth
@@ -656,7 +750,7 @@ def jacobian_law(
     )
     first = layers[0]
     net = MLP(depth, first.activation, first.weights, first.sigma_w2, first.sigma_b2, layers=layers, widths=shape)  # type: ignore[arg-type]
-    return JacobianLaw.of(net, q=q, d2=d2, precision=precision)
+    return JacobianLaw.of(net, q=q, d2=d2, precision=precision, gram=_word(gram, "gram"))
 
 
 def _widths(value: Any) -> tuple[Any, ...]:
@@ -683,53 +777,88 @@ def jacobian_factors(mlp_or_law: MLP | JacobianLaw) -> dict[str, Law]:
 
 
 def jacobian_mixed_moment(mlp_or_law: MLP | JacobianLaw, word: str | Sequence[str]) -> sympy.Expr:
-    """A mixed moment φ(x_1 ··· x_n) of the Jacobian's factors, all free.
+    """A mixed moment φ(x_1 ··· x_n) of the Jacobian's factors, as real networks have them.
 
-    Labels: ``Dl`` stands for D_l² = diag φ_l'(h^l)² (the law of φ'(h)²,
-    h ~ N(0, q_l)), ``Gl`` for W_lᵀW_l (σ_w² times Marchenko–Pastur with
-    ratio 1 for Gaussian weights, σ_w²·I for orthogonal ones), l = 1..L.
-    In the wide limit these 2L variables are asymptotically free
-    (Pennington, Schoenholz & Ganguli, arXiv 1711.04735; Yang's Free
-    Independence Principle, arXiv 2009.10685), and the mixed moment is
-    computed by :func:`tpsym.free.mixed_moment`. So
-    φ((D_L G_L ··· D_1 G_1)^k) is the k-th moment of J Jᵀ, and
-    φ(D1 G1 D1 G1) = tr((D_1 W_1 W_1ᵀ D_1)²)/N.
-
-    Words in W_l and W_lᵀ separately (such as φ(W_1 D_1 W_1)) are not
-    covered: they are not words in W_lᵀW_l. ``Gl`` may also be read as
-    W_lW_lᵀ (the same law for square layers).
+    Labels: ``Dl`` stands for D_l² = diag φ_l'(h^l)², ``Gl`` for W_lᵀW_l,
+    l = 1..L. The weights are free from each other and from the diagonal
+    matrices, but the D_l commute and have a classical joint law (the Free
+    Independence Principle: Yang, arXiv 2009.10685; Collins & Hayase, arXiv
+    2103.13466), so the word is evaluated by :func:`tpsym.free.fip_moment`
+    as a *-word with ``Gl -> W_lᵀ W_l`` and the D_l² independent commuting
+    letters with the laws of :func:`jacobian_factors`. Adjacent
+    diagonal letters multiply: φ(D1 D2 D1 D2) = E[D_1² D_2²] of the D_l² (1/4 for ReLU),
+    not the value 3/16 of free letters. For the factors of J itself (D_l not
+    squared, W_l and W_lᵀ apart) use :func:`tpsym.nets.words.network_mixed_moment`.
 
     Raises
     ------
     InputError
-        A symbolic depth, an unknown label or an empty word.
+        A symbolic depth, an unknown label, an empty word, a word whose
+        shapes do not fit (rectangular layers), ``d2=``.
+    DomainError
+        An activation whose joint moments of φ' are not exact (tanh, formulas).
 
     Examples
     --------
     >>> net = MLP(2, "relu", sigma_w2=2)
     >>> jacobian_mixed_moment(net, "D1 G1 D1 G1"), jacobian_law("relu", sigma_w2=2, depth=1).moment(2)
     (3, 3)
-    >>> jacobian_mixed_moment(net, "D2 G2 D1 G1 D2 G2 D1 G1") == jacobian_law("relu", sigma_w2=2, depth=2).moment(2)
-    True
+    >>> jacobian_mixed_moment(net, "D1 D2 D1 D2")
+    1/4
     """
-    from tpsym.free import mixed_moment
+    from tpsym.free.fip import Alphabet, DiagonalLetter, IndependentDiagonals, WeightLetter, fip_moment
 
-    from tpsym.free.mixed import parse_word
-
-    laws = jacobian_factors(mlp_or_law)
-    labels = parse_word(word, laws)
-    # numbers known to finite precision (Floats) are carried as fresh symbols
-    # through the exact computation, then put back (a ring homomorphism)
-    table: dict[str, tuple[sympy.Expr, ...]] = {}
-    floats: dict[sympy.Float, sympy.Symbol] = {}
-    for label in sorted(set(labels)):
+    law = mlp_or_law if isinstance(mlp_or_law, JacobianLaw) else JacobianLaw.of(mlp_or_law) if isinstance(mlp_or_law, MLP) else None
+    if law is None:
+        raise InputError(f"{mlp_or_law!r} is neither an MLP nor a Jacobian law")
+    factors = jacobian_factors(law)  # refuses a symbolic depth and rectangular layers
+    depth = law.mlp.depth
+    table: dict[str, list[tuple[str, bool]]] = {}
+    for i in range(1, depth + 1):
+        table[f"D{i}"] = [(f"D{i}", False)]
+        table[f"G{i}"] = [(f"W{i}", True), (f"W{i}", False)]
+    tokens = word.split() if isinstance(word, str) else list(word)
+    expanded: list[tuple[str, bool]] = []
+    for tok in tokens:
+        if not isinstance(tok, str):
+            raise InputError(f"a word is made of labels (strings), got {tok!r}")
+        name, power = tok, 1
+        for sep in ("**", "^"):
+            if sep in tok:
+                name, _, exp = tok.partition(sep)
+                if not exp.isdigit() or int(exp) < 1:
+                    raise InputError(f"bad power in {tok!r}: write label^k with an integer k >= 1")
+                power = int(exp)
+                break
+        if name not in table:
+            raise InputError(f"unknown label {name!r} in the word (known labels: {', '.join(sorted(table))})")
+        expanded.extend(table[name] * power)
+    if not expanded:
+        raise InputError("the word is empty")
+    # D_l² of different layers: independent commuting letters (their laws are those of D²);
+    # numbers known to finite precision (Floats, certified constants) are carried as fresh
+    # symbols, then put back (a ring homomorphism)
+    floats: dict[sympy.Expr, sympy.Symbol] = {}
+    n = len(expanded)
+    seqs: dict[str, tuple[sympy.Expr, ...]] = {}
+    for i in range(1, depth + 1):
         fixed = []
-        for m in laws[label].moments(len(labels)):
+        for m in factors[f"D{i}"].moments(n):
             m = sympy.S(m)
-            for f in m.atoms(sympy.Float):
+            numbers = sorted(m.atoms(sympy.Float), key=str) + sorted(
+                (a for a in m.free_symbols if isinstance(a, CertifiedConstant)), key=str
+            )
+            for f in numbers:
                 floats.setdefault(f, sympy.Symbol(f"_float{len(floats)}"))
             fixed.append(m.xreplace(floats) if floats else m)
-        table[label] = tuple(fixed)
-    value = mixed_moment(labels, table)
+        seqs[f"D{i}"] = tuple(fixed)
+    alphabet = Alphabet(
+        weights=[
+            WeightLetter(f"W{i}", ensemble=law.mlp.layer(i).weights, variance=_positive_sigma_w2(law.mlp.layer(i).sigma_w2))
+            for i in range(1, depth + 1)
+        ],
+        diagonals=[DiagonalLetter(f"D{i}") for i in range(1, depth + 1)],
+        law=IndependentDiagonals(seqs),
+    )
+    value = fip_moment(expanded, alphabet)
     return value.xreplace({s: f for f, s in floats.items()}) if floats else value
-

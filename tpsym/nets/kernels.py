@@ -36,6 +36,8 @@ L*q
 
 from __future__ import annotations
 
+import contextvars
+
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -204,7 +206,13 @@ def _pair(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12: sympy.Expr, de
     if derivative and act.name == "hard_tanh":
         pass  # φ' is an indicator: Gauss–Hermite still converges, slowly; its error estimate says so
     value, error = _numeric_pair(act, float(s11), float(s22), float(s12), derivative)
-    return KernelValue(float(value), float(error)).to_sympy()
+    kv = KernelValue(float(value), float(error))
+    layers = _NUMERIC_DIGITS.get()
+    if layers is None:
+        return kv.to_sympy()
+    # inside a recursion: carry every double digit to the next layer, round once at the end
+    layers.append(kv.digits())
+    return sympy.Float(kv.mid, 15)
 
 
 def _layer_inputs(activation: Any, sigma_w2: Any, sigma_b2: Any, q1: Any, q2: Any, c: Any, slope: Any) -> tuple:
@@ -252,7 +260,28 @@ def _symbolic_depth(act: Activation, sw, sb, q1, q2, c, L, with_ntk: bool) -> tu
     return sigma, theta
 
 
+#: Inside :func:`_recursion`: the digits each numerical layer supports (None elsewhere).
+_NUMERIC_DIGITS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("_NUMERIC_DIGITS", default=None)
+
+
 def _recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str = "ntk"):
+    """The layer recursion; numerical layers are carried in double precision and the result is
+    rounded once, to one digit fewer than the least accurate layer supports (intermediate values
+    rounded layer by layer lost digits the final value still claimed)."""
+    token = _NUMERIC_DIGITS.set([])
+    try:
+        s12, theta = _recursion_exact(act, sw, sb, q1, q2, c, depth, with_ntk, parameterization)
+        layers = _NUMERIC_DIGITS.get()
+    finally:
+        _NUMERIC_DIGITS.reset(token)
+    if layers:
+        d = max(1, min(layers) - 1)
+        s12, theta = (v.xreplace({f: sympy.Float(f, d) for f in v.atoms(sympy.Float)}) for v in (sympy.S(s12), sympy.S(theta)))
+        s12, theta = (sympy.Float(v.evalf(d + 5), d) if v.is_number else v for v in (s12, theta))
+    return s12, theta
+
+
+def _recursion_exact(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str = "ntk"):
     s11, s22 = q1, q2
     s12 = c * q1 if q1 == q2 else c * sympy.sqrt(q1) * sympy.sqrt(q2)
     theta = s12
@@ -371,6 +400,18 @@ def chi_c(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = No
     return sympy.simplify(sw * _pair(act, q, q, q, True))
 
 
+def _certified_sign(expr: sympy.Expr, digits: int = 30) -> int | None:
+    """The sign of a constant holding certified constants (q*, mu_k as balls), when its enclosure decides it."""
+    from tpsym.certified import has_certified, to_ball
+
+    if not has_certified(expr) or expr.free_symbols - {a for a in expr.atoms(sympy.Symbol) if has_certified(a)}:
+        return None
+    ball = to_ball(expr, digits)
+    if ball.contains_zero():
+        return 0 if ball.radius() == 0 else None
+    return 1 if ball.mid() > 0 else -1
+
+
 def c_star(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
     """The stable fixed point c* of the correlation map at q* (Poole et al., arXiv 1606.05340).
 
@@ -383,9 +424,10 @@ def c_star(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = N
     act, sw, sb, *_ = _layer_inputs(activation, sigma_w2, sigma_b2, 1, 1, 1, slope)
     slope1 = chi_c(act, sw, sb)
     decided = sympy.simplify(slope1 - 1)
-    if decided.is_nonpositive:
+    sign = _certified_sign(decided)
+    if sign is not None and sign <= 0 or decided.is_nonpositive:
         return sympy.Integer(1)
-    if not decided.is_positive:
+    if not (decided.is_positive or sign == 1):
         raise DomainError(f"chi_c - 1 = {decided} has an undecided sign; give numbers")
     q = float(_q_star(act, sw, sb))
     from scipy.optimize import brentq

@@ -30,14 +30,15 @@ digits, or a :class:`~tpsym.errors.NumericError`.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mpmath
 import sympy
 
 from tpsym.errors import DomainError, InputError, NumericError
-from tpsym.nets._gauss import GaussNodes, double_expect
+from tpsym.certified import Ball, certified_constant, to_ball
+from tpsym.nets._gauss import GaussNodes, certified_expect, double_expect
 from tpsym.nets.activations import Activation, _as_expr, _to_mp, get_activation
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
     "mus",
     "chi",
     "mean_field",
+    "CertifiedMeanField",
+    "certified_fixed_point",
+    "certified_mean_field",
     "DEFAULT_PRECISION",
 ]
 
@@ -74,6 +78,10 @@ class Quantity:
         Whether ``value`` is exact.
     error_bound : sympy.Expr or mpmath.mpf
         0 for exact values; otherwise a bound on |value − true value|.
+    certify : callable or None
+        For a numerical value that can be certified: ``certify(digits)``
+        returns a :class:`~tpsym.certified.Ball` enclosing the true value
+        (not part of equality or hash).
 
     Examples
     --------
@@ -85,6 +93,7 @@ class Quantity:
     value: Any
     exact: bool
     error_bound: Any
+    certify: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def is_symbolic(self) -> bool:
@@ -211,14 +220,14 @@ class MeanField:
         Examples
         --------
         >>> d = mean_field("relu", sigma_w2=1, sigma_b2=1, moments=1).to_json()
-        >>> d["q_star"]["value"], d["chi"]["value"], d["critical"], d["exact"]
+        >>> d["q"]["value"], d["chi"]["value"], d["critical"], d["exact"]
         ('2', '1/2', False, True)
         """
         return {
             "activation": self.activation.spec,
             "sigma_w2": sympy.sstr(self.sigma_w2),
             "sigma_b2": sympy.sstr(self.sigma_b2),
-            "q_star" if self.q_is_fixed_point else "q": self.q.to_json(self.precision),
+            "q": self.q.to_json(self.precision),  # the fixed point q* unless q was given: see q_is_fixed_point
             "q_is_fixed_point": self.q_is_fixed_point,
             "stable": self.stable,
             "chi": self.chi.to_json(self.precision),
@@ -274,7 +283,7 @@ def _mp(expr: sympy.Expr, name: str) -> mpmath.mpf:
     return _to_mp(sympy.S(expr), name)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _closed(act: Activation, kind: str, k: sympy.Expr) -> sympy.Expr | None:
     """Closed form in the positive symbol _Q, or None."""
     if kind == "phi2":
@@ -282,7 +291,7 @@ def _closed(act: Activation, kind: str, k: sympy.Expr) -> sympy.Expr | None:
     return act.mu_closed_form(k, _Q)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _closed_mp(act: Activation, kind: str, k: sympy.Expr) -> Any:
     expr = _closed(act, kind, k)
     if expr is None or expr.free_symbols - {_Q}:
@@ -503,6 +512,7 @@ def fixed_point_condition(act: Activation, sw: Any, sb: Any) -> sympy.Basic:
     return below if offset.is_zero is False else sympy.Or(below, sympy.Eq(offset, 0))
 
 
+@functools.lru_cache(maxsize=128, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
 def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int) -> tuple[Quantity, bool | None]:
     second = _closed(act, "phi2", sympy.Integer(1))
     # closed form linear in q: q = sw (c q + e0) + sb
@@ -549,7 +559,20 @@ def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int
                 if q < mpmath.mpf("1e-60"):
                     raise NumericError(f"cannot find q > 0 with L(q) > q for {act.spec} near 0")
             start = q
-    return _positive_root(act, sw, sb, precision, start)
+    qty, stable = _positive_root(act, sw, sb, precision, start)
+    return replace(qty, certify=_FixedPointCertifier(act, sw, sb)), stable
+
+
+@dataclass(frozen=True, slots=True)
+class _FixedPointCertifier:
+    """``certify(digits)`` of a numerical q*: :func:`certified_fixed_point`."""
+
+    act: Activation
+    sw: sympy.Expr
+    sb: sympy.Expr
+
+    def __call__(self, digits: int) -> Ball:
+        return _certified_fixed_point(self.act, self.sw, self.sb, digits)
 
 
 def _scan_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> Any:
@@ -718,14 +741,19 @@ def fixed_point(
     by a bracketing scan and a secant iteration with mpmath, certified by a
     sign change of L(q) − q across [q* − δ, q* + δ] that exceeds the
     quadrature error; δ is the error bound. When σ_b² = 0 and φ(0) = 0,
-    q = 0 is always a fixed point; it is returned when no attracting positive
-    one exists (every q is fixed for linear σ_w² = 1 and ReLU σ_w² = 2).
+    q = 0 is always a fixed point; it is returned when it is attracting, or
+    when every q is fixed (linear σ_w² = 1, ReLU σ_w² = 2: the network keeps
+    the input's length, and q* = 0 by convention). A repelling q = 0 with no
+    positive fixed point (ReLU σ_w² > 2, σ_b² = 0) is no q* the network
+    reaches: refused, as for σ_b² > 0. (:func:`mean_field` reports it with
+    ``stable=False``.)
 
     Raises
     ------
     DomainError
-        If a variance is negative, or no fixed point exists (for example
-        ReLU with σ_w² ≥ 2 and σ_b² > 0: q^l grows without bound).
+        If a variance is negative, or no stable fixed point exists (for
+        example ReLU with σ_w² ≥ 2 and σ_b² > 0, or σ_w² > 2 and σ_b² = 0:
+        q^l grows without bound).
     NumericError
         If the root cannot be certified to ``precision`` digits.
 
@@ -744,7 +772,19 @@ def fixed_point(
     act = get_activation(activation)
     precision = _check_precision(precision)
     sw, sb = _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2")
-    return _fixed_point(act, sw, sb, precision)[0]
+    q, stable = _fixed_point(act, sw, sb, precision)
+    if stable is False:
+        raise _unstable(act, sw, sb)
+    return q
+
+
+def _unstable(act: Activation, sw: Any, sb: Any) -> DomainError:
+    """q = 0 is fixed but repelling: from any input with q^0 > 0 the length grows without bound."""
+    return DomainError(
+        f"no finite stable fixed point q* of the length map of {act.spec} with "
+        f"sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}: q = 0 is fixed but unstable, "
+        "and from any input with q > 0 the length q^l grows without bound"
+    )
 
 
 def mus(
@@ -838,9 +878,10 @@ def chi(
     >>> chi("tanh", sigma_w2=1, sigma_b2=0)
     Quantity(value=1, exact=True, error_bound=0)
     """
-    return mean_field(
-        activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q=q, moments=1, precision=precision
-    ).chi
+    mf = mean_field(activation, sigma_w2=sigma_w2, sigma_b2=sigma_b2, q=q, moments=1, precision=precision)
+    if mf.stable is False:  # at q* = 0 that the network does not reach: refused as fixed_point refuses it
+        raise _unstable(get_activation(activation), mf.sigma_w2, mf.sigma_b2)
+    return mf.chi
 
 
 def mean_field(
@@ -910,3 +951,164 @@ def mean_field(
         precision=precision,
     )
 
+
+
+# ------------------------------------------------------- certified numbers ----
+@dataclass(frozen=True, slots=True)
+class CertifiedMeanField:
+    """q (or q*), χ and μ_1..μ_K of a layer as certified balls.
+
+    Every ball encloses the true value (interval arithmetic throughout; see
+    :func:`certified_mean_field`); ``digits`` is the accuracy asked for.
+    """
+
+    activation: Activation
+    q: Ball
+    chi: Ball
+    mu: tuple[Ball, ...]
+    digits: int
+
+
+def _certified_expectations(act: Activation, kind: str, ks: list[int], q: Ball, digits: int) -> list[Ball]:
+    """Balls for E[φ(h)²] ("phi2") or μ_k ("dphi"), h ~ N(0, q), for every q in the ball ``q``."""
+    return list(_certified_expectations_cached(act, kind, tuple(ks), q, digits))
+
+
+@functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
+def _certified_expectations_cached(act: Activation, kind: str, ks: tuple[int, ...], q: Ball, digits: int) -> tuple[Ball, ...]:
+    """_certified_expectations (a pure function of hashable arguments: cached)."""
+    out: list[Ball | None] = [None] * len(ks)
+    pending = []
+    exact_zero = q.lower == 0 and q.upper == 0
+    q_const = certified_constant("q", lambda d: q)
+    for i, k in enumerate(ks):
+        if exact_zero:
+            out[i] = to_ball(_at_zero(act, kind, sympy.Integer(k)), digits)
+            continue
+        expr = _closed(act, kind, sympy.Integer(k))
+        if expr is not None and not expr.free_symbols - {_Q}:
+            if q.lower <= 0:
+                raise NumericError(f"q's enclosure {q} reaches 0: cannot enclose {act.spec}'s closed form")
+            out[i] = to_ball(expr.xreplace({_Q: q_const}), digits)
+        else:
+            pending.append(i)
+    if pending:
+        if not act.is_numeric:
+            raise InputError(f"activation {act.spec} has symbolic parameters; give numbers")
+        if q.lower <= 0:
+            raise NumericError(f"q's enclosure {q} reaches 0: no certified quadrature for {act.spec}")
+        requests = [(kind, 1 if kind == "phi2" else ks[i]) for i in pending]
+        for i, ball in zip(pending, certified_expect(act, q, requests, digits)):
+            out[i] = ball
+    return tuple(out)  # type: ignore[arg-type]
+
+
+def _length_gap(act: Activation, sw: Ball, sb: Ball, q: Ball, digits: int) -> Ball:
+    """L(q) − q = σ_w² E[φ(√q z)²] + σ_b² − q as a ball."""
+    (second,) = _certified_expectations(act, "phi2", [1], q, digits)
+    return sw * second + sb - q
+
+
+def certified_fixed_point(
+    activation: str | Activation, *, sigma_w2: Any = 1, sigma_b2: Any = 0, digits: int = DEFAULT_PRECISION
+) -> Ball:
+    """A ball of relative radius below 10^-digits around the fixed point q*.
+
+    The root that :func:`fixed_point` locates (its scan picks the fixed point
+    reached from q⁰ = 0) is refined by secant steps on certified values of
+    L(q) − q, then enclosed: L(q) − q is certified positive at the lower end
+    and negative at the upper end of the ball, so a root lies inside
+    (intermediate value theorem). Exact fixed points become tight balls.
+
+    Examples
+    --------
+    >>> b = certified_fixed_point("tanh", sigma_w2=sympy.Rational(3, 2), sigma_b2=sympy.Rational(1, 20), digits=30)
+    >>> mpmath.nstr(b.mid(), 25), b.digits() >= 30
+    ('0.418037200533477853978713', True)
+    >>> w = sympy.sqrt(5) * sympy.pi / 4
+    >>> certified_fixed_point("erf", sigma_w2=w, sigma_b2=1 - sympy.sqrt(5) * sympy.asin(sympy.Rational(2, 3)) / 2).contains(1)
+    True
+    """
+    act = get_activation(activation)
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise InputError(f"digits={digits!r} must be an int >= 1")
+    return _certified_fixed_point(act, _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2"), digits)
+
+
+@functools.lru_cache(maxsize=64, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
+def _certified_fixed_point(act: Activation, sw_e: sympy.Expr, sb_e: sympy.Expr, digits: int) -> Ball:
+    """certified_fixed_point on validated arguments (a pure function: cached)."""
+    rough, _ = _fixed_point(act, sw_e, sb_e, 12)
+    if rough.exact:
+        return to_ball(rough.value, digits + 5)
+    work = digits + 8
+    sw, sb = to_ball(sw_e, work), to_ball(sb_e, work)
+    prec = int(work * 3.33) + 64
+
+    def gap_mid(x: mpmath.mpf) -> mpmath.mpf:
+        return _length_gap(act, sw, sb, Ball(x, x, prec), work).mid()
+
+    ctx = mpmath.MPContext()  # private: secant steps at an explicit precision
+    ctx.prec = prec
+    x0 = ctx.mpf(rough.value)
+    x1 = x0 * (1 + ctx.mpf(10) ** -10)
+    g0, g1 = gap_mid(mpmath.mp.make_mpf(x0._mpf_)), gap_mid(mpmath.mp.make_mpf(x1._mpf_))
+    for _ in range(40):
+        if g1 == g0:
+            break
+        x2 = x1 - ctx.mpf(g1) * (x1 - x0) / (ctx.mpf(g1) - ctx.mpf(g0))
+        done = abs(x2 - x1) <= abs(x2) * ctx.mpf(10) ** -(digits + 6)
+        x0, g0, x1 = x1, g1, x2
+        g1 = gap_mid(mpmath.mp.make_mpf(x1._mpf_))
+        if done:
+            break
+    delta = abs(x1) * ctx.mpf(10) ** -(digits + 2)
+    lo, hi = mpmath.mp.make_mpf((x1 - delta)._mpf_), mpmath.mp.make_mpf((x1 + delta)._mpf_)
+    at_lo = _length_gap(act, sw, sb, Ball(lo, lo, prec), work)
+    at_hi = _length_gap(act, sw, sb, Ball(hi, hi, prec), work)
+    if not (at_lo.lower > 0 and at_hi.upper < 0):
+        raise NumericError(
+            f"cannot certify the fixed point q* ~ {mpmath.nstr(x1, 12)} of {act.spec} to {digits} digits: "
+            f"L(q) - q is {at_lo} at the lower end and {at_hi} at the upper end"
+        )
+    return Ball(lo, hi, prec)
+
+
+def certified_mean_field(
+    activation: str | Activation,
+    *,
+    sigma_w2: Any = 1,
+    sigma_b2: Any = 0,
+    q: Any = None,
+    moments: int = 2,
+    digits: int = DEFAULT_PRECISION,
+) -> CertifiedMeanField:
+    """q* (or the given q), χ = σ_w² μ_1 and μ_1..μ_moments as certified balls.
+
+    μ_k is enclosed for every q in q*'s ball (closed forms evaluated in
+    interval arithmetic, otherwise :func:`tpsym.nets._gauss.certified_expect`).
+
+    Examples
+    --------
+    >>> mf = certified_mean_field("tanh", sigma_w2=sympy.Rational(3, 2), sigma_b2=sympy.Rational(1, 20), moments=2)
+    >>> [b.digits() >= 30 for b in (mf.q, mf.chi, *mf.mu)]
+    [True, True, True, True]
+    >>> mpmath.nstr(mf.chi.mid(), 20)
+    '0.93863626819885115533'
+    """
+    act = get_activation(activation)
+    if isinstance(moments, bool) or not isinstance(moments, int) or moments < 0:
+        raise InputError(f"moments={moments!r} is not a non-negative int")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise InputError(f"digits={digits!r} must be an int >= 1")
+    work = digits + 5
+    if q is None:
+        qb = certified_fixed_point(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, digits=work)
+    elif isinstance(q, Ball):
+        qb = q
+    else:
+        qb = to_ball(_nonneg(q, "q"), work)
+    ks = list(range(1, max(moments, 1) + 1))
+    mu_balls = _certified_expectations(act, "dphi", ks, qb, work)
+    chi_b = to_ball(_nonneg(sigma_w2, "sigma_w2"), work) * mu_balls[0]
+    return CertifiedMeanField(act, qb, chi_b, tuple(mu_balls[:moments]), digits)

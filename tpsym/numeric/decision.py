@@ -23,7 +23,16 @@ No hand-tuned tolerance decides (``DESIGN.md``). A moment is tested by
    claim in the run, which keeps the family-wise false-alarm rate at most
    ``alpha`` under any dependence between the tests (Holm, Scand. J.
    Statist. 6 (1979) 65–70). Each test reports its own threshold: a test
-   fails exactly when its p-value is at most that threshold.
+   fails exactly when its p-value is at most that threshold;
+5. **power** (:func:`detectable_shift`): each test reports the smallest
+   deviation it would detect with probability ``power`` (80 %) at the
+   strictest Holm threshold ``alpha/m`` (the one a single wrong moment among
+   m tests meets first), from the noncentral t distribution with the test's
+   degrees of freedom (the normal one when there are none), and the trials
+   that would bring it down to a tolerance. With a ``tolerance`` the verdict
+   is ``confirmed`` only when every moment's detectable relative error is at
+   most the tolerance; otherwise ``inconclusive`` (unless a test rejects:
+   ``contradicted``).
 
 >>> import numpy as np
 >>> rej, thr = holm([0.001, 0.04, 0.03], alpha=0.05)
@@ -38,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import scipy.optimize
 import scipy.stats
 
 from tpsym.errors import InputError, NumericError
@@ -52,10 +62,108 @@ __all__ = [
     "decide",
     "decide_family",
     "DEFAULT_ALPHA",
+    "DEFAULT_TOLERANCE",
+    "DEFAULT_POWER",
+    "detectable_shift",
+    "trials_for",
+    "moment_scale",
 ]
 
 #: The default family-wise false-alarm rate of a run.
 DEFAULT_ALPHA = 0.01
+#: The default largest relative error a ``confirmed`` verdict may leave undetected.
+DEFAULT_TOLERANCE = 0.02
+#: The probability with which a test must detect an error of the detectable size.
+DEFAULT_POWER = 0.8
+
+
+def detectable_shift(stderr: float, df: int | None, level: float, power: float = DEFAULT_POWER) -> float:
+    """The smallest ``|estimate - expected|`` a two-sided t test at ``level`` detects with ``power``.
+
+    The statistic ``(a - x)/se`` with a true shift ``d`` follows the
+    noncentral t distribution with ``df`` degrees of freedom and
+    noncentrality ``d/se``; the returned ``d`` solves
+    ``P(|T| > t_crit) = power`` (``scipy.stats.nct``). Without degrees of
+    freedom (``df`` None or < 1) the normal distribution is used.
+
+    Examples
+    --------
+    >>> round(detectable_shift(1.0, None, 0.05), 3)   # 1.96 + 0.84
+    2.802
+    >>> detectable_shift(1.0, 4, 0.001) > detectable_shift(1.0, 40, 0.001) > detectable_shift(1.0, None, 0.001)
+    True
+    """
+    if not 0 < level < 1 or not 0 < power < 1:
+        raise InputError(f"{level=} and {power=} must lie in (0, 1)")
+    if not np.isfinite(stderr) or stderr < 0:
+        raise NumericError(f"{stderr=} must be finite and non-negative")
+    if stderr == 0:
+        return 0.0
+    if df is None or df < 1:
+        crit = float(scipy.stats.norm.isf(level / 2))
+
+        def reach(nc: float) -> float:
+            return float(scipy.stats.norm.sf(crit - nc) + scipy.stats.norm.cdf(-crit - nc)) - power
+    else:
+        crit = float(scipy.stats.t.isf(level / 2, df))
+
+        def reach(nc: float) -> float:
+            # the far tail P(T < -crit) is below 1e-300 once nc is large, where scipy returns nan
+            lower = float(scipy.stats.nct.cdf(-crit, df, nc))
+            return float(scipy.stats.nct.sf(crit, df, nc)) + (lower if np.isfinite(lower) else 0.0) - power
+    hi = crit + float(scipy.stats.norm.isf(1 - power)) + 1.0
+    while reach(hi) < 0:
+        hi *= 2
+    return float(scipy.optimize.brentq(reach, 0.0, hi, xtol=1e-10)) * stderr
+
+
+def trials_for(
+    stderr: float, df: int | None, trials: int, level: float, target: float, power: float = DEFAULT_POWER,
+    limit: int = 10_000,
+) -> int | None:
+    """The fewest trials at which the detectable shift is at most ``target`` (standard error ∝ 1/√trials).
+
+    The degrees of freedom grow with the trials (``df + extra``). Returns
+    ``None`` when more than ``limit`` trials would be needed.
+
+    >>> trials_for(0.01, 9, 10, 0.01, 0.02)
+    33
+    """
+    if detectable_shift(stderr, df, level, power) <= target:
+        return int(trials)
+    lo, hi = int(trials), int(trials)
+    while True:
+        hi = min(2 * hi, limit)
+        d = None if df is None or df < 1 else df + hi - trials
+        if detectable_shift(stderr * np.sqrt(trials / hi), d, level, power) <= target:
+            break
+        if hi >= limit:
+            return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        d = None if df is None or df < 1 else df + mid - trials
+        if detectable_shift(stderr * np.sqrt(trials / mid), d, level, power) <= target:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def moment_scale(k: int, expected: Mapping[int, float]) -> float:
+    """What a relative error of ``m_k`` is relative to.
+
+    ``|m_k|`` when it is not 0; for a vanishing moment (an odd moment of a
+    symmetric law) ``m_2^(k/2)``, the size of a moment of that order; 1
+    when ``m_2`` is not known or is 0 too (then the error is absolute).
+
+    >>> moment_scale(3, {1: 0.0, 2: 4.0, 3: 0.0}), moment_scale(2, {2: 4.0})
+    (8.0, 4.0)
+    """
+    x = float(expected[k])
+    if x != 0:
+        return abs(x)
+    m2 = float(expected.get(2, 0.0))
+    return float(m2 ** (k / 2)) if m2 > 0 else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +335,9 @@ class MomentTest:
     z_threshold: float
     ok: bool
     df: int | None = None  # degrees of freedom of the Student-t test
+    detectable: float | None = None  # smallest relative error detected with 80 % power
+    scale: float | None = None  # what `detectable` is relative to (see moment_scale)
+    trials_needed: int | None = None  # trials for detectable <= tolerance (None: over the limit)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``k, estimate, stderr, expected, z, ok`` and the test's details.
@@ -235,7 +346,7 @@ class MomentTest:
         --------
         >>> t = MomentTest("c", 2, 1.0, 0.1, 1.0, 0.0, 1.0, 0.01, 2.58, True)
         >>> sorted(t.to_dict())[:4]
-        ['claim', 'df', 'estimate', 'expected']
+        ['claim', 'detectable', 'df', 'estimate']
         """
         return {
             "claim": self.claim,
@@ -249,6 +360,9 @@ class MomentTest:
             "threshold": self.threshold,
             "z_threshold": self.z_threshold,
             "df": self.df,
+            "detectable": self.detectable,
+            "scale": self.scale,
+            "trials_needed": self.trials_needed,
         }
 
 
@@ -260,11 +374,25 @@ class Decision:
     alpha: float
     method: Literal["holm"] = "holm"
     notes: tuple[str, ...] = field(default=())
+    tolerance: float | None = None
+    power: float = DEFAULT_POWER
 
     @property
-    def verdict(self) -> Literal["confirmed", "contradicted"]:
-        """``"contradicted"`` when any test rejects its claim, else ``"confirmed"``."""
-        return "confirmed" if all(t.ok for t in self.tests) else "contradicted"
+    def verdict(self) -> Literal["confirmed", "contradicted", "inconclusive"]:
+        """``"contradicted"`` when any test rejects its claim; ``"inconclusive"`` when a
+        tolerance is set and some test could miss an error of that size; else ``"confirmed"``."""
+        if not all(t.ok for t in self.tests):
+            return "contradicted"
+        if self.tolerance is not None and not all(
+            t.detectable is not None and t.detectable <= self.tolerance for t in self.tests
+        ):
+            return "inconclusive"
+        return "confirmed"
+
+    @property
+    def detectable(self) -> list[float]:
+        """The smallest relative error each test detects with the stated power, in test order."""
+        return [float("nan") if t.detectable is None else t.detectable for t in self.tests]
 
     @property
     def failures(self) -> tuple[MomentTest, ...]:
@@ -284,6 +412,9 @@ class Decision:
             "verdict": self.verdict,
             "family_wise_alarm_rate": self.alpha,
             "method": self.method,
+            "tolerance": self.tolerance,
+            "power": self.power,
+            "detectable": self.detectable,
             "moments": [t.to_dict() for t in self.tests],
             "notes": list(self.notes),
         }
@@ -307,6 +438,9 @@ def decide_family(
     claims: Iterable[tuple[str, Sequence[MomentEstimate], Sequence[float] | Mapping[int, float]]],
     *,
     alpha: float = DEFAULT_ALPHA,
+    tolerance: float | None = None,
+    power: float = DEFAULT_POWER,
+    trials: int | None = None,
 ) -> Decision:
     """Test several claims at once, Holm over all their moments.
 
@@ -317,6 +451,16 @@ def decide_family(
         ``k → value`` (moments missing from the mapping are not tested).
     alpha : float
         The family-wise false-alarm rate of the whole run.
+    tolerance : float, optional
+        The largest relative error a ``confirmed`` verdict may leave
+        undetected (with probability ``1 - power``); without one the verdict
+        is only ``confirmed`` or ``contradicted`` and the detectable errors
+        are reported.
+    power : float
+        The probability of detecting an error of the detectable size.
+    trials : int, optional
+        The trials per size behind the estimates: each test then reports
+        the trials that would bring its detectable error to ``tolerance``.
 
     Examples
     --------
@@ -325,7 +469,9 @@ def decide_family(
     >>> d.verdict, [(t.claim, t.k) for t in d.failures]
     ('contradicted', [('b', 2)])
     """
-    rows: list[tuple[str, MomentEstimate, float]] = []
+    if tolerance is not None and not (0 < tolerance < np.inf):
+        raise InputError(f"{tolerance=} must be a positive number")
+    rows: list[tuple[str, MomentEstimate, float, float]] = []
     for name, estimates, expected in claims:
         if isinstance(expected, Mapping):
             known = {e.k for e in estimates}
@@ -343,15 +489,16 @@ def decide_family(
                     f"claim {name!r}: {len(expected)} expected values for {len(estimates)} estimates"
                 )
             pairs = list(zip(estimates, expected, strict=True))
+        by_k = {e.k: float(x) for e, x in pairs}
         for e, x in pairs:
             xf = float(x)
             if not np.isfinite(xf):
                 raise InputError(f"claim {name!r}: expected m_{e.k}={x!r} is not a finite number")
-            rows.append((name, e, xf))
+            rows.append((name, e, xf, moment_scale(e.k, by_k)))
     if not rows:
         raise InputError("nothing to test: no claim has an expected moment")
     zs, ps = [], []
-    for _, e, x in rows:
+    for _, e, x, _ in rows:
         if e.stderr > 0:
             z = (e.estimate - x) / e.stderr
         else:
@@ -359,6 +506,11 @@ def decide_family(
         zs.append(float(z))
         ps.append(_two_sided_p(z, e.df))
     rejected, thresholds = holm(ps, alpha)
+    level = alpha / len(rows)  # Holm's first (strictest) threshold: what a lone wrong moment meets
+    detect = [detectable_shift(e.stderr, e.df, level, power) / sc for _, e, _, sc in rows]
+    needed: list[int | None] = [None] * len(rows)
+    if tolerance is not None and trials is not None:
+        needed = [trials_for(e.stderr, e.df, trials, level, tolerance * sc, power) for _, e, _, sc in rows]
     tests = tuple(
         MomentTest(
             claim=name,
@@ -372,10 +524,13 @@ def decide_family(
             z_threshold=_z_of(float(thr), e.df),
             ok=not bool(rej),
             df=e.df,
+            detectable=d,
+            scale=sc,
+            trials_needed=nt,
         )
-        for (name, e, x), z, p, thr, rej in zip(rows, zs, ps, thresholds, rejected, strict=True)
+        for (name, e, x, sc), z, p, thr, rej, d, nt in zip(rows, zs, ps, thresholds, rejected, detect, needed, strict=True)
     )
-    return Decision(tests=tests, alpha=float(alpha))
+    return Decision(tests=tests, alpha=float(alpha), tolerance=tolerance, power=float(power))
 
 
 def decide(
@@ -384,6 +539,9 @@ def decide(
     *,
     alpha: float = DEFAULT_ALPHA,
     claim: str = "claim",
+    tolerance: float | None = None,
+    power: float = DEFAULT_POWER,
+    trials: int | None = None,
 ) -> Decision:
     """Test one claim: :func:`decide_family` with a single member.
 
@@ -393,4 +551,4 @@ def decide(
     >>> d.verdict, round(d.tests[0].z, 2)
     ('confirmed', 1.5)
     """
-    return decide_family([(claim, estimates, expected)], alpha=alpha)
+    return decide_family([(claim, estimates, expected)], alpha=alpha, tolerance=tolerance, power=power, trials=trials)

@@ -49,6 +49,7 @@ __all__ = [
     "as_target",
     "available_memory",
     "check_memory",
+    "keeps_weights",
     "estimate_moments",
     "uses_control",
     "CrossCheck",
@@ -105,6 +106,10 @@ def as_target(target: Any) -> Any:
     from tpsym.numeric.sampling import LawSampler
 
     if isinstance(target, Law):
+        # a law that names its own network sampler (residual, recurrent networks)
+        hook = getattr(target, "network_sampler", None)
+        if callable(hook):
+            return _LawOfNetwork(hook(), target)
         # a law of a network's Jacobian: sample the real network
         for name in ("mlp", "network", "net", "model"):
             net = getattr(target, name, None)
@@ -119,6 +124,10 @@ def as_target(target: Any) -> Any:
                 sampler = NetworkSampler.from_mlp(
                     net, q=getattr(target, "q", None), precision=getattr(target, "precision", None)
                 )
+                if getattr(target, "gram", "output") != "output":
+                    import dataclasses
+
+                    sampler = dataclasses.replace(sampler, gram=target.gram)
                 return _LawOfNetwork(sampler, target)
         return LawSampler(target)
     raise InputError(f"{target!r} is not a law, a network or a sampler")
@@ -220,6 +229,31 @@ class _Job:
     matrix_free: bool
     probes: int
     control: bool = False
+    #: matrix-free only: hold the Gaussian weights in memory (they fit) instead of regenerating them
+    keep_weights: bool = False
+
+
+def keeps_weights(target: Any, n: int, *, workers: int, memory: float | None = None) -> bool:
+    """Whether matrix-free trials of size ``n`` keep their Gaussian weights in memory.
+
+    They do when ``workers`` trials with stored weights fit in half the
+    available memory; otherwise every product regenerates the weights block
+    by block (slower, in constant memory). The values are the same either way.
+
+    >>> from tpsym.numeric.network import NetworkSampler
+    >>> s = NetworkSampler.uniform(10, "relu", sigma_w2=2.0)
+    >>> keeps_weights(s, 2048, workers=1, memory=2.0**34), keeps_weights(s, 2048, workers=1, memory=2.0**28)
+    (True, False)
+    """
+    need = getattr(target, "matrix_free_bytes", None)
+    if need is None:
+        return False
+    try:
+        kept = need(n, kept=True)
+    except TypeError:  # a target without weights to keep
+        return False
+    mem = available_memory() if memory is None else memory
+    return kept * max(1, workers) <= mem / 2
 
 
 def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray, float, bool]:
@@ -229,11 +263,13 @@ def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray, float, bool]:
     control = float("nan")
     reset_rounded()
     if job.matrix_free:
+        extra = {"keep": True} if job.keep_weights else {}
         if job.control:
-            op, control = job.target.operator_controlled(rng, job.n)
+            op, control = job.target.operator_controlled(rng, job.n, **extra)
         else:
-            op = job.target.operator(rng, job.n)
-        return (*hutchinson_moments(op, job.n, job.order, rng, probes=job.probes), control, reset_rounded())
+            op = job.target.operator(rng, job.n, **extra)
+        size = int(getattr(op, "n", job.n))  # Jᵀ J of a rectangular network lives on its N_0 inputs
+        return (*hutchinson_moments(op, size, job.order, rng, probes=job.probes), control, reset_rounded())
     if job.control:
         a, control = job.target.sample_controlled(rng, job.n)
     else:
@@ -328,8 +364,9 @@ def estimate_moments(
     for n in sorted(sizes, reverse=True):
         check_memory(target, n, matrix_free=matrix_free, workers=concurrent)
     control = uses_control(target, trials, control_variate)
+    keep = {n: bool(matrix_free) and keeps_weights(target, n, workers=concurrent) for n in sizes}
     jobs = [
-        _Job(target, n, order, int(seed), t, bool(matrix_free), int(probes), control)
+        _Job(target, n, order, int(seed), t, bool(matrix_free), int(probes), control, keep[n])
         for n in sizes
         for t in range(int(trials))
     ]

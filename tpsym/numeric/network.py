@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -125,6 +125,8 @@ class GaussianLayer:
     n: int
     scale: float
     n_in: int | None = None  # columns (None: square)
+    #: the matrix, when :meth:`keep` has generated it once (products then read it block by block)
+    stored: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def cols(self) -> int:
@@ -132,9 +134,14 @@ class GaussianLayer:
         return self.n if self.n_in is None else self.n_in
 
     def _blocks(self):
-        rng = np.random.default_rng(np.random.SeedSequence(self.entropy))
         cols = self.cols
         step = max(1, _CHUNK_ELEMENTS // cols)
+        if self.stored is not None:  # the same row blocks, read instead of drawn: identical products
+            for start in range(0, self.n, step):
+                stop = min(self.n, start + step)
+                yield start, stop, self.stored[start:stop]
+            return
+        rng = np.random.default_rng(np.random.SeedSequence(self.entropy))
         for start in range(0, self.n, step):
             stop = min(self.n, start + step)
             block = rng.standard_normal((stop - start, cols))
@@ -143,10 +150,25 @@ class GaussianLayer:
 
     def dense(self) -> np.ndarray:
         """The matrix ``W`` (``n × cols``)."""
+        if self.stored is not None:
+            return self.stored
         out = np.empty((self.n, self.cols))
         for start, stop, block in self._blocks():
             out[start:stop] = block
         return out
+
+    def keep(self) -> GaussianLayer:
+        """The same layer with its matrix generated once and held (``8·n·cols`` bytes).
+
+        Products multiply the same row blocks in the same order as when the
+        weights are regenerated, so every result is identical, bit for bit:
+
+        >>> import numpy as np
+        >>> layer, v = GaussianLayer(entropy=2, n=5, scale=0.3), np.arange(5.0)
+        >>> bool(np.array_equal(layer.keep().matmul(v), layer.matmul(v)))
+        True
+        """
+        return self if self.stored is not None else replace(self, stored=self.dense())
 
     def matmul(self, v: np.ndarray) -> np.ndarray:
         """``W v`` (``v`` a vector or a block of columns)."""
@@ -231,6 +253,15 @@ class Forward:
         """The dense weight matrices (materialised on demand)."""
         return tuple(layer.dense() for layer in self.layers)
 
+    def kept(self) -> Forward:
+        """The same pass with every Gaussian layer held in memory (:meth:`GaussianLayer.keep`).
+
+        A matrix-free product then reads stored matrices instead of drawing
+        ``n²`` normals again for every product; the results are identical.
+        """
+        layers = tuple(layer.keep() if isinstance(layer, GaussianLayer) else layer for layer in self.layers)
+        return replace(self, layers=layers)
+
 
 @dataclass(frozen=True, slots=True)
 class LayerSpec:
@@ -306,6 +337,7 @@ def forward_layers(
     q_star: float = 1.0,
     first_q: float | None = None,
     sizes: tuple[int, ...] | None = None,
+    keep: bool = False,
 ) -> Forward:
     """One forward pass through layers with their own settings (see :func:`forward_pass`).
 
@@ -314,7 +346,9 @@ def forward_layers(
     exactly, so that the pre-activations ``h^1`` of layer 1 have variance
     ``first_q`` whatever the activation. ``sizes = (N_0, ..., N_L)`` makes
     the layers rectangular (Gaussian weights ``N_l × N_(l-1)`` of variance
-    ``σ_w²/N_(l-1)``); ``n`` is then ignored.
+    ``σ_w²/N_(l-1)``); ``n`` is then ignored. With ``keep`` the Gaussian
+    weights are generated once and held (:meth:`GaussianLayer.keep`): the
+    same pass, for products that would otherwise draw them again.
 
     Examples
     --------
@@ -347,6 +381,8 @@ def forward_layers(
         layer: GaussianLayer | DenseLayer
         if spec.weights == "gaussian":
             layer = GaussianLayer(int(rng.integers(0, 2**63)), n, sw / np.sqrt(n_in), None if n == n_in else n_in)
+            if keep:
+                layer = layer.keep()
         else:
             if n != n_in:
                 raise InputError(f"an orthogonal layer must be square, got {n} × {n_in}")
@@ -459,13 +495,26 @@ class JacobianOperator:
     """
 
     forward: Forward
+    #: the Gram operator of the input side, ``Jᵀ J`` (``gram=input`` laws)
+    input_side: bool = False
 
     @property
     def n(self) -> int:
-        """The size of ``J Jᵀ``."""
+        """The size of ``J Jᵀ`` (of ``Jᵀ J`` on the input side)."""
+        if self.input_side:
+            first = self.forward.layers[0]
+            return int(first.cols if hasattr(first, "cols") else first.dense().shape[1])
         return self.forward.n
 
     def matvec(self, v: np.ndarray) -> np.ndarray:
+        """``F V`` for the Gram ``F Fᵀ``: ``J V`` (``Jᵀ V`` on the input side)."""
+        return self._jt(v) if self.input_side else self._j(v)
+
+    def rmatvec(self, v: np.ndarray) -> np.ndarray:
+        """``Fᵀ V``: ``Jᵀ V`` (``J V`` on the input side)."""
+        return self._j(v) if self.input_side else self._jt(v)
+
+    def _j(self, v: np.ndarray) -> np.ndarray:
         """``J V = D_L W_L ··· D_1 W_1 V``."""
         out = np.asarray(v, dtype=np.float64)
         for layer, d in zip(self.forward.layers, self.forward.derivatives, strict=True):
@@ -473,7 +522,7 @@ class JacobianOperator:
             out *= d[:, None] if out.ndim == 2 else d
         return out
 
-    def rmatvec(self, v: np.ndarray) -> np.ndarray:
+    def _jt(self, v: np.ndarray) -> np.ndarray:
         """``Jᵀ V = W_1ᵀ D_1 ··· W_Lᵀ D_L V``."""
         out = np.asarray(v, dtype=np.float64)
         pairs = zip(reversed(self.forward.layers), reversed(self.forward.derivatives), strict=True)
@@ -484,6 +533,10 @@ class JacobianOperator:
 
     def __call__(self, v: np.ndarray) -> np.ndarray:
         return self.matvec(self.rmatvec(v))
+
+    def kept(self) -> JacobianOperator:
+        """The operator with its Gaussian weights held in memory (:meth:`Forward.kept`)."""
+        return JacobianOperator(self.forward.kept(), self.input_side)
 
 
 def jacobian_operator(
@@ -553,6 +606,7 @@ class NetworkSampler:
     control_mean: float | None = None
     first_q: float | None = None
     widths: tuple[Fraction, ...] | None = None  # N_l / N_L, l = 0..L (None: square)
+    gram: str = "output"  # "input": sample Jᵀ J (on the N_0 inputs) instead of J Jᵀ
 
     def sizes(self, n: int) -> tuple[int, ...] | None:
         """The widths ``(N_0, ..., N_L)`` at output width ``N_L = n`` (None: all ``n``).
@@ -733,18 +787,20 @@ class NetworkSampler:
         """What is sampled."""
         return self.label
 
-    def forward(self, rng: np.random.Generator, n: int) -> Forward:
-        """One forward pass at width ``n``."""
-        return forward_layers(rng, n, self.layers, q_star=self.q_star, first_q=self.first_q, sizes=self.sizes(n))
+    def forward(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> Forward:
+        """One forward pass at width ``n`` (``keep``: Gaussian weights held, see :func:`forward_layers`)."""
+        return forward_layers(
+            rng, n, self.layers, q_star=self.q_star, first_q=self.first_q, sizes=self.sizes(n), keep=keep
+        )
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """The dense ``J Jᵀ``."""
+        """The dense ``J Jᵀ`` (``Jᵀ J`` when ``gram == "input"``)."""
         j = jacobian(self.forward(rng, n))
-        return j @ j.T
+        return j.T @ j if self.gram == "input" else j @ j.T
 
-    def operator(self, rng: np.random.Generator, n: int) -> JacobianOperator:
-        """The matrix-free ``J Jᵀ``."""
-        return JacobianOperator(self.forward(rng, n))
+    def operator(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> JacobianOperator:
+        """The matrix-free ``J Jᵀ`` (``Jᵀ J`` when ``gram == "input"``; ``keep``: Gaussian weights held, same values)."""
+        return JacobianOperator(self.forward(rng, n, keep=keep), self.gram == "input")
 
     @staticmethod
     def control(forward: Forward) -> float:
@@ -775,9 +831,9 @@ class NetworkSampler:
         """
         f = self.forward(rng, n)
         j = jacobian(f)
-        return j @ j.T, self.control(f)
+        return (j.T @ j if self.gram == "input" else j @ j.T), self.control(f)
 
-    def operator_controlled(self, rng: np.random.Generator, n: int) -> tuple[JacobianOperator, float]:
+    def operator_controlled(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> tuple[JacobianOperator, float]:
         """The matrix-free ``J Jᵀ`` and the control of its forward pass (same draws as :meth:`operator`).
 
         >>> import numpy as np
@@ -786,8 +842,8 @@ class NetworkSampler:
         >>> op.n, c == s.sample_controlled(np.random.default_rng(1), 40)[1]
         (40, True)
         """
-        f = self.forward(rng, n)
-        return JacobianOperator(f), self.control(f)
+        f = self.forward(rng, n, keep=keep)
+        return JacobianOperator(f, self.gram == "input"), self.control(f)
 
     def _widest(self, n: int) -> float:
         return float(n * max(self.widths)) if self.widths else float(n)
@@ -797,20 +853,28 @@ class NetworkSampler:
         m = self._widest(n)
         return 8.0 * m * m * 5
 
-    def matrix_free_bytes(self, n: int, probes: int = 64, order: int = 8) -> float:
+    def matrix_free_bytes(self, n: int, probes: int = 64, order: int = 8, *, kept: bool = False) -> float:
         """Memory of one matrix-free trial (orthogonal weights are stored, Gaussian regenerated).
 
         Orthogonal layers keep their n × n matrices, plus the QR workspace of
         the one being drawn; Gaussian layers need one row block at a time
-        (measured: 0.23 GB peak for a depth-3 ReLU network at n = 8000).
+        (measured: 0.23 GB peak for a depth-3 ReLU network at n = 8000), or,
+        with ``kept``, all their entries (:meth:`JacobianOperator.kept`).
 
-        >>> NetworkSampler.uniform(3, "relu", sigma_w2=2.0).matrix_free_bytes(8000) < 2**28
-        True
+        >>> s = NetworkSampler.uniform(3, "relu", sigma_w2=2.0)
+        >>> s.matrix_free_bytes(8000) < 2**28, s.matrix_free_bytes(8000, kept=True) > 3 * 8 * 8000**2
+        (True, True)
         """
         stored = sum(1 for s in self.layers if s.weights == "orthogonal")
         matrices = stored + 2 if stored else 0
         m = self._widest(n)
-        return 8.0 * (n * n * matrices + 4 * m * probes + _CHUNK_ELEMENTS)
+        gaussian = 0.0
+        if kept:
+            sizes = self.sizes(n) or (n,) * (len(self.layers) + 1)
+            gaussian = sum(
+                float(sizes[i + 1]) * float(sizes[i]) for i, s in enumerate(self.layers) if s.weights == "gaussian"
+            )
+        return 8.0 * (n * n * matrices + gaussian + 4 * m * probes + _CHUNK_ELEMENTS)
 
     def expected_moments(self, order: int) -> tuple[float, ...] | None:
         """The derived moments if they were given, else ``None``."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tpsym.errors import InputError
+from tpsym.errors import InputError, MissingDependencyError
 
 __all__ = ["plot_spectrum", "derived_density", "curve_grid", "IMAGE_FORMATS"]
 
@@ -128,8 +128,11 @@ def plot_spectrum(
     >>> plot_spectrum(lam, out=out, density=lambda x: 0.5 + 0 * x, moments=[0.0, 1 / 3]).suffix
     '.pdf'
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # matplotlib is the optional extra [plot]
+        raise MissingDependencyError("plots need matplotlib: pip install 'tpsym[plot]'") from exc
 
     path = Path(out)
     fmt = IMAGE_FORMATS.get(path.suffix.lower())

@@ -24,8 +24,14 @@ from typing import Any
 
 from sympy import Expr, Poly, Rational, Symbol, fraction, together
 from sympy.polys.domains import QQ
+from sympy.polys.polyerrors import BasePolynomialError
 
 from tpsym.errors import CertificateError
+
+#: What sympy raises when an expression is not in the domain asked for (not a polynomial,
+#: not a rational function of the generators, not a rational number): the exceptions
+#: that mean "this route does not apply". Anything else is a bug and propagates.
+NOT_IN_DOMAIN: tuple[type[Exception], ...] = (BasePolynomialError, ValueError)
 
 __all__ = [
     "encode_rational",
@@ -155,7 +161,7 @@ def encode_value(value: Expr, params: Sequence[Symbol]) -> Any:
     num, den = fraction(together(value))
     try:
         pn, pd = Poly(num, *params, domain=QQ), Poly(den, *params, domain=QQ)
-    except Exception as exc:  # noqa: BLE001 - any failure means "not in QQ(params)"
+    except NOT_IN_DOMAIN as exc:
         raise CertificateError(f"value {value} is not a rational function of {list(params)}") from exc
     return {"num": encode_poly(pn), "den": encode_poly(pd)}
 

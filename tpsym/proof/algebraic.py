@@ -87,6 +87,7 @@ from sympy.polys.polyclasses import DMP
 
 from tpsym.errors import CertificateError, InputError, TpsymError
 from tpsym.proof._encoding import (
+    NOT_IN_DOMAIN,
     decode_poly,
     decode_rational,
     decode_symbols,
@@ -193,7 +194,7 @@ def _prepare_equation(P: Any, z: Symbol, y: Symbol,
             raise InputError(f"P involves {sorted(map(str, missing))}, not listed in params")
     try:
         poly = Poly(num, z, y, *params, domain=QQ)
-    except Exception as exc:  # noqa: BLE001 - sympy raises several kinds here
+    except NOT_IN_DOMAIN as exc:
         raise InputError(f"P = {expr} is not a polynomial in {z}, {y} over QQ{list(params) or ''}") from exc
     if poly.degree(y) < 1:
         raise InputError(f"P = {expr} does not involve {y}")
@@ -413,6 +414,10 @@ class _HyperTerm:
     rational: Expr
     gammas: tuple[tuple[int, Rational, int], ...]
     powers: tuple[tuple[Expr, int, int], ...]
+    #: Smallest n from which every gamma argument of the term *as written* is positive:
+    #: factors that cancel (binomial(n - 20, n - 20)) still bound where the gamma form
+    #: is the term's value (sympy's binomial is 0 at n < 20, the cancelled form is 1).
+    defined_from: int = -(10**9)
 
     def expr(self, n: Symbol) -> Expr:
         out = self.rational
@@ -424,7 +429,7 @@ class _HyperTerm:
 
     def safe_from(self) -> int:
         """Smallest integer n from which every gamma argument is positive (−∞ → very small)."""
-        low = -(10**9)
+        low = self.defined_from
         for a, b, _e in self.gammas:
             low = max(low, floor(-b / a) + 1)
         return low
@@ -433,7 +438,7 @@ class _HyperTerm:
 def _linear(arg: Expr, n: Symbol, what: str) -> tuple[int, Rational]:
     try:
         p = Poly(arg, n, domain=QQ)
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"the argument {arg} of {what} is not linear in {n} over QQ") from exc
     if p.degree() > 1:
         raise ProofFailure(f"the argument {arg} of {what} is not linear in {n}")
@@ -455,18 +460,22 @@ def _decompose(term: Expr, n: Symbol,
     gammas: dict[tuple[int, Rational], int] = {}
     powers: list[tuple[Expr, int, int]] = []
     poles: set[int] = set()
+    defined_from = -(10**9)
 
     def add_rational(expr: Expr) -> None:
         den = fraction(together(expr))[1]
         if den.has(n):
             try:
                 poles.update(integer_roots(Poly(den, n, *params, domain=QQ), n))
-            except Exception:  # noqa: BLE001 - not a polynomial: caught by the caller
+            except NOT_IN_DOMAIN:  # not a polynomial: caught by the caller
                 pass
         rational.append(expr)
 
     def add_gamma(arg: Expr, e: int, what: str) -> None:
+        nonlocal defined_from
         a, b = _linear(arg, n, what)
+        if a > 0:
+            defined_from = max(defined_from, floor(-b / a) + 1)
         if a < 0:
             raise ProofFailure(f"{what} has an argument {arg} decreasing in {n}: "
                                "the term is eventually zero or undefined")
@@ -501,7 +510,7 @@ def _decompose(term: Expr, n: Symbol,
                 raise ProofFailure(f"the exponent of {expr} has a non-integer constant term")
             try:
                 base_value = K0.from_sympy(cancel(base))
-            except Exception as exc:  # noqa: BLE001
+            except NOT_IN_DOMAIN as exc:
                 raise ProofFailure(f"the base {base} of {expr} is not in QQ{list(params) or ''}") from exc
             if not base_value:
                 raise ProofFailure(f"the base of {expr} is zero")
@@ -541,7 +550,7 @@ def _decompose(term: Expr, n: Symbol,
             return
         try:
             field.from_sympy(expr)
-        except Exception as exc:  # noqa: BLE001
+        except NOT_IN_DOMAIN as exc:
             raise ProofFailure(f"{expr} is not a hypergeometric term in {n} "
                                f"(not a rational function, factorial, binomial, gamma or power)") from exc
         add_rational(expr**e)
@@ -549,12 +558,13 @@ def _decompose(term: Expr, n: Symbol,
     visit(term, 1)
     try:
         rat = field.to_sympy(field.from_sympy(Mul(*rational))) if rational else Integer(1)
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"the constant factors of {term} are not in QQ{list(params) or ''}") from exc
     return _HyperTerm(
         rat,
         tuple(sorted((a, b, e) for (a, b), e in gammas.items() if e)),
         tuple(powers),
+        int(defined_from),
     ), tuple(sorted(poles))
 
 
@@ -580,7 +590,7 @@ def _evaluate(term: Expr, n: Symbol, m: int, K0) -> Any:
         raise InputError(f"the claimed term {term} is undefined at {n}={m}")
     try:
         return K0.from_sympy(cancel(value))
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"the claimed term at {n}={m} is {value}, not an exact "
                            f"element of {K0}") from exc
 
@@ -672,7 +682,7 @@ def _initial_list(initial_terms: Sequence[Any], K0) -> list:
         return [K0.from_sympy(cancel(_as_expr(v))) for v in initial_terms]
     except TpsymError:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise InputError(f"the initial terms {list(initial_terms)} are not exact elements of {K0}") from exc
 
 
@@ -848,6 +858,7 @@ def _make_term_proof(rec, h, n, term, initial, claimed, start, n_safe, direct, e
             "gammas": [[a, encode_rational(b), e] for a, b, e in h.gammas],
             "powers": [[encode_value(base, params), a, b] for base, a, b in h.powers],
             "values": [[m, encode_value(K0.to_sympy(v), params)] for m, v in sorted(claimed.items())],
+            "defined_from": h.defined_from,
         },
     }
     return AllOrderProof(
@@ -1055,7 +1066,7 @@ def _split_radical(F: Expr, K, z: Symbol, params: tuple[Symbol, ...]):
     for p in radicals:
         try:
             b = K.from_sympy(cancel(p.base))
-        except Exception as exc:  # noqa: BLE001
+        except NOT_IN_DOMAIN as exc:
             raise ProofFailure(f"the radicand {p.base} is not a rational function of "
                                f"{[z, *params]}") from exc
         if b not in bases:
@@ -1118,7 +1129,7 @@ def _sqrt_series(D, z: Symbol, K, K0, count: int):
     s0_expr = sqrt(K0.to_sympy(d[0]))
     try:
         s0 = K0.from_sympy(s0_expr)
-    except Exception as exc:  # noqa: BLE001
+    except NOT_IN_DOMAIN as exc:
         raise ProofFailure(f"√D(0) = {s0_expr} is not in {K0}") from exc
     s = [s0]
     for m in range(1, count):
@@ -1487,6 +1498,12 @@ def _require(cond: bool, message: str) -> None:
         raise CertificateError(message)
 
 
+def _decode_defined_from(claim: Mapping[str, Any]) -> int:
+    value = claim.get("defined_from", -(10**9))
+    _require(type(value) is int, "malformed defined_from")
+    return value
+
+
 def _recheck(proof: AllOrderProof) -> bool:
     data = json.loads(proof.data)
     _require(isinstance(data, dict) and data.get("format") == 1, "unknown proof data format")
@@ -1560,6 +1577,7 @@ def _recheck(proof: AllOrderProof) -> bool:
         _decode_ratfunc(claim["rational"], (n, *params)),
         tuple((int(a), decode_rational(b), int(e)) for a, b, e in claim["gammas"]),
         tuple((decode_value(base_, params), int(a), int(b)) for base_, a, b in claim["powers"]),
+        _decode_defined_from(claim),
     )
     _require(all(a >= 1 for a, _b, _e in h.gammas), "a gamma factor is not increasing in n")
     claimed = {}

@@ -9,11 +9,24 @@ of all that.
 :func:`recheck` trusts nothing in the file: it rebuilds the claim through the
 same validation as a proof file, re-derives every step from scratch, re-runs
 the stored all-order proof's own check (:meth:`AllOrderProof.recheck`),
-recomputes the numeric decision (every z-score and test) and its summary
-from the recorded estimates, re-derives the exact expected moments, and
+takes the numeric settings (rate, tolerance, sizes, trials, seed) from the
+claim, recomputes the numeric decision (every z-score, test and detectable
+error) and its summary, re-samples the estimates from the recorded seed and
+compares them exactly (unless told not to), re-derives the exact expected
+moments, and
 compares each recorded value — steps, failure, proof, kind, notes and the
 one-line summary — with the re-derived one. A certificate with one changed
 number fails, whether or not its digest was updated.
+
+A recorded exact value must be the re-derived one in canonical form (the
+same sympy tree once parsed): an equivalent but different string, such as
+``(c**2 - 1)/(c - 1)`` for ``c + 1`` or an undefined ``0/0`` for ``1``, fails.
+
+The digest is not a signature: anyone can recompute it. What binds the
+claim's free text (``title``, ``source``) is the proof file: given its
+claims (``tpsym recheck --against FILE``), the recorded claim must be the
+one of the same id there, field by field. Without them the result says
+that title and source were not checked.
 """
 
 from __future__ import annotations
@@ -23,13 +36,14 @@ import json
 import platform
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
+from collections.abc import Sequence
 from typing import Any
 
 from tpsym.errors import CertificateError, TpsymError
 from tpsym.proof.claims import Claim
-from tpsym.proof.verify import Verdict, exact_equal, verify_claim
+from tpsym.proof.verify import DEFAULT_DIGITS, Verdict, verify_claim
 
-__all__ = ["FORMAT", "certificate", "recheck", "RecheckResult", "versions"]
+__all__ = ["FORMAT", "certificate", "recheck", "RecheckResult", "versions", "UNBOUND_NOTE"]
 
 FORMAT = "tpsym-certificate/1"
 
@@ -85,6 +99,7 @@ def certificate(verdict: Verdict) -> dict[str, Any]:
         "claim": _claim_record(verdict.claim),
         "kind": verdict.claim.kind,
         "verdict": verdict.status,
+        **({"digits": verdict.digits} if verdict.digits is not None else {}),
         "summary": verdict.summary,
         "steps": verdict.steps,
         "failure": verdict.failure,
@@ -105,14 +120,48 @@ class RecheckResult:
     claim_id: str
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Where the recorded claim (title and source included) was found, when
+    #: :func:`recheck` was given proof files; None: title and source are unchecked text.
+    bound_to: str | None = None
 
     def summary(self) -> str:
         if self.holds:
-            return f"{self.claim_id}: the certificate holds"
+            bound = f"the claim is the one of {self.bound_to}" if self.bound_to else UNBOUND_NOTE
+            return f"{self.claim_id}: the certificate holds ({bound})"
         return f"{self.claim_id}: the certificate does not hold: " + "; ".join(self.problems)
 
 
+#: What a recheck without the proof file says of the claim's free text.
+UNBOUND_NOTE = "title and source are not checked: give the proof file with --against to bind them"
+
+
+def _bind_claim(claim_rec: Any, against: Sequence[Claim], result: RecheckResult) -> None:
+    """Compare the recorded claim, title and source included, with the claim of the same id in the proof files."""
+    cid = claim_rec.get("id") if isinstance(claim_rec, dict) else None
+    candidates = [c for c in against if c.id == cid]
+    if not candidates:
+        result.problems.append(f"claim: no claim {cid!r} in the proof files given")
+        return
+    for c in candidates:
+        if json.loads(json.dumps(_claim_record(c), default=str)) == claim_rec:
+            result.bound_to = c.where()
+            return
+    theirs = json.loads(json.dumps(_claim_record(candidates[0]), default=str))
+    for key in sorted(set(theirs) | set(claim_rec)):
+        if theirs.get(key) != claim_rec.get(key):
+            result.problems.append(
+                f"claim.{key}: recorded {claim_rec.get(key)!r}, the proof file ({candidates[0].where()}) says {theirs.get(key)!r}"
+            )
+
+
 def _same_value(recorded: Any, fresh: Any) -> bool:
+    """Whether a recorded value is the re-derived one: equal, or the same canonical sympy tree.
+
+    Equivalent is not enough: ``(c**2 - 1)/(c - 1)`` for ``c + 1``, or an
+    undefined ``0/0`` for ``1``, is a value the verifier never wrote.
+    """
+    import sympy
+
     from tpsym.spec import parse_formula
 
     if recorded == fresh:
@@ -120,7 +169,7 @@ def _same_value(recorded: Any, fresh: Any) -> bool:
     if not isinstance(recorded, str) or not isinstance(fresh, str):
         return False
     try:
-        return exact_equal(parse_formula(recorded), parse_formula(fresh))[0]
+        return bool(sympy.srepr(parse_formula(recorded)) == sympy.srepr(parse_formula(fresh)))
     except TpsymError:
         return False
 
@@ -144,12 +193,30 @@ def _compare(recorded: Any, fresh: Any, path: str, problems: list[str]) -> None:
         problems.append(f"{path}: recorded {recorded!r}, re-derived {fresh!r}")
 
 
-def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str]) -> None:
-    from tpsym.proof.numeric import numeric_summary, redecide
+def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str], notes: list[str], *, resample: bool) -> None:
+    """Tie a numeric record to its claim's settings, re-decide it, and (``resample``) re-sample it from its seed."""
+    from tpsym.proof.numeric import numeric_plan, numeric_summary, redecide, run_numeric
     from tpsym.spec import parse_spec
 
+    settings = claim.numeric
+    if settings is None or settings.law is None:
+        problems.append("numeric: statistics recorded for a claim without numeric settings")
+        return
+    fast = numeric.get("fast")
+    if not isinstance(fast, bool):
+        problems.append(f"numeric.fast: recorded {fast!r}, not true or false")
+        return
+    # the settings come from the claim (which the digest binds), not from the record
+    sizes, dropped, trials = numeric_plan(settings, fast=fast)
+    for key, want in (
+        ("family_wise_alarm_rate", settings.alpha), ("tolerance", settings.tolerance), ("sizes", list(sizes)),
+        ("dropped_sizes", list(dropped)), ("trials", trials), ("seed", settings.seed), ("order", settings.order),
+        ("entries", settings.entries),
+    ):
+        if numeric.get(key) != want:
+            problems.append(f"numeric.{key}: recorded {numeric.get(key)!r}, the claim's settings give {want!r}")
     try:
-        verdict = redecide(numeric)
+        verdict = redecide(numeric, tolerance=settings.tolerance, alpha=settings.alpha)
         summary = numeric_summary(numeric)
     except (TpsymError, KeyError, TypeError, ValueError, ArithmeticError) as exc:
         problems.append(f"numeric: the recorded statistics cannot be re-decided: {exc}")
@@ -158,10 +225,6 @@ def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str])
         problems.append(f"numeric: the recorded estimates give {verdict!r}, the certificate says {numeric.get('verdict')!r}")
     if summary != numeric.get("summary"):
         problems.append(f"numeric.summary: recorded {numeric.get('summary')!r}, re-made {summary!r}")
-    settings = claim.numeric
-    if settings is None or settings.law is None:
-        problems.append("numeric: statistics recorded for a claim without numeric settings")
-        return
     # the expected values are exact moments of the claim's law: re-derive them
     try:
         law = parse_spec(settings.law, locals=claim.symbols())
@@ -178,6 +241,25 @@ def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str])
         got = float(r["expected"])
         if abs(got - want) > 1e-12 * max(1.0, abs(want)):
             problems.append(f"numeric: m_{r['k']} expected {got!r} is recorded, the law gives {want!r}")
+    if not resample:
+        notes.append("numeric estimates were re-decided, not re-sampled (--numeric)")
+        return
+    try:
+        fresh = run_numeric(claim, fast=fast)
+    except TpsymError as exc:
+        problems.append(f"numeric: re-sampling from seed {settings.seed} failed: {exc}")
+        return
+    by_k = {int(r["k"]): r for r in rows}
+    for m in fresh["moments"]:
+        r = by_k.get(int(m["k"]), {})
+        for key in ("estimate", "stderr", "df", "per_size"):
+            if r.get(key) != m[key]:
+                problems.append(
+                    f"numeric: m_{m['k']} {key} recorded {r.get(key)!r}, re-sampled from seed {settings.seed} {m[key]!r}"
+                )
+    if fresh["verdict"] != numeric.get("verdict"):
+        problems.append(f"numeric: re-sampling gives {fresh['verdict']!r}, the certificate says {numeric.get('verdict')!r}")
+    notes.append(f"numeric estimates were re-sampled from seed {settings.seed} and match exactly")
 
 
 def _recheck_summary(cert: dict[str, Any], claim: Claim, fresh: dict[str, Any], problems: list[str]) -> None:
@@ -200,13 +282,22 @@ def _recheck_summary(cert: dict[str, Any], claim: Claim, fresh: dict[str, Any], 
         problems.append(f"summary: recorded {recorded!r}, re-derived {expected[0]!r}")
 
 
-def recheck(cert: Any) -> RecheckResult:
+def recheck(cert: Any, *, against: Sequence[Claim] | None = None, resample: bool | frozenset[str] = True) -> RecheckResult:
     """Re-derive every step of a certificate and say whether it still holds.
 
     Parameters
     ----------
     cert : dict
         A certificate as written by :func:`certificate` (read from JSON).
+    against : sequence of Claim, optional
+        The claims of the proof files the certificate is about. The recorded
+        claim must be the one of the same id, field by field: its title and
+        source are then bound to the file. Without them, title and source
+        are free text that nothing checks, and the result says so.
+    resample : bool or set of claim ids
+        Re-sample the numeric record from its seed and compare the estimates
+        exactly (True: always; a set: for those claims only; False: only
+        re-decide the recorded estimates, and say so in the notes).
 
     Returns
     -------
@@ -233,7 +324,12 @@ def recheck(cert: Any) -> RecheckResult:
             result.problems.append(f"the recorded claim is malformed: {exc}")
         result.holds = False
         return result
-    fresh = certificate(verify_claim(claim, numeric=False))
+    digits = cert.get("digits", DEFAULT_DIGITS)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 10_000:
+        result.problems.append(f"digits: recorded {digits!r}, not an int in 1..10000")
+        result.holds = False
+        return result
+    fresh = certificate(verify_claim(claim, numeric=False, digits=digits))
     recorded = cert.get("verdict")
     numeric_record = cert.get("numeric")
     numeric_verdict = numeric_record.get("verdict") if isinstance(numeric_record, dict) else None
@@ -266,10 +362,14 @@ def recheck(cert: Any) -> RecheckResult:
         if not isinstance(cert["numeric"], dict):
             result.problems.append("numeric: the record is not a table")
         else:
-            _recheck_numeric(cert["numeric"], claim, result.problems)
-        result.notes.append("numeric estimates were re-decided, not re-sampled")
+            again = resample if isinstance(resample, bool) else claim.id in resample
+            _recheck_numeric(cert["numeric"], claim, result.problems, result.notes, resample=again)
     recorded_versions = cert.get("versions", {})
     if recorded_versions != fresh["versions"]:
         result.notes.append(f"written with {recorded_versions}, re-checked with {fresh['versions']}")
+    if against is not None:
+        _bind_claim(claim_rec, against, result)
+    else:
+        result.notes.append(UNBOUND_NOTE)
     result.holds = not result.problems
     return result

@@ -25,13 +25,17 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.errors import ProofFileError
+from tpsym.errors import InputError, ProofFileError
 
 __all__ = ["Loop", "Claim", "NumericSettings", "parse_loop", "ASSUMPTION_WORDS", "StatementKind"]
 
 StatementKind = Literal["identity", "same_law", "generating_function", "numeric"]
 
 #: Assumption words a proof file may attach to a parameter.
+#: Names of constants that are not in the formula language but that sympy gives a meaning
+#: (the imaginary unit, infinities): no assumption may be declared on them either.
+RESERVED_CONSTANTS = frozenset({"I", "oo", "zoo", "nan", "pi", "E"})
+
 ASSUMPTION_WORDS = {
     "positive": {"positive": True},
     "nonnegative": {"nonnegative": True},
@@ -103,6 +107,9 @@ class NumericSettings:
     seed: int = 0
     entries: str = "gaussian"
     alpha: float = 0.001
+    tolerance: float = 0.02
+    #: sample the ``mixed_moment(...)`` words of the statement's left side on real matrices
+    mixed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +161,12 @@ class Claim:
 
     def symbols(self) -> dict[str, sympy.Symbol]:
         """The parameter symbols with their declared assumptions."""
+        from tpsym.spec import _FORMULA_CONSTANTS
+
         out = {}
         for name, words in self.assumptions:
+            if name in _FORMULA_CONSTANTS or name in RESERVED_CONSTANTS:
+                raise InputError(f"{name!r} is a built-in constant, not a parameter: it cannot carry assumptions")
             kw: dict[str, bool] = {}
             for w in words:
                 kw.update(ASSUMPTION_WORDS[w])

@@ -55,7 +55,7 @@ CLAIM_KEYS = frozenset(
     {"id", "title", "source", "statement", "for", "order", "assume", "same_law", "generating_function", "numeric", "notes"}
 )
 GENERATING_FUNCTION_KEYS = frozenset({"law", "equals"})
-NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha"})
+NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha", "mixed", "tolerance"})
 MAX_ORDER = 200
 
 
@@ -72,9 +72,51 @@ class ClaimError:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
+def _header_indices(lines: list[str]) -> list[int]:
+    """0-based indices of the lines that are real ``[[claim]]`` table headers.
+
+    A line that starts inside a multi-line (triple-quoted) string is string
+    content, never a header: a scan of the TOML string and comment syntax
+    tracks where multi-line strings open and close.
+    """
+    out: list[int] = []
+    inside: str | None = None  # the delimiter of the multi-line string open at the line start
+    for index, line in enumerate(lines):
+        if inside is None and re.match(r"^\s*\[\[\s*claim\s*\]\]", line):
+            out.append(index)
+        i, n = 0, len(line)
+        while i < n:
+            ch = line[i]
+            if inside is not None:
+                if inside == '"""' and ch == "\\":
+                    i += 2
+                    continue
+                if line.startswith(inside, i):
+                    run = len(line) - len(line[i:].lstrip(inside[0]))
+                    i += min(run, 5)  # up to two quotes of the content may precede the closing three
+                    inside = None
+                    continue
+                i += 1
+                continue
+            if ch == "#":
+                break  # a comment runs to the end of the line
+            if line.startswith('"""', i) or line.startswith("'''", i):
+                inside, i = line[i : i + 3], i + 3
+                continue
+            if ch in "\"'":
+                # a one-line string: skip to its closing quote (escapes only in basic strings)
+                j = i + 1
+                while j < n and line[j] != ch:
+                    j += 2 if ch == '"' and line[j] == "\\" else 1
+                i = j + 1
+                continue
+            i += 1
+    return out
+
+
 def _claim_lines(text: str) -> list[int]:
     """1-based line numbers of the ``[[claim]]`` headers."""
-    return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
+    return [i + 1 for i in _header_indices(text.splitlines(keepends=True))]
 
 
 def _str(table: dict[str, Any], key: str, *, required: bool = True) -> str:
@@ -116,12 +158,28 @@ def _numeric(table: Any) -> NumericSettings:
         kw["seed"] = _int(table["seed"], "numeric.seed", 0, 2**63 - 1)
     if "entries" in table:
         kw["entries"] = _str(table, "entries")
+    if "mixed" in table:
+        if not isinstance(table["mixed"], bool):
+            raise ProofFileError(f"'numeric.mixed' must be true or false, got {table['mixed']!r}")
+        kw["mixed"] = table["mixed"]
     if "alpha" in table:
         a = table["alpha"]
         if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
             raise ProofFileError(f"'numeric.alpha' must be a number in (0, 1), got {a!r}")
         kw["alpha"] = float(a)
-    return NumericSettings(**kw)
+    if "tolerance" in table:
+        a = table["tolerance"]
+        if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a < 1:
+            raise ProofFileError(f"'numeric.tolerance' must be a relative error in (0, 1), got {a!r}")
+        kw["tolerance"] = float(a)
+    settings = NumericSettings(**kw)
+    from tpsym.proof.limits import check_numeric_work
+
+    try:
+        check_numeric_work(settings.sizes, settings.trials)
+    except TpsymError as exc:
+        raise ProofFileError(f"'numeric': {exc}") from None
+    return settings
 
 
 def _claim(table: Any, file: str, line: int | None) -> Claim:
@@ -220,7 +278,7 @@ def _toml_error(exc: tomllib.TOMLDecodeError, first_line: int) -> tuple[int | No
 def _pieces(text: str) -> list[tuple[int, str]]:
     """The text before the first ``[[claim]]`` header and each claim's text, with their first line."""
     lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if _HEADER.match(line)]
+    starts = _header_indices(lines)
     bounds = [0, *starts, len(lines)] if not starts or starts[0] != 0 else [*starts, len(lines)]
     return [(a + 1, "".join(lines[a:b])) for a, b in zip(bounds, bounds[1:]) if a < b]
 
@@ -283,6 +341,7 @@ def parse_claims(text: str, file: str = "<string>") -> list[Claim | ClaimError]:
     """
     if not isinstance(text, str):
         return [ClaimError("<file>", file, None, f"a proof file is text, not {type(text).__name__}")]
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark is no part of the TOML
     try:
         doc = tomllib.loads(text)
     except RecursionError:

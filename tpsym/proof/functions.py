@@ -6,11 +6,12 @@ function                               series route (fast path)                 
 ``moment(law, k)``                     transforms and power series                sums over NC(n), Kreweras products
 ``cumulant(law, k, kind="free")``      series route of :mod:`tpsym.free`         lattice sums over partitions
 ``s_coefficient(law, k)``              coefficient of ``z^k`` in ``S(z)``        S of the lattice moments
-``nc_count(n, blocks=0)``              Catalan / Narayana numbers                enumeration of NC(n)
+``nc_count(n, blocks=None)``           Catalan / Narayana numbers                enumeration of NC(n)
 ``nc_type_count(sizes)``               Kreweras' formula                          enumeration by block type
 ``k_divisible_count(n, k)``            Fuss–Catalan number                        enumeration
 ``pairing_count(n)``                   Catalan number                             enumeration of NC_2(n)
 ``mobius_nc(n)``                       factorisation into full lattices          the defining recursion on NC(n)
+``mixed_moment(word, J=jacobian(...))`` A-valued recursion (:mod:`tpsym.free.fip`) sum over NC(m) with Kreweras blocks
 =====================================  ========================================  ===================================
 
 The network functions (``q_star``, ``chi``, ``mu``) of :mod:`tpsym.nets`
@@ -52,7 +53,7 @@ Route = Literal["series", "lattice"]
 #: The claim functions computed differently on the two routes; the others
 #: (the network functions) have one computation only.
 TWO_ROUTE_FUNCTIONS = frozenset(
-    {"moment", "cumulant", "s_coefficient", "nc_count", "nc_type_count", "k_divisible_count", "pairing_count", "mobius_nc"}
+    {"moment", "cumulant", "s_coefficient", "nc_count", "nc_type_count", "k_divisible_count", "pairing_count", "mobius_nc", "mixed_moment"}
 )
 
 #: Largest n for which counting functions enumerate on the lattice route
@@ -127,10 +128,10 @@ def _law(x: Any, what: str) -> Law:
 
 
 @functools.lru_cache(maxsize=256)
-def _enumerate_nc(n: int, blocks: int) -> int:
+def _enumerate_nc(n: int, blocks: int | None) -> int:
     from tpsym import combinat
 
-    it = combinat.noncrossing_partitions(n) if blocks == 0 else combinat.noncrossing_partitions(n, blocks=blocks)
+    it = combinat.noncrossing_partitions(n, blocks=blocks)
     return sum(1 for _ in it)
 
 
@@ -187,8 +188,11 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
     from tpsym.laws.lattice import lattice_moments
 
     def check_order(law: Law, n: int) -> None:
+        from tpsym.proof.limits import check_parametric_order
+
         if law.parameters and n > MAX_PARAMETRIC_INDEX:
             raise InputError(f"the order {n} exceeds the limit {MAX_PARAMETRIC_INDEX} for a law with parameters ({law})")
+        check_parametric_order(law, n)
 
     def moments_of(law: Law, n: int) -> tuple[sympy.Expr, ...]:
         check_order(law, n)
@@ -235,13 +239,15 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         if route == "lattice" and n > limit:
             raise InputError(f"{what}: the lattice route enumerates up to n = {limit}, got n = {n}")
 
-    def nc_count(n: Any, blocks: Any = 0) -> sympy.Expr:
+    def nc_count(n: Any, blocks: Any = None) -> sympy.Expr:
+        """|NC(n)| (any number of blocks, the default) or the number with ``blocks`` blocks
+        (0 for n >= 1 when ``blocks`` is 0: no partition of a non-empty set has no block)."""
         from tpsym import combinat
 
         n = _index(n, "nc_count", minimum=0)
-        b = _index(blocks, "nc_count", minimum=0)
+        b = None if blocks is None else _index(blocks, "nc_count", minimum=0)
         if route == "series":
-            return sympy.Integer(combinat.catalan(n) if b == 0 else combinat.narayana(n, b))
+            return sympy.Integer(combinat.catalan(n) if b is None else combinat.narayana(n, b))
         _enumeration_guard(n, "nc_count")
         return sympy.Integer(_enumerate_nc(n, b))
 
@@ -291,11 +297,20 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
         "pairing_count": pairing_count,
         "mobius_nc": mobius_nc,
     }
-    assert table.keys() == TWO_ROUTE_FUNCTIONS
+    single_route: dict[str, Callable[..., Any]] = {}
     try:
         from tpsym.nets import claim_functions as nets_functions  # type: ignore[attr-defined]
+        from tpsym.nets.words import mixed_moment_claim
     except ImportError:
         pass
     else:
-        table.update(nets_functions())
+        single_route = nets_functions()  # mean field and kernels: one computation each
+        table.update(single_route)
+
+        def mixed_moment(word: str, **letters: Any) -> sympy.Expr:
+            # networks named by keyword are independent; see tpsym.nets.words
+            return mixed_moment_claim(word, route, **letters)
+
+        table["mixed_moment"] = mixed_moment
+    assert table.keys() - set(single_route) == TWO_ROUTE_FUNCTIONS
     return table

@@ -160,7 +160,7 @@ class LinearODE:
         if not self.coeffs or self.coeffs[-1].is_zero:
             raise InputError("a linear ODE needs a nonzero leading coefficient c_d")
         gens = (self.z, *self.params)
-        for i, c in enumerate(self.coeffs):
+        for c in self.coeffs:
             if tuple(c.gens) != gens:
                 object.__setattr__(
                     self, "coeffs", tuple(Poly(p.as_expr(), *gens, domain=QQ) for p in self.coeffs)

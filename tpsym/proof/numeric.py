@@ -4,14 +4,17 @@ A claim's ``numeric`` table names a law (a spec), the entry law of the
 random matrices (``gaussian`` by default; ``rademacher`` or ``uniform`` for
 the universality claims of Pastur & Slavin, arXiv 2011.11439), the moments to
 check, the size sweep, the trials and the seed. The verdict is the numeric
-layer's: ``confirmed`` or ``contradicted`` at the stated family-wise
-false-alarm rate (Holm over the moments), with every estimate, standard error
-and z-score recorded in the certificate.
+layer's: ``contradicted`` when a moment differs at the stated family-wise
+false-alarm rate (Holm over the moments); ``confirmed`` only when, in
+addition, every moment would have shown a relative error of the claim's
+``tolerance`` (default 2 %) with 80 % power; ``inconclusive`` otherwise,
+with the error that could have gone unnoticed and the trials that would
+settle it. Every estimate, standard error, z-score and detectable error is
+recorded in the certificate, and ``recheck`` re-samples from the seed.
 
-In the fast setting (``tpsym verify`` by default and CI) the sweep is cut to
-its two smallest sizes and at most 8 trials, so that the whole library of
-proofs runs in a few minutes; the statistics stay honest (the decision uses
-the standard errors of what was actually run).
+The fast setting (``tpsym verify`` by default and CI) runs the claim's trials
+and sizes, except sizes above :data:`FAST_MAX_SIZE`, which it drops and names
+in the record and the summary.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from tpsym.errors import InputError
-from tpsym.proof.claims import Claim
+from tpsym.proof.claims import Claim, NumericSettings
 
-__all__ = ["run_numeric", "redecide", "numeric_summary", "EntrySampler"]
+__all__ = ["run_numeric", "redecide", "numeric_summary", "numeric_plan", "EntrySampler", "FAST_MAX_SIZE"]
 
 
 @dataclass(frozen=True)
@@ -79,37 +82,154 @@ class EntrySampler:
         return tuple(float(m) for m in self.law.moments(order))
 
 
-def run_numeric(claim: Claim, *, fast: bool = False) -> dict[str, Any]:
+#: The largest size the fast setting (``tpsym verify`` without ``--full-numeric``) samples.
+FAST_MAX_SIZE = 1024
+
+
+def numeric_plan(settings: NumericSettings, *, fast: bool) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """The sizes run, the sizes dropped and the trials, from a claim's settings.
+
+    Every listed size is used, except in the fast setting those above
+    :data:`FAST_MAX_SIZE` (which are dropped and named in the record), as
+    long as two sizes remain for the 1/N extrapolation.
+
+    >>> numeric_plan(NumericSettings(law="mp(1)", sizes=(256, 4096, 512), trials=9), fast=True)
+    ((256, 512), (4096,), 9)
+    """
+    sizes = tuple(sorted(set(settings.sizes)))
+    if not fast:
+        return sizes, (), settings.trials
+    kept = tuple(n for n in sizes if n <= FAST_MAX_SIZE)
+    if len(kept) < 2:
+        kept = sizes[:2]
+    return kept, tuple(n for n in sizes if n not in kept), settings.trials
+
+
+def run_numeric(claim: Claim, *, fast: bool = False, tolerance: float | None = None) -> dict[str, Any]:
     """Run the numeric cross-check of a claim; return its JSON record.
 
     The record holds the settings, every moment's estimate, standard error,
-    expected value and z-score, the family-wise rate, the verdict and a
-    one-line summary.
+    expected value, z-score and detectable relative error (80 % power at the
+    family-wise rate), the family-wise rate, the tolerance, the verdict and a
+    one-line summary. ``tolerance`` overrides the claim's.
+
+    Sampling runs with BLAS limited to one thread (``threadpoolctl``), so
+    that the same seed gives the same floats on the same machine and library
+    build (a multi-threaded BLAS may sum in another order from run to run);
+    :func:`tpsym.proof.certificate.recheck` re-samples and compares exactly.
     """
-    from tpsym.numeric.experiment import crosscheck
+    from threadpoolctl import threadpool_limits
+
+    from tpsym.numeric.decision import decide_family
     from tpsym.spec import parse_spec
 
     settings = claim.numeric
     if settings is None:
         raise InputError("the claim has no numeric settings")
+    if settings.mixed:
+        return _run_mixed(claim, fast=fast)
     if settings.law is None:
         raise InputError("the numeric check names no law: numeric = { law = \"...\" }")
+    tol = settings.tolerance if tolerance is None else float(tolerance)
+    if not 0 < tol < 1:
+        raise InputError(f"tolerance={tol!r} must be a relative error in (0, 1)")
     law = parse_spec(settings.law, locals=claim.symbols())
     if law.parameters:
         names = ", ".join(sorted(str(s) for s in law.parameters))
         raise InputError(f"the numeric check needs numeric parameters; {names} is symbolic in {law}")
     target: Any = law if settings.entries == "gaussian" else EntrySampler(law, settings.entries)
+    sizes, dropped, trials = numeric_plan(settings, fast=fast)
+    with threadpool_limits(limits=1):
+        result = crosscheck_target(target, settings.order, sizes, trials, settings.seed, settings.alpha)
+    # the power-aware decision, at the claim's tolerance
+    decision = decide_family(
+        [("derived", result.estimates, result.expected)], alpha=settings.alpha, tolerance=tol, trials=trials
+    )
+    record = result.record
+    record.update(decision.to_dict())
+    by_k = {e.k: e for e in result.estimates}
+    for m in record["moments"]:
+        e = by_k[m["k"]]
+        m["df"] = e.df
+        m["per_size"] = [{"n": n, "mean": mu, "stderr": se} for n, mu, se in e.per_size]
+    record["fast"] = fast
+    record["entries"] = settings.entries
+    record["dropped_sizes"] = list(dropped)
+    if dropped:
+        record["dropped_because"] = (
+            f"the fast setting samples sizes up to {FAST_MAX_SIZE} only; --full-numeric runs them all"
+        )
+    record["summary"] = numeric_summary(record)
+    return record
+
+
+@dataclass(frozen=True)
+class _Sampled:
+    estimates: tuple[Any, ...]
+    expected: tuple[float, ...]
+    record: dict[str, Any]
+
+
+def crosscheck_target(target: Any, order: int, sizes: tuple[int, ...], trials: int, seed: int, alpha: float) -> _Sampled:
+    """Sample ``target`` in-process (deterministic for a seed) and return the estimates and settings."""
+    from tpsym.numeric.experiment import crosscheck
+
+    result = crosscheck(target, order, sizes=sizes, trials=trials, seed=seed, alpha=alpha, workers=0)
+    expected = tuple(float(t.expected) for t in sorted(result.decision.tests, key=lambda t: t.k))
+    record = result.to_dict()
+    for key in ("moments", "verdict", "method"):
+        record.pop(key, None)
+    return _Sampled(result.estimates, expected, record)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.3g} %"
+
+
+def _run_mixed(claim: Claim, *, fast: bool) -> dict[str, Any]:
+    """Sample the ``mixed_moment`` words of the left side on real matrices; compare with the right side."""
+    import sympy
+
+    from tpsym.numeric.words import WordDraw, word_crosscheck
+    from tpsym.proof.functions import claim_functions
+    from tpsym.proof.verify import evaluate_sides
+    from tpsym.spec import parse_claim
+
+    settings = claim.numeric
+    assert settings is not None
+    if claim.kind != "identity" or claim.loops:
+        raise InputError("numeric.mixed samples the words of an identity without loops")
+    if "mixed_moment" not in claim.statement:
+        raise InputError("numeric.mixed: the statement has no mixed_moment(...) to sample")
+    symbols = claim.symbols()
+    _, rhs = evaluate_sides(claim.statement, dict(symbols), "series")
+    if not sympy.S(rhs).is_number:
+        raise InputError(f"the numeric check needs a numeric right side, got {rhs}")
+    expected = float(sympy.N(rhs, 30))
+    from tpsym.nets.words import claim_inputs, network_words
+
+    def formula(rng: np.random.Generator, n: int) -> float:
+        draws: dict[Any, WordDraw] = {}
+
+        def sampled(word: str, **letters: Any) -> sympy.Expr:
+            networks, rho, wigner = claim_inputs(letters)
+            key = tuple(sorted((k, str(v)) for k, v in letters.items()))
+            if key not in draws:
+                draws[key] = WordDraw(network_words(networks, rho=rho, wigner=wigner), rng, n)
+            d = draws[key]
+            return sympy.Float(d.trace(d.words.parse(word)), 17)
+
+        functions = {**claim_functions("series"), "mixed_moment": sampled}
+        c = parse_claim(claim.statement, functions=functions, locals=dict(symbols))
+        return float(c.lhs)
+
     sizes = tuple(sorted(settings.sizes))
     trials = settings.trials
     if fast:
         sizes = sizes[:2]
         trials = min(trials, 8)
-    result = crosscheck(target, settings.order, sizes=sizes, trials=trials, seed=settings.seed, alpha=settings.alpha, workers=0)
-    record = result.to_dict()
-    df = {e.k: e.df for e in result.estimates}
-    for m in record["moments"]:
-        m["df"] = df.get(m["k"], 0)
-    record["summary"] = numeric_summary(record)
+    record = word_crosscheck(formula, expected, sizes=sizes, trials=trials, seed=settings.seed, alpha=settings.alpha)
+    record["summary"] = numeric_summary(record).replace("for k <= 1", "of the left side (words on real matrices)")
     record["fast"] = fast
     record["entries"] = settings.entries
     return record
@@ -118,39 +238,64 @@ def run_numeric(claim: Claim, *, fast: bool = False) -> dict[str, Any]:
 def numeric_summary(record: dict[str, Any]) -> str:
     """The one-line summary of a numeric record (re-made from the record by :func:`tpsym.proof.certificate.recheck`).
 
-    >>> rec = {"order": 1, "sizes": [64], "trials": 2, "family_wise_alarm_rate": 0.001, "moments": [
-    ...     {"k": 1, "estimate": 1.0, "stderr": 0.01, "expected": 1.0, "z": 0.0, "ok": True}]}
+    >>> rec = {"order": 1, "sizes": [64, 128], "trials": 2, "family_wise_alarm_rate": 0.001, "tolerance": 0.02,
+    ...     "moments": [{"k": 1, "estimate": 1.0, "stderr": 0.001, "expected": 1.0, "z": 0.0, "ok": True,
+    ...     "detectable": 0.015, "trials_needed": 2}]}
     >>> numeric_summary(rec)
-    'confirmed numerically for k <= 1 at sizes [64] with 2 trials (z_1=+0.00; family-wise rate 0.001)'
+    'confirmed numerically for k <= 1 at sizes [64, 128] with 2 trials (z_1=+0.00; detects 1.5 % in every moment with 80 % power, tolerance 2 %; family-wise rate 0.001)'
+    >>> rec["moments"][0].update(detectable=0.05, trials_needed=13)
+    >>> numeric_summary(rec)
+    'inconclusive numerically: no moment differs at family-wise rate 0.001, but m_1 could be off by 5 % undetected (tolerance 2 %); 13 trials per size would settle it'
     """
     moments = record["moments"]
     bad = [m for m in moments if not m["ok"]]
     rate = record["family_wise_alarm_rate"]
+    dropped = record.get("dropped_sizes") or []
+    tail = f"; sizes {list(dropped)} dropped: {record.get('dropped_because', '')}" if dropped else ""
     if bad:
         worst = max(bad, key=lambda m: abs(float(m["z"])))
         return (
             f"contradicted numerically: m_{worst['k']} estimated {float(worst['estimate']):.6g} ± {float(worst['stderr']):.2g}, "
-            f"derived {float(worst['expected']):.6g} (family-wise rate {rate})"
+            f"derived {float(worst['expected']):.6g} (family-wise rate {rate}){tail}"
+        )
+    tol = record.get("tolerance")
+    detect = [float(m["detectable"]) for m in moments if m.get("detectable") is not None]
+    if tol is not None and (len(detect) < len(moments) or any(d > float(tol) for d in detect)):
+        weak = max(moments, key=lambda m: float("inf") if m.get("detectable") is None else float(m["detectable"]))
+        needed = max((m.get("trials_needed") for m in moments), key=lambda t: float("inf") if t is None else t)
+        settle = (
+            f"{needed} trials per size would settle it" if needed is not None
+            else "more than 10000 trials per size would be needed (larger sizes help only where the spread shrinks with N)"
+        )
+        return (
+            f"inconclusive numerically: no moment differs at family-wise rate {rate}, but m_{weak['k']} could be off by "
+            f"{_pct(float(weak['detectable']))} undetected (tolerance {_pct(float(tol))}); {settle}{tail}"
         )
     zs = ", ".join(f"z_{m['k']}={float(m['z']):+.2f}" for m in moments)
     control = " and a control variate" if record.get("variance_reduction", "none") != "none" else ""
+    power = f"detects {_pct(max(detect))} in every moment with 80 % power, tolerance {_pct(float(tol))}; " if tol is not None and detect else ""
     return (
         f"confirmed numerically for k <= {record['order']} at sizes {list(record['sizes'])} with {record['trials']} trials"
-        f"{control} ({zs}; family-wise rate {rate})"
+        f"{control} ({zs}; {power}family-wise rate {rate}){tail}"
     )
 
 
-def redecide(record: dict[str, Any]) -> str:
-    """The verdict that the recorded estimates imply (Holm at the recorded rate).
+def redecide(record: dict[str, Any], *, tolerance: float | None = None, alpha: float | None = None) -> str:
+    """The verdict that the recorded estimates imply (Holm at the given rate, power at the given tolerance).
 
-    >>> rec = {"family_wise_alarm_rate": 0.01, "moments": [
-    ...     {"claim": "derived", "k": 1, "estimate": 1.0, "stderr": 0.01, "expected": 1.0, "z": 0.0, "ok": True}]}
-    >>> redecide(rec)
-    'confirmed'
+    ``alpha`` and ``tolerance`` come from the claim (the record's own are
+    compared with them by the caller); when not given, the record's are used.
+
+    >>> rec = {"family_wise_alarm_rate": 0.01, "trials": 10, "moments": [
+    ...     {"claim": "derived", "k": 1, "estimate": 1.0, "stderr": 0.001, "expected": 1.0, "z": 0.0, "ok": True, "df": 9}]}
+    >>> redecide(rec, tolerance=0.02), redecide(rec, tolerance=0.001)
+    ('confirmed', 'inconclusive')
     """
     from tpsym.numeric.decision import MomentEstimate, decide_family
 
-    alpha = float(record["family_wise_alarm_rate"])
+    alpha = float(record["family_wise_alarm_rate"]) if alpha is None else float(alpha)
+    if tolerance is None and record.get("tolerance") is not None:
+        tolerance = float(record["tolerance"])
     by_claim: dict[str, list[dict[str, Any]]] = {}
     for m in record["moments"]:
         by_claim.setdefault(m.get("claim", "derived"), []).append(m)
@@ -159,10 +304,16 @@ def redecide(record: dict[str, Any]) -> str:
         rows = sorted(rows, key=lambda r: r["k"])
         est = tuple(MomentEstimate(int(r["k"]), float(r["estimate"]), float(r["stderr"]), int(r.get("df", 0) or 0)) for r in rows)
         families.append((name, est, {int(r["k"]): float(r["expected"]) for r in rows}))
-    decision = decide_family(iter(families), alpha=alpha)
+    trials = record.get("trials")
+    decision = decide_family(iter(families), alpha=alpha, tolerance=tolerance, trials=int(trials) if trials else None)
     for t, r in zip(sorted(decision.tests, key=lambda t: (t.claim, t.k)), sorted(record["moments"], key=lambda r: (r.get("claim", "derived"), r["k"]))):
         if abs(float(t.z) - float(r["z"])) > 1e-6 * max(1.0, abs(float(r["z"]))):
             return f"inconsistent z-score for k={r['k']}: recorded {r['z']}, recomputed {t.z}"
         if bool(r.get("ok")) != bool(t.ok):
             return f"inconsistent decision for k={r['k']}: recorded ok={r.get('ok')}, recomputed ok={t.ok}"
+        if "detectable" in r and (r["detectable"] is None or t.detectable is None
+                                  or abs(float(r["detectable"]) - t.detectable) > 1e-6 * t.detectable):
+            return f"inconsistent detectable error for k={r['k']}: recorded {r['detectable']}, recomputed {t.detectable}"
+        if "trials_needed" in r and r["trials_needed"] != t.trials_needed:
+            return f"inconsistent trials needed for k={r['k']}: recorded {r['trials_needed']}, recomputed {t.trials_needed}"
     return decision.verdict

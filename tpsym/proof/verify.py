@@ -7,10 +7,18 @@ Verdicts, strongest first (:data:`VERDICTS`):
 * ``verified`` — for every index of the claim's (finite) loops, or for the
   first ``order`` indices of an unbounded one, by exact equality of canonical
   forms, with both the series and the lattice route;
+* ``certified`` — both sides hold numbers that are not exact (q* of tanh
+  with a bias, μ_k of tanh: :class:`tpsym.certified.CertifiedConstant`),
+  and for every index checked the difference of the sides is enclosed in a
+  ball of radius < 10^-D around 0 (D = ``digits``, default 30);
 * ``refuted`` — the first index where the claim fails, the claimed and the
   derived value, and their difference (derived - claimed);
 * ``confirmed`` / ``contradicted`` — the numeric layer's verdict, for claims
-  that only numbers can support;
+  that only numbers can support; ``confirmed`` only when every moment would
+  have shown an error of the claim's tolerance (default 2 %) with 80 % power;
+* ``inconclusive`` — a numeric check that found no difference but could have
+  missed one of the tolerance: the detectable error and the trials that would
+  settle it (not a failure: exit status 0);
 * ``error`` — the claim is malformed, with file, line and the problem;
 * ``skipped`` — a numeric-only claim when numeric checks are off.
 
@@ -24,12 +32,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import sympy
 
-from tpsym.errors import DomainError, InputError, TpsymError
+from tpsym.errors import DomainError, InputError, NumericError, TpsymError
 from tpsym.proof.claims import Claim, Loop
 from tpsym.proof.functions import TWO_ROUTE_FUNCTIONS, Route, claim_functions
 from tpsym.series.encode import Encoder
@@ -44,10 +52,15 @@ __all__ = [
     "iterate_loops",
     "evaluate_sides",
     "MAX_CHECKS",
+    "DEFAULT_DIGITS",
+    "zero_test",
+    "check_defined",
 ]
 
-Status = Literal["proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped"]
-VERDICTS: tuple[Status, ...] = ("proved", "verified", "refuted", "confirmed", "contradicted", "error", "skipped")
+Status = Literal["proved", "verified", "certified", "refuted", "confirmed", "inconclusive", "contradicted", "error", "skipped"]
+VERDICTS: tuple[Status, ...] = ("proved", "verified", "certified", "refuted", "confirmed", "inconclusive", "contradicted", "error", "skipped")
+#: Default decimal digits of a ``certified`` verdict (``--digits``).
+DEFAULT_DIGITS = 30
 FAILING: frozenset[str] = frozenset({"refuted", "contradicted", "error"})
 #: Most assignments of the loop variables that one claim may ask for.
 MAX_CHECKS = 10_000
@@ -66,10 +79,17 @@ class Verdict:
     numeric: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    #: The decimal digits of a ``certified`` verdict (None for the others).
+    digits: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.status not in FAILING
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from tpsym.render.report import verdicts_html
+
+        return verdicts_html([self])
 
 
 def plain(e: Any) -> Any:
@@ -83,7 +103,11 @@ def plain(e: Any) -> Any:
     """
     if not isinstance(e, sympy.Basic):
         return e
-    repl = {s: sympy.Symbol(s.name) for s in e.free_symbols if isinstance(s, sympy.Symbol) and s.assumptions0}
+    repl = {
+        s: sympy.Symbol(s.name)
+        for s in e.free_symbols
+        if isinstance(s, sympy.Symbol) and s.assumptions0 and not _is_certified(s)  # certified constants stay
+    }
     return e.xreplace(repl) if repl else e
 
 
@@ -144,23 +168,132 @@ def exact_equal(
         if sympy.expand(diff.xreplace(with_assumptions)) == 0:
             names = ", ".join(sorted(str(s) for s in with_assumptions))
             return True, f"{where}; equal under the assumptions on {names}"
-    # ... otherwise evaluate at 60 digits at a rational point that satisfies the sign assumptions.
+    # ... otherwise decide the difference at a rational point that satisfies the sign assumptions.
     signs = {s.name: -1 if (s.is_negative or s.is_nonpositive) else 1 for s in with_assumptions.values()}
-    subs = {
-        s: signs.get(s.name, 1) * (sympy.Integer(5 + i) if s.name in integers else sympy.Rational(7 + 3 * i, 11 + 2 * i))
-        for i, s in enumerate(sorted(diff.free_symbols, key=str))
-    }
-    value = sympy.N(diff.xreplace(subs), 60)
-    if value.is_number and abs(value) > sympy.Rational(1, 10**40):
-        return False, f"{where}; differs numerically at {subs or 'the constants'} (60 digits)"
+    names = sorted(diff.free_symbols, key=str)
+    points = [
+        {
+            s: signs.get(s.name, 1) * (sympy.Integer(start + i) if s.name in integers else sympy.Rational(7 + 3 * i + start, 11 + 2 * i))
+            for i, s in enumerate(names)
+        }
+        for start in ((5, 1) if names else (5,))
+    ]
+    for subs in points:
+        try:
+            zero = zero_test(diff.xreplace(subs))
+        except DomainError:
+            continue  # the difference is undefined at this point: try the next one
+        if zero is False:
+            return False, f"{where}; differs at {subs or 'the constants'} ({_ZERO_TEST_HOW})"
+        if zero is True and not subs:
+            return True, f"{where}; the difference is exactly 0 (minimal polynomial)"
     raise DomainError(f"cannot decide whether {a} equals {b}: their atoms may be related")
+
+
+#: How :func:`zero_test` separates a number from 0.
+_ZERO_TEST_HOW = "exact rational, minimal polynomial, or an evaluation whose error bound excludes 0"
+#: Digits tried, in turn, by the numerical part of :func:`zero_test`.
+_ZERO_TEST_DIGITS = (30, 120, 480)
+
+
+def _is_algebraic_number(e: sympy.Expr) -> bool:
+    """Whether ``e`` is built from rationals, ``I`` and rational powers only."""
+    if e.is_Rational or e is sympy.I:
+        return True
+    if e.is_Add or e.is_Mul:
+        return all(_is_algebraic_number(a) for a in e.args)
+    if e.is_Pow:
+        return e.exp.is_Rational and _is_algebraic_number(e.base)
+    return False
+
+
+def zero_test(e: Any) -> bool | None:
+    """Whether the closed number ``e`` is 0: True, False, or None (cannot decide).
+
+    A rational is decided directly; an algebraic number (rationals, ``I``,
+    radicals) by its minimal polynomial, which is ``x`` exactly when it is
+    0; anything else by evaluation with sympy's error-tracking ``evalf``
+    (``strict``), which either returns digits that separate the value from 0
+    or gives up: a float whose mantissa cancelled away never counts as 0 or
+    as non-zero.
+
+    >>> zero_test((1 + sympy.sqrt(2))**40 - (3 + 2*sympy.sqrt(2))**20)
+    True
+    >>> zero_test(2/sympy.pi - (2/sympy.pi + sympy.Rational(1, 10**45)))
+    False
+    >>> zero_test(sympy.log(4) - 2*sympy.log(2)) is None
+    True
+    """
+    e = sympy.sympify(e, strict=True)
+    if e.free_symbols:
+        raise InputError(f"zero_test needs a number, not {e}")
+    if e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise DomainError(f"{e} is undefined")
+    if e.is_Rational:
+        return e == 0
+    if e.is_Pow and e.exp.is_positive:
+        return zero_test(e.base)
+    if e.is_Mul:
+        answers = [zero_test(f) for f in e.args]
+        return True if True in answers else (None if None in answers else False)
+    if _is_algebraic_number(e):
+        try:
+            poly = sympy.minimal_polynomial(e, _X)
+        except (NotImplementedError, sympy.polys.polyerrors.NotAlgebraic, sympy.polys.polyerrors.PolynomialError):
+            pass
+        else:
+            return poly == _X
+    for digits in _ZERO_TEST_DIGITS:
+        try:
+            value = sympy.N(e, digits, strict=True, maxn=4 * digits)
+        except sympy.core.evalf.PrecisionExhausted:
+            continue
+        if value.is_number and value != 0:
+            return False
+    return None
+
+
+_X = sympy.Dummy("x")
+
+
+def check_defined(e: Any, what: str = "the value") -> None:
+    """Raise :class:`~tpsym.errors.DomainError` when ``e`` is undefined.
+
+    Undefined: ``nan``, ``zoo``, an infinity, or a denominator with a constant
+    factor that is 0 (``0/0`` written with logarithms) or that cannot be told
+    apart from 0.
+
+    >>> check_defined(sympy.log(4) / (sympy.log(4) - 2*sympy.log(2)))
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.DomainError: the value log(4)/(-2*log(2) + log(4)) is undefined: its denominator -2*log(2) + log(4) cannot be told apart from 0
+    """
+    if not isinstance(e, sympy.Basic):
+        return
+    if e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise DomainError(f"{what} {_fmt(e)} is undefined")
+    if e.is_Rational or e.is_Symbol:
+        return
+    den = sympy.denom(sympy.together(e))
+    for factor in sympy.Mul.make_args(den):
+        base = factor.base if factor.is_Pow and factor.exp.is_positive else factor
+        if base.free_symbols or base.is_Rational or base.is_Symbol:
+            continue
+        zero = zero_test(base)
+        if zero is True:
+            raise DomainError(f"{what} {_fmt(e)} is undefined: its denominator {_fmt(base)} is 0")
+        if zero is None:
+            raise DomainError(f"{what} {_fmt(e)} is undefined: its denominator {_fmt(base)} cannot be told apart from 0")
 
 
 def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded_terms: int) -> Iterator[dict[str, sympy.Integer]]:
     """Every assignment of the loop variables, outer loops first.
 
     An unbounded loop yields ``unbounded_terms`` values from its start. A
-    claim that asks for more than :data:`MAX_CHECKS` assignments raises
+    claim that asks for more than :data:`MAX_CHECKS` assignments, or whose
+    loop variables take more than
+    :data:`~tpsym.proof.limits.MAX_LOOP_STEPS` values counted at every level
+    (an empty inner loop counts: its bounds are evaluated), raises
     :class:`~tpsym.errors.InputError` (before the first one is checked when a
     single loop is too long).
 
@@ -168,6 +301,7 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
     >>> [dict((k, int(v)) for k, v in a.items()) for a in iterate_loops((parse_loop("n = 1..2"), parse_loop("k = 1..n")), {}, unbounded_terms=3)]
     [{'n': 1, 'k': 1}, {'n': 2, 'k': 1}, {'n': 2, 'k': 2}]
     """
+    from tpsym.proof.limits import MAX_LOOP_STEPS
     from tpsym.spec import parse_formula
 
     def bound(text: str, env: dict[str, Any], what: str) -> int:
@@ -176,7 +310,13 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
             raise InputError(f"the loop {what} {text!r} is not an integer")
         return int(v)
 
-    count = 0
+    count = steps = 0
+
+    def step() -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_LOOP_STEPS:
+            raise InputError(f"the loops {', '.join(map(str, loops))} take more than {MAX_LOOP_STEPS=} values")
 
     def rec(i: int, env: dict[str, sympy.Integer]) -> Iterator[dict[str, sympy.Integer]]:
         nonlocal count
@@ -187,11 +327,13 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
             yield dict(env)
             return
         loop = loops[i]
+        step()  # entering a loop evaluates its bounds, whether or not it is empty
         lo = bound(loop.start, env, "start")
         hi = lo + unbounded_terms - 1 if loop.stop is None else bound(loop.stop, env, "end")
         if hi - lo + 1 > MAX_CHECKS:
             raise InputError(f"the loop {loop} runs over {hi - lo + 1} values, more than {MAX_CHECKS}")
         for v in range(lo, hi + 1):
+            step()
             env[loop.var] = sympy.Integer(v)
             yield from rec(i + 1, env)
         env.pop(loop.var, None)
@@ -207,8 +349,12 @@ def evaluate_sides(statement: str, env: dict[str, Any], route: Route) -> tuple[s
     """
     from tpsym.spec import parse_claim
 
+    from tpsym.proof.limits import check_expansion, evaluate_sums
+
     c = parse_claim(statement, functions=claim_functions(route), locals=env)
-    lhs, rhs = (e.doit() if isinstance(e, sympy.Basic) and e.has(sympy.Sum, sympy.Product) else e for e in (c.lhs, c.rhs))
+    lhs, rhs = (evaluate_sums(e) for e in (c.lhs, c.rhs))
+    lhs, rhs = (e.doit() if isinstance(e, sympy.Basic) and e.has(sympy.Product) else e for e in (lhs, rhs))
+    check_expansion(lhs, rhs)
     return plain(lhs), plain(rhs)
 
 
@@ -216,19 +362,55 @@ def _fmt(e: Any) -> str:
     return sympy.sstr(e)
 
 
-def _verify_identity(claim: Claim, verdict: Verdict) -> None:
+def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any]:
+    """(decision, ball of lhs - rhs): ``'certified'``, ``'refuted'`` or None (too wide)."""
+    from tpsym.certified import decide, to_ball
+
+    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not _is_certified(s)]
+    if free:
+        raise InputError(
+            f"a side holds certified numbers and the parameters {sorted(map(str, free))}: "
+            "certified comparison needs numbers (give the parameters values in a loop)"
+        )
+    ball = to_ball(sympy.S(lhs) - sympy.S(rhs), digits + 5)
+    return decide(ball, digits), ball
+
+
+def _is_certified(s: Any) -> bool:
+    from tpsym.certified import CertifiedConstant
+
+    return isinstance(s, CertifiedConstant)
+
+
+def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGITS) -> None:
+    from tpsym.certified import has_certified
+
     symbols = claim.symbols()
     integers = frozenset(name for name, words in claim.assumptions if "integer" in words)
     if not claim.statement:
         raise InputError("the claim has no statement")
     terms = claim.order
     checked = 0
+    certified_any = False
     lattice_missing: str | None = None
     last_env: dict[str, Any] = {}
     for env in iterate_loops(claim.loops, symbols, unbounded_terms=terms):
         full_env = {**symbols, **env}
         lhs, rhs = evaluate_sides(claim.statement, full_env, "series")
-        equal, how = exact_equal(lhs, rhs, integers=integers, assumed=symbols)
+        ball = None
+        if has_certified(lhs) or has_certified(rhs):
+            decision, ball = _certified_compare(lhs, rhs, digits)
+            if decision is None:
+                raise NumericError(
+                    f"cannot decide to {digits} digits at {dict((k, int(v)) for k, v in env.items())}: "
+                    f"lhs - rhs is enclosed in {ball.format(10)}"
+                )
+            equal, how = decision == "certified", f"certified ball arithmetic to {digits} digits"
+            certified_any = True
+        else:
+            check_defined(lhs, "the left side")
+            check_defined(rhs, "the right side")
+            equal, how = exact_equal(lhs, rhs, integers=integers, assumed=symbols)
         step: dict[str, Any] = {
             "step": "evaluate",
             "at": {k: int(v) for k, v in env.items()},
@@ -236,13 +418,18 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
             "rhs": _fmt(rhs),
             "comparison": how,
         }
+        if ball is not None:
+            step["enclosure"] = ball.to_json()
         try:
             lhs_l, rhs_l = evaluate_sides(claim.statement, full_env, "lattice")
         except (DomainError, InputError) as exc:
             lattice_missing = lattice_missing or str(exc)
             step["lattice"] = f"unavailable: {exc}"
         else:
-            agree = exact_equal(lhs_l, lhs)[0] and exact_equal(rhs_l, rhs)[0]
+            if ball is not None:
+                agree = all(_certified_compare(a, b, digits)[0] == "certified" for a, b in ((lhs_l, lhs), (rhs_l, rhs)))
+            else:
+                agree = exact_equal(lhs_l, lhs)[0] and exact_equal(rhs_l, rhs)[0]
             step["lattice"] = "agrees" if agree else f"DISAGREES: lhs {_fmt(lhs_l)}, rhs {_fmt(rhs_l)}"
             if not agree:
                 verdict.steps.append(step)
@@ -250,6 +437,15 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
                     f"the series and lattice routes disagree at {step['at']}: {_fmt(lhs)} vs {_fmt(lhs_l)}"
                 )
         verdict.steps.append(step)
+        if not equal and ball is not None:
+            verdict.status = "refuted"
+            verdict.failure = {"at": step["at"], "claimed": _fmt(rhs), "derived": _fmt(lhs), "difference": ball.format(10)}
+            at = ", ".join(f"{k}={v}" for k, v in step["at"].items())
+            verdict.summary = (
+                f"refuted{' at ' + at if at else ''}: derived - claimed is enclosed in {ball.format(10)}, "
+                f"which excludes 0 (certified ball arithmetic)"
+            )
+            return
         if not equal:
             diff = sympy.factor(sympy.together(lhs - rhs))
             verdict.status = "refuted"
@@ -268,19 +464,28 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
     else:
         routes = "series route (lattice route unavailable)"
         verdict.notes.append(f"lattice route unavailable: {lattice_missing}")
-    checks = f"{checked} exact check{'s' if checked != 1 else ''}"
-    verdict.status = "verified"
+    if certified_any:
+        checks = f"{checked} certified check{'s' if checked != 1 else ''}"
+        verdict.status = "certified"
+        verdict.digits = digits
+        head = f"certified to {digits} digits"
+    else:
+        checks = f"{checked} exact check{'s' if checked != 1 else ''}"
+        verdict.status = "verified"
+        head = "verified"
     if claim.loops:
         where = ", ".join(f"{k} <= {int(v)}" for k, v in last_env.items())
-        verdict.summary = f"verified for {where} ({checks}, {routes})"
+        verdict.summary = f"{head} for {where} ({checks}, {routes})"
     else:
-        verdict.summary = f"verified ({checks}, {routes})"
-    if claim.all_orders:
+        verdict.summary = f"{head} ({checks}, {routes})"
+    if certified_any and claim.all_orders:
+        verdict.notes.append("no all-order proof: the claim holds numbers that are not exact")
+    elif claim.all_orders:
         from tpsym.proof.algebraic import ClaimRefuted
         from tpsym.proof.allorders import prove_all_orders
 
         try:
-            proof = prove_all_orders(claim)
+            proof = _rechecked(prove_all_orders(claim))
         except ClaimRefuted as exc:
             # the all-order argument found an index beyond the checked range where the claim fails
             var = claim.loops[0].var
@@ -300,6 +505,22 @@ def _verify_identity(claim: Claim, verdict: Verdict) -> None:
             verdict.status = "proved"
             verdict.proof = proof
             verdict.summary = f"proved for all {claim.loops[0].var} >= {claim.loops[0].start} ({proof['method']}); " + verdict.summary
+
+
+def _rechecked(proof: dict[str, Any]) -> dict[str, Any]:
+    """The all-order proof, after the check ``tpsym recheck`` runs on it.
+
+    A proof that does not pass its own re-check is no proof: raises
+    :class:`~tpsym.errors.TpsymError`, and the verdict stays below "proved".
+    """
+    from tpsym.errors import CertificateError
+    from tpsym.proof.allorders import recheck_proof
+
+    try:
+        recheck_proof(proof)
+    except CertificateError as exc:
+        raise TpsymError(f"the all-order proof does not pass its re-check ({exc})") from exc
+    return proof
 
 
 def _lattice_witness(law: Any, series: Sequence[Any]) -> str | None:
@@ -341,6 +562,7 @@ def _refute(verdict: Verdict, k: int, derived: Any, claimed: Any, summary: str) 
 
 
 def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
+    from tpsym.proof.limits import check_parametric_order
     from tpsym.spec import parse_spec
 
     if len(claim.laws) < 2:
@@ -348,6 +570,8 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
     symbols = claim.symbols()
     laws = [parse_spec(s, locals=symbols) for s in claim.laws]
     order = claim.order
+    for law in laws:
+        check_parametric_order(law, order)
     series = [law.moments(order) for law in laws]
     notes = [_lattice_witness(law, ms) for law, ms in zip(laws, series)]
     lattice_note = next((n for n in notes if n is not None), None)
@@ -364,7 +588,7 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
     from tpsym.proof.allorders import prove_same_law
 
     try:
-        proof = prove_same_law(laws)
+        proof = _rechecked(prove_same_law(laws))
     except TpsymError as exc:
         verdict.notes.append(f"no all-order proof: {exc}")
     else:
@@ -381,6 +605,7 @@ MAX_GF_SEARCH = 200
 def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.laws.algebraic import Z
     from tpsym.proof.algebraic import ClaimRefuted, ProofFailure, generating_function_coefficients
+    from tpsym.proof.limits import MAX_PARAMETRIC_WORK, check_expansion, check_parametric_order
     from tpsym.spec import parse_formula, parse_spec
 
     symbols = claim.symbols()
@@ -389,6 +614,8 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     law = parse_spec(claim.laws[0], locals=symbols)
     F = plain(parse_formula(claim.statement, locals={**symbols, Z.name: Z}))
     order = claim.order
+    check_parametric_order(law, order)
+    check_expansion(F, what="the generating function")
     derived = [sympy.Integer(1), *law.moments(order)]
     lattice_note = _lattice_witness(law, derived[1:])
     try:
@@ -411,11 +638,13 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.proof.allorders import prove_law_generating_function
 
     try:
-        proof = prove_law_generating_function(law, F, derived)
+        proof = _rechecked(prove_law_generating_function(law, F, derived))
     except ClaimRefuted as exc:
         # F is not a root of the equation, so it differs from the moment series somewhere: find where
         verdict.status = "refuted"
         top = min(order + 64, MAX_GF_SEARCH)
+        if law.parameters:  # within the limit on the order of a law with parameters
+            top = max(order, min(top, MAX_PARAMETRIC_WORK // len(law.parameters)))
         more = [sympy.Integer(1), *law.moments(top)]
         found = next(
             (k for k, (m, c) in enumerate(zip(more, generating_function_coefficients(F, Z, top + 1))) if not exact_equal(m, c)[0]),
@@ -438,9 +667,13 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
 
 
 def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
+    from tpsym.proof.limits import check_numeric_work
     from tpsym.proof.numeric import run_numeric
 
+    if claim.numeric is not None:  # a claim built in Python has not been through the file's checks
+        check_numeric_work(claim.numeric.sizes, claim.numeric.trials)
     result = run_numeric(claim, fast=fast)
+    # an inconclusive cross-check of a proved or verified identity leaves the exact verdict standing
     verdict.numeric = result
     if claim.kind == "numeric":
         verdict.status = result["verdict"]
@@ -467,7 +700,10 @@ def _check_ascii(claim: Claim) -> None:
             raise InputError(f"{text!r}: parameter names and formulas must be ASCII, not {bad!r} (write sigma, not σ)")
 
 
-def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = False) -> Verdict:
+def verify_claim(
+    claim: Claim, *, numeric: bool = True, fast_numeric: bool = False, tolerance: float | None = None,
+    digits: int = DEFAULT_DIGITS,
+) -> Verdict:
     """Establish, check or refute one claim.
 
     Parameters
@@ -477,6 +713,13 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
         Run the numeric cross-check where the claim asks for one.
     fast_numeric : bool
         Use the small, quick setting of the numeric layer.
+    tolerance : float, optional
+        The relative error a numeric ``confirmed`` must be able to detect
+        (overrides the claim's ``numeric.tolerance``; it is written into the
+        claim, so its certificate records it).
+    digits : int
+        Decimal digits a ``certified`` verdict must reach (claims whose sides
+        hold numbers that are not exact).
 
     Returns
     -------
@@ -495,12 +738,18 @@ def verify_claim(claim: Claim, *, numeric: bool = True, fast_numeric: bool = Fal
     >>> verify_claim(bad).summary
     'refuted at k=1: derived 1, claimed 2 (difference -1)'
     """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 10_000:
+        raise InputError(f"digits={digits!r} must be an int in 1..10000")
     start = time.perf_counter()
+    if tolerance is not None and claim.numeric is not None:
+        if not 0 < tolerance < 1:
+            raise InputError(f"--tolerance {tolerance!r} must be a relative error in (0, 1)")
+        claim = replace(claim, numeric=replace(claim.numeric, tolerance=float(tolerance)))
     verdict = Verdict(claim, "error", "")
     try:
         _check_ascii(claim)
         if claim.kind == "identity":
-            _verify_identity(claim, verdict)
+            _verify_identity(claim, verdict, digits)
         elif claim.kind == "same_law":
             _verify_same_law(claim, verdict)
         elif claim.kind == "generating_function":

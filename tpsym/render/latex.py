@@ -7,7 +7,7 @@ by its own LaTeX form (the law's ``_latex`` printer method). The table needs
 >>> from tpsym.laws import semicircle
 >>> from tpsym.render.table import moment_table
 >>> print(latex_table(moment_table([semicircle()], 2), environment=False))
-\begin{tabular}{rl}
+\begin{tabular}{rr}
 \toprule
 $k$ & $\mathrm{SC}\left(1\right)$ \\
 \midrule
@@ -26,7 +26,7 @@ from typing import Any
 import sympy
 
 from tpsym.errors import InputError
-from tpsym.render.jsonout import _all_digits
+from tpsym.render.jsonout import _LatexPrinter
 from tpsym.render.table import MomentTable
 
 __all__ = ["latex_table", "latex_expr", "symbol_names"]
@@ -92,8 +92,7 @@ def latex_expr(expr: Any, names: dict[sympy.Symbol, str] | None = None) -> str:
     """
     if names is None:
         names = symbol_names([expr])
-    with _all_digits():
-        return sympy.latex(expr, symbol_names=names) if names else sympy.latex(expr)
+    return str(_LatexPrinter({"symbol_names": names} if names else {}).doprint(expr))
 
 
 def latex_table(
@@ -147,7 +146,7 @@ def latex_table(
     \centering
     \caption{MP moments.}
     \label{tab:mp}
-    \begin{tabular}{rl}
+    \begin{tabular}{rr}
     \toprule
     $k$ & $\mathrm{MP}\left(1\right)$ \\
     \midrule
@@ -176,7 +175,8 @@ def latex_table(
             lines.append(f"\\caption{{{' '.join(caption.split())}}}")
         if label is not None:
             lines.append(f"\\label{{{label}}}")
-    lines += [f"\\begin{{tabular}}{{r{'l' * n}}}", "\\toprule"]
+    align = "".join("r" if numeric else "l" for numeric in table.numeric_columns())
+    lines += [f"\\begin{{tabular}}{{r{align}}}", "\\toprule"]
     lines.append(" & ".join([corner, *header]) + r" \\")
     lines.append("\\midrule")
     for k, row in enumerate(table.rows, 1):

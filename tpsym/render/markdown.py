@@ -4,7 +4,7 @@
 >>> from tpsym.render.table import moment_table
 >>> print(markdown_table(moment_table([semicircle(), mp(ratio=1)], 2)))
 | k | `semicircle()` | `mp(ratio=1)` |
-|--:|:--|:--|
+|--:|--:|--:|
 | 1 | `0` | `1` |
 | 2 | `1` | `2` |
 """
@@ -63,7 +63,7 @@ def markdown_table(
     >>> from tpsym.render.table import moment_table
     >>> print(markdown_table(moment_table([mp(ratio=1)], 1), math="latex"))
     | k | $\\mathrm{MP}\\left(1\\right)$ |
-    |--:|:--|
+    |--:|--:|
     | 1 | $1$ |
     """
     if math == "code":
@@ -81,7 +81,7 @@ def markdown_table(
         if len(header) != len(table.laws):
             raise InputError(f"{len(header)} column titles given for {len(table.laws)} laws")
     lines = ["| " + " | ".join(_cell(c) for c in [corner, *header]) + " |"]
-    lines.append("|--:|" + ":--|" * len(table.laws))
+    lines.append("|--:|" + "".join("--:|" if numeric else ":--|" for numeric in table.numeric_columns()))
     for k, row in enumerate(table.rows, 1):
         lines.append("| " + " | ".join([str(k), *(_cell(entry(v)) for v in row)]) + " |")
     return "\n".join(lines) + "\n"

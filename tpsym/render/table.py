@@ -20,7 +20,11 @@ import sympy
 
 from tpsym.errors import InputError
 
-__all__ = ["MomentTable", "TableKind", "moment_table", "QUANTITY_NAMES"]
+__all__ = ["MomentTable", "TableKind", "moment_table", "QUANTITY_NAMES", "DEFAULT_DIGITS"]
+
+#: Significant digits of the non-exact entries of a table (a tanh network's
+#: moments are certified to 30 digits; a paper's table wants a few).
+DEFAULT_DIGITS = 6
 
 TableKind = Literal["moments", "free", "boolean", "classical"]
 
@@ -59,6 +63,32 @@ class MomentTable:
     def column(self, j: int) -> tuple[sympy.Expr, ...]:
         """The values of law ``j`` (0-based), k = 1..order."""
         return tuple(row[j] for row in self.rows)
+
+    def numeric_columns(self) -> tuple[bool, ...]:
+        """For each law, whether every entry of its column is a number (no free symbol)."""
+        return tuple(all(sympy.sympify(v).is_number for v in self.column(j)) for j in range(len(self.laws)))
+
+    def rounded(self, digits: int | None = DEFAULT_DIGITS) -> MomentTable:
+        """The table with every non-exact number (a float) rounded to ``digits`` significant digits.
+
+        Exact entries (integers, rationals, radicals, ``erf(1)``) are kept as
+        they are; ``digits=None`` keeps the floats too.
+
+        >>> t = MomentTable((None,), "moments", ((sympy.Float("0.881038043978265636691389602114", 30),), (sympy.Rational(1, 3),)))
+        >>> t.rounded(4).rows
+        ((0.8810,), (1/3,))
+        """
+        if digits is None:
+            return self
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 1000:
+            raise InputError(f"digits must be an integer between 1 and 1000, got {digits!r}")
+
+        def cut(v: Any) -> Any:
+            v = sympy.sympify(v)
+            floats = v.atoms(sympy.Float)
+            return v.xreplace({f: sympy.Float(f, digits) for f in floats}) if floats else v
+
+        return MomentTable(self.laws, self.kind, tuple(tuple(cut(v) for v in row) for row in self.rows))
 
 
 def moment_table(laws: Sequence[Any], order: int, *, kind: TableKind = "moments") -> MomentTable:

@@ -5,9 +5,9 @@
 >>> print(text_table(moment_table([semicircle(), mp(ratio=1)], 3)))
 k  semicircle()  mp(ratio=1)
 -  ------------  -----------
-1  0             1
-2  1             2
-3  0             5
+1             0            1
+2             1            2
+3             0            5
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ __all__ = ["text_table"]
 
 
 def text_table(table: MomentTable, *, titles: Sequence[str] | None = None, corner: str = "k", gap: int = 2) -> str:
-    """A plain-text table of ``table``, columns left-aligned (k right-aligned).
+    """A plain-text table of ``table``: columns of numbers right-aligned, symbolic ones left-aligned.
 
     Parameters
     ----------
@@ -52,8 +52,8 @@ def text_table(table: MomentTable, *, titles: Sequence[str] | None = None, corne
     >>> print(text_table(moment_table([mp(ratio=1)], 2), titles=["MP"], gap=1))
     k MP
     - --
-    1 1
-    2 2
+    1  1
+    2  2
     """
     if isinstance(gap, bool) or not isinstance(gap, int) or gap < 1:
         raise InputError(f"gap must be a positive integer, got {gap=}")
@@ -66,9 +66,9 @@ def text_table(table: MomentTable, *, titles: Sequence[str] | None = None, corne
     rule = ["-" * len(c) for c in cells[0]]
     cells.insert(1, rule)
     sep = " " * gap
+    right = [True, *table.numeric_columns()]
     lines = []
-    for i, row in enumerate(cells):
-        first = row[0].ljust(widths[0]) if i < 2 else row[0].rjust(widths[0])
-        line = sep.join([first, *(c.ljust(w) for c, w in zip(row[1:], widths[1:]))])
+    for row in cells:
+        line = sep.join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(row, widths, right))
         lines.append(line.rstrip())
     return "\n".join(lines) + "\n"

@@ -42,8 +42,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 import math
+import threading
 from contextlib import contextmanager
 from typing import Any
 
@@ -58,16 +59,30 @@ __all__ = ["Series", "Field"]
 Field = RationalField | RationalFunctionField
 
 
+#: Serialises every use of flint's series context: ``flint.ctx.cap`` is one
+#: process-wide setting (python-flint 0.9 has no per-call cap: ``prec=`` above
+#: the cap is truncated to it), so a block that raises it must not overlap with
+#: another block that restores it (concurrent threads gave truncated, wrong
+#: coefficients without an exception).
+_FLINT_LOCK = threading.RLock()
+
+
 @contextmanager
-def _flint_cap(prec: int):
-    """Let flint's series carry at least ``prec`` coefficients inside the block."""
-    old = flint.ctx.cap
-    if old < prec:
-        flint.ctx.cap = prec
-    try:
-        yield
-    finally:
-        flint.ctx.cap = old
+def _flint_cap(prec: int) -> Iterator[None]:
+    """Let flint's series carry at least ``prec`` coefficients inside the block.
+
+    The cap is raised under :data:`_FLINT_LOCK` and restored before the lock is
+    released, so no other thread of tpsym sees it and every caller leaves
+    ``flint.ctx.cap`` as it found it.
+    """
+    with _FLINT_LOCK:
+        old = flint.ctx.cap
+        if old < prec:
+            flint.ctx.cap = prec
+        try:
+            yield
+        finally:
+            flint.ctx.cap = old
 
 
 #: Largest bit length of the scaling D for which reversion over QQ runs over the integers.

@@ -1,0 +1,457 @@
+"""Certified real numbers: closed intervals with exact binary endpoints.
+
+A :class:`Ball` encloses one real number rigorously: every operation rounds
+its endpoints outwards (mpmath's interval arithmetic, in a private
+:class:`mpmath.ctx_iv.MPIntervalContext` made per call, so no process-global
+precision is read or changed). Any code that computes a number which is not
+exact (a Gaussian expectation, a fixed point, a kernel value) can return a
+Ball, and :func:`decide` turns the ball enclosing ``lhs - rhs`` of a claim
+into a verdict.
+
+python-flint's ``arb`` would be the natural type, but python-flint 0.9 reads
+its working precision only from the process-global ``flint.ctx.prec`` (no
+``arb`` or ``acb.integral`` call takes a ``prec`` argument), and library code
+must not change global settings; hence mpmath intervals in private contexts.
+
+>>> third = Ball.exact(1) / 3
+>>> mpmath.fmul(third.lower, 3, exact=True) <= 1 <= mpmath.fmul(third.upper, 3, exact=True), third.radius() < mpmath.mpf(2) ** -250
+(True, True)
+>>> decide(third * 3 - 1, 30)
+'certified'
+>>> decide(third - Ball.exact(1) / 3 - Ball.exact(Fraction(1, 10**40)), 30)
+'refuted'
+>>> Ball.from_json(third.to_json()) == third and Ball.from_json((-third).to_json()) == -third
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+import mpmath
+import sympy
+from mpmath.ctx_iv import MPIntervalContext
+from mpmath.libmp import from_man_exp
+
+from .errors import InputError, NumericError
+
+__all__ = [
+    "Ball",
+    "CertifiedConstant",
+    "Verdict",
+    "ball_of",
+    "certified_constant",
+    "decide",
+    "has_certified",
+    "interval_context",
+    "to_ball",
+]
+
+Verdict = Literal["certified", "refuted"]
+
+_DEFAULT_PREC = 256
+
+
+def interval_context(prec: int) -> MPIntervalContext:
+    """A fresh, private mpmath interval context working at ``prec`` bits.
+
+    >>> ctx = interval_context(100)
+    >>> ctx.prec, mpmath.iv.prec == 53 or True
+    (100, True)
+    """
+    if isinstance(prec, bool) or not isinstance(prec, int) or prec < 10:
+        raise InputError(f"{prec=} must be an int of at least 10 bits")
+    ctx = MPIntervalContext()
+    ctx.prec = prec
+    return ctx
+
+
+def _exact_str(x: mpmath.mpf) -> str:
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        return "0*2^0"
+    man = -man if sign else man
+    return f"{man}*2^{exp}"
+
+
+def _parse_exact(text: Any, ctx_prec: int) -> mpmath.mpf:
+    if not isinstance(text, str) or "*2^" not in text:
+        raise InputError(f"{text!r} is not an exact endpoint of the form 'man*2^exp'")
+    man, exp = text.split("*2^")
+    try:
+        m, e = int(man), int(exp)
+    except ValueError as exc:
+        raise InputError(f"{text!r} is not an exact endpoint of the form 'man*2^exp'") from exc
+    return mpmath.mp.make_mpf(from_man_exp(m, e))  # exact: no precision given, no rounding
+
+
+@dataclass(frozen=True, slots=True)
+class Ball:
+    """The closed interval [lower, upper] known to contain a real number.
+
+    Attributes
+    ----------
+    lower, upper : mpmath.mpf
+        Exact binary endpoints, ``lower <= upper``.
+    prec : int
+        The bits used for arithmetic on this ball (the larger of two operands').
+
+    Examples
+    --------
+    >>> b = Ball.exact(2).sqrt()
+    >>> mpmath.fmul(b.lower, b.lower, exact=True) <= 2 <= mpmath.fmul(b.upper, b.upper, exact=True)
+    True
+    >>> b.digits() >= 70
+    True
+    >>> (b * b - 2).contains_zero()
+    True
+    """
+
+    lower: mpmath.mpf
+    upper: mpmath.mpf
+    prec: int = _DEFAULT_PREC
+
+    def __post_init__(self) -> None:
+        if not (mpmath.isfinite(self.lower) and mpmath.isfinite(self.upper)):
+            raise ArithmeticError(f"ball [{self.lower}, {self.upper}] is not finite")
+        if self.lower > self.upper:
+            raise InputError(f"ball lower end {self.lower} exceeds upper end {self.upper}")
+
+    # ---------------------------------------------------------- construction
+    @classmethod
+    def exact(cls, value: int | Fraction | str, prec: int = _DEFAULT_PREC) -> Ball:
+        """The tightest ball around an exact rational ``value`` (``str`` as for Fraction)."""
+        ctx = interval_context(prec)
+        frac = Fraction(value)
+        iv = ctx.mpf(frac.numerator) / ctx.mpf(frac.denominator)
+        return cls._of(iv, prec)
+
+    @classmethod
+    def _of(cls, iv: Any, prec: int) -> Ball:
+        lower, upper = iv._mpi_
+        return cls(mpmath.mp.make_mpf(lower), mpmath.mp.make_mpf(upper), prec)
+
+    def interval(self, ctx: MPIntervalContext) -> Any:
+        """This ball as an interval of the private context ``ctx``."""
+        return ctx.mpf([self.lower, self.upper])
+
+    # ---------------------------------------------------------- queries
+    def mid(self) -> mpmath.mpf:
+        """The midpoint (rounded to nearest at ``prec`` + 2 bits; not itself certified)."""
+        return mpmath.ldexp(mpmath.fadd(self.lower, self.upper, prec=self.prec + 2), -1)
+
+    def radius(self) -> mpmath.mpf:
+        """Half the width, rounded up."""
+        return mpmath.ldexp(mpmath.fsub(self.upper, self.lower, prec=self.prec, rounding="u"), -1)
+
+    def contains(self, x: Any) -> bool:
+        return bool(self.lower <= x <= self.upper)
+
+    def contains_zero(self) -> bool:
+        return self.contains(0)
+
+    def excludes_zero(self) -> bool:
+        return not self.contains(0)
+
+    def digits(self) -> int:
+        """Correct decimal digits relative to the magnitude (absolute near 0)."""
+        rad = self.radius()
+        if rad == 0:
+            return 10**6
+        scale = max(abs(self.lower), abs(self.upper), mpmath.mpf(1))
+        return max(0, int(mpmath.floor(-mpmath.log10(rad / scale))))
+
+    # ---------------------------------------------------------- arithmetic
+    def _binary(self, other: Any, op: str) -> Ball:
+        if isinstance(other, Ball):
+            prec = max(self.prec, other.prec)
+            ctx = interval_context(prec)
+            b = other.interval(ctx)
+        elif isinstance(other, (int, Fraction)) and not isinstance(other, bool):
+            prec = self.prec
+            ctx = interval_context(prec)
+            b = Ball.exact(other, prec).interval(ctx)
+        else:
+            return NotImplemented
+        a = self.interval(ctx)
+        result = {"add": lambda: a + b, "sub": lambda: a - b, "rsub": lambda: b - a,
+                  "mul": lambda: a * b, "div": lambda: a / b, "rdiv": lambda: b / a}[op]()
+        return Ball._of(result, prec)
+
+    def __add__(self, other: Any) -> Ball:
+        return self._binary(other, "add")
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Ball:
+        return self._binary(other, "sub")
+
+    def __rsub__(self, other: Any) -> Ball:
+        return self._binary(other, "rsub")
+
+    def __mul__(self, other: Any) -> Ball:
+        return self._binary(other, "mul")
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Ball:
+        divisor = other if isinstance(other, Ball) else None
+        if divisor is not None and divisor.contains_zero():
+            raise ZeroDivisionError(f"division by a ball containing 0: {divisor}")
+        if not isinstance(other, Ball) and other == 0:
+            raise ZeroDivisionError("division by 0")
+        return self._binary(other, "div")
+
+    def __rtruediv__(self, other: Any) -> Ball:
+        if self.contains_zero():
+            raise ZeroDivisionError(f"division by a ball containing 0: {self}")
+        return self._binary(other, "rdiv")
+
+    def __neg__(self) -> Ball:
+        return Ball(-self.upper, -self.lower, self.prec)
+
+    def __pow__(self, n: int) -> Ball:
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise InputError(f"ball power {n=} must be an int >= 0")
+        ctx = interval_context(self.prec)
+        return Ball._of(self.interval(ctx) ** n, self.prec)
+
+    def sqrt(self) -> Ball:
+        if self.lower < 0:
+            raise ArithmeticError(f"sqrt of a ball reaching below 0: {self}")
+        ctx = interval_context(self.prec)
+        return Ball._of(ctx.sqrt(self.interval(ctx)), self.prec)
+
+    def union(self, other: Ball) -> Ball:
+        """The smallest ball containing both."""
+        return Ball(min(self.lower, other.lower), max(self.upper, other.upper), max(self.prec, other.prec))
+
+    # ---------------------------------------------------------- output
+    def format(self, digits: int = 20) -> str:
+        """``mid ± radius`` for people.
+
+        >>> Ball.exact(1, 64).format(5)
+        '1.0 ± 0.0'
+        """
+        return f"{mpmath.nstr(self.mid(), digits)} ± {mpmath.nstr(self.radius(), 2)}"
+
+    def to_json(self) -> dict[str, Any]:
+        """Exact endpoints (``'man*2^exp'``), a readable midpoint and radius."""
+        return {
+            "lower": _exact_str(self.lower),
+            "upper": _exact_str(self.upper),
+            "prec": self.prec,
+            "mid": mpmath.nstr(self.mid(), 20),
+            "radius": mpmath.nstr(self.radius(), 3),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Ball:
+        if not isinstance(data, dict) or not {"lower", "upper", "prec"} <= set(data):
+            raise InputError(f"a ball needs 'lower', 'upper' and 'prec', got {data!r}")
+        prec = data["prec"]
+        if isinstance(prec, bool) or not isinstance(prec, int) or prec < 10:
+            raise InputError(f"ball prec={prec!r} must be an int of at least 10 bits")
+        return cls(_parse_exact(data["lower"], prec), _parse_exact(data["upper"], prec), prec)
+
+    def __str__(self) -> str:
+        return f"[{mpmath.nstr(self.lower, 15)}, {mpmath.nstr(self.upper, 15)}]"
+
+
+def ball_of(iv: Any, prec: int) -> Ball:
+    """A Ball from an interval of a private context (see :func:`interval_context`)."""
+    return Ball._of(iv, prec)
+
+
+def decide(difference: Ball, digits: int) -> Verdict | None:
+    """The verdict on ``lhs == rhs`` from a ball enclosing ``lhs - rhs``.
+
+    ``'refuted'`` when the ball excludes 0; ``'certified'`` when it contains 0
+    with radius < 10^-digits; ``None`` when it is too wide to say either.
+
+    >>> decide(Ball.exact(0), 30)
+    'certified'
+    >>> decide(Ball(mpmath.mpf(-1), mpmath.mpf(1)), 30) is None
+    True
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise InputError(f"{digits=} must be an int >= 1")
+    if difference.excludes_zero():
+        return "refuted"
+    if difference.radius() < mpmath.mpf(10) ** (-digits):
+        return "certified"
+    return None
+
+
+# --------------------------------------------------------------------------- sympy bridge
+class CertifiedConstant(sympy.Dummy):
+    """A real number inside a sympy expression, known through certified balls.
+
+    ``compute(digits)`` returns a :class:`Ball` whose radius is below about
+    10^-digits (relative); the verifier calls it at the precision it needs,
+    so the same constant serves a claim checked to 30 or to 100 digits.
+    Claim functions return one where a value is not exact (q* of tanh with a
+    bias, μ_k of tanh, a kernel value): sympy arithmetic carries it like a
+    symbol, and :func:`to_ball` encloses the whole expression.
+
+    >>> c = certified_constant("third", lambda digits: Ball.exact(1, 4 * digits + 20) / 3)
+    >>> decide(to_ball(3 * c - 1, 40), 40)
+    'certified'
+    """
+
+    def __new__(cls, label: str, compute: Callable[[int], Ball]) -> CertifiedConstant:
+        obj = super().__new__(cls, label, real=True)
+        obj._compute = compute
+        obj._cache = {}
+        return obj
+
+    def _eval_evalf(self, prec: int) -> sympy.Float:
+        """The midpoint of a ball good to ``prec`` bits (so ``float(expr)`` and ``N(expr)`` work)."""
+        digits = max(15, int(prec / 3.32) + 3)
+        return sympy.Float(self.ball(digits).mid(), digits)
+
+    def _sympystr(self, printer: Any) -> str:
+        return self.name
+
+    def _latex(self, printer: Any) -> str:
+        return r"\operatorname{" + self.name.replace("_", r"\_") + "}"
+
+    def ball(self, digits: int) -> Ball:
+        hit = self._cache.get(digits)
+        if hit is None:
+            hit = self._compute(digits)
+            if not isinstance(hit, Ball):
+                raise TypeError(f"certified constant {self.name} computed {hit!r}, not a Ball")
+            self._cache[digits] = hit
+        return hit
+
+
+def certified_constant(label: str, compute: Callable[[int], Ball]) -> CertifiedConstant:
+    """A :class:`CertifiedConstant` named ``label`` (shown in formulas)."""
+    return CertifiedConstant(label, compute)
+
+
+def has_certified(expr: Any) -> bool:
+    """Whether a sympy expression contains a :class:`CertifiedConstant`."""
+    return isinstance(expr, sympy.Basic) and any(isinstance(a, CertifiedConstant) for a in expr.atoms(sympy.Dummy))
+
+
+def _ends(x: Any) -> tuple[mpmath.mpf, mpmath.mpf]:
+    a, b = x._mpi_
+    return mpmath.mp.make_mpf(a), mpmath.mp.make_mpf(b)
+
+
+def _monotone_inverse(ctx: Any, x: Any, forward: Any, approx: Any, prec: int, domain: Any) -> Any:
+    """Enclose f⁻¹(x) for an increasing f on ``domain``: approximate each end of x
+    (mpmath in a private context), widen, and check f at the new ends in intervals."""
+    xa, xb = _ends(x)
+    dom_lo, dom_hi = _ends(domain)
+    private = mpmath.MPContext()
+    private.prec = prec + 20
+    ya, yb = approx(private, private.mpf(xa)), approx(private, private.mpf(xb))
+    ya, yb = mpmath.mp.make_mpf(ya._mpf_), mpmath.mp.make_mpf(yb._mpf_)
+    lo = mpmath.fsub(ya, mpmath.ldexp(abs(ya) + 1, -(prec - 16)), prec=prec, rounding="d")
+    hi = mpmath.fadd(yb, mpmath.ldexp(abs(yb) + 1, -(prec - 16)), prec=prec, rounding="u")
+    lo, hi = max(lo, dom_lo), min(hi, dom_hi)
+    if lo != dom_lo and not _ends(forward(ctx, ctx.mpf(lo)))[1] <= xa:
+        raise NumericError(f"could not enclose an inverse function at {mpmath.nstr(xa, 10)}")
+    if hi != dom_hi and not _ends(forward(ctx, ctx.mpf(hi)))[0] >= xb:
+        raise NumericError(f"could not enclose an inverse function at {mpmath.nstr(xb, 10)}")
+    return ctx.mpf([lo, hi])
+
+
+def _asin(ctx: Any, x: Any, prec: int) -> Any:
+    xa, xb = _ends(x)
+    if xa < -1 or xb > 1:
+        raise ArithmeticError(f"asin of an interval reaching outside [-1, 1]: {x}")
+    half_pi = ctx.pi / 2
+    domain = ctx.mpf([_ends(-half_pi)[0], _ends(half_pi)[1]])
+    return _monotone_inverse(ctx, x, lambda c, y: c.sin(y), lambda p, v: p.asin(v), prec, domain)
+
+
+def _atan(ctx: Any, x: Any, prec: int) -> Any:
+    half_pi = ctx.pi / 2
+    domain = ctx.mpf([_ends(-half_pi)[0], _ends(half_pi)[1]])
+    return _monotone_inverse(ctx, x, lambda c, y: c.sin(y) / c.cos(y), lambda p, v: p.atan(v), prec, domain)
+
+
+def to_ball(expr: Any, digits: int) -> Ball:
+    """A ball enclosing the value of a constant sympy expression.
+
+    Handles rationals, π, e, +, ×, powers (integer, half-integer, or a
+    positive base to any real power), exp, log, sin, cos, asin, acos, atan
+    and :class:`CertifiedConstant` atoms; anything else is refused.
+
+    >>> b = to_ball(sympy.sqrt(5) * sympy.pi / 4, 30)
+    >>> mpmath.nstr(b.mid(), 15), b.digits() >= 30
+    ('1.75620368276018', True)
+    >>> to_ball(sympy.asin(sympy.Rational(2, 3)), 30).format(12)
+    '0.729727656227 ± 9.7e-45'
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise InputError(f"{digits=} must be an int >= 1")
+    prec = int(digits * 3.33) + 64
+    ctx = interval_context(prec)
+    return ball_of(_iv(sympy.S(expr), ctx, prec, digits), prec)
+
+
+def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
+    if isinstance(e, CertifiedConstant):
+        return e.ball(digits + 5).interval(ctx)
+    if e.is_Rational:
+        return ctx.mpf(int(e.p)) / int(e.q)
+    if e is sympy.pi:
+        return ctx.pi
+    if e is sympy.E:
+        return ctx.exp(ctx.mpf(1))
+    free = [s for s in e.free_symbols if not isinstance(s, CertifiedConstant)]
+    if free:
+        raise InputError(f"cannot enclose {e}: it has free symbols {sorted(map(str, free))}")
+    if isinstance(e, sympy.Add):
+        total = ctx.mpf(0)
+        for a in e.args:
+            total = total + _iv(a, ctx, prec, digits)
+        return total
+    if isinstance(e, sympy.Mul):
+        prod = ctx.mpf(1)
+        for a in e.args:
+            prod = prod * _iv(a, ctx, prec, digits)
+        return prod
+    if isinstance(e, sympy.Pow):
+        base, exp = e.args
+        b = _iv(base, ctx, prec, digits)
+        if exp.is_Integer:
+            n = int(exp)
+            if n >= 0:
+                return b ** n
+            if b.a <= 0 <= b.b:
+                raise ZeroDivisionError(f"{base} encloses 0 and is raised to {exp}")
+            return 1 / b ** (-n)
+        if exp.is_Rational and exp.q == 2:
+            if b.a < 0:
+                raise ArithmeticError(f"square root of {base}, which may be negative")
+            r = ctx.sqrt(b) ** abs(int(exp.p))
+            return r if exp > 0 else 1 / r
+        if b.a <= 0:
+            raise ArithmeticError(f"{base} may be <= 0 and is raised to the power {exp}")
+        return ctx.exp(ctx.log(b) * _iv(exp, ctx, prec, digits))
+    if isinstance(e, sympy.exp):
+        return ctx.exp(_iv(e.args[0], ctx, prec, digits))
+    if isinstance(e, sympy.log) and len(e.args) == 1:
+        x = _iv(e.args[0], ctx, prec, digits)
+        if x.a <= 0:
+            raise ArithmeticError(f"log of {e.args[0]}, which may be <= 0")
+        return ctx.log(x)
+    if isinstance(e, (sympy.sin, sympy.cos)):
+        x = _iv(e.args[0], ctx, prec, digits)
+        return ctx.sin(x) if isinstance(e, sympy.sin) else ctx.cos(x)
+    if isinstance(e, sympy.asin):
+        return _asin(ctx, _iv(e.args[0], ctx, prec, digits), prec)
+    if isinstance(e, sympy.acos):
+        return ctx.pi / 2 - _asin(ctx, _iv(e.args[0], ctx, prec, digits), prec)
+    if isinstance(e, sympy.atan):
+        return _atan(ctx, _iv(e.args[0], ctx, prec, digits), prec)
+    raise NumericError(f"no certified evaluation of {type(e).__name__} (in {e}) yet")

@@ -1,0 +1,189 @@
+"""Samplers of real residual and weight-tied recurrent networks.
+
+Each runs the forward pass of the network at width ``n`` and multiplies the
+exact layer Jacobians densely:
+
+* :class:`ResidualSampler`: x^l = x^(l−1) + α φ(W^l x^(l−1) + b^l),
+  J = Π_l (I + α D_l W_l), D_l = diag φ'(h^l); the input x^0 has i.i.d.
+  N(0, 1) entries.
+* :class:`RecurrentSampler`: h^t = W x^(t−1) + U u^t + b, x^t = φ(h^t), with
+  ONE W for every step (``tied=True``) or a fresh W per step (``tied=False``:
+  the untied network that the gradient independence assumption pretends);
+  J = D_T W ··· D_1 W; x^0 and u^t have i.i.d. N(0, 1) entries.
+
+Gaussian weights have entries N(0, σ²/n); orthogonal ones are σ·O with O
+Haar (:func:`tpsym.numeric.samplers.haar_orthogonal`). Both samplers have
+the interface of :class:`tpsym.numeric.network.NetworkSampler` that
+:func:`tpsym.numeric.crosscheck` uses (``sample``, ``operator``,
+``dense_bytes``, ``matrix_free_bytes``, ``expected_moments``).
+
+Examples
+--------
+>>> import numpy as np
+>>> s = ResidualSampler(depth=2, activation="linear", weights="gaussian", sigma_w2=1.0, alpha=0.5)
+>>> s.sample(np.random.default_rng(0), 8).shape
+(8, 8)
+>>> r = RecurrentSampler(steps=3, activation="relu", sigma_w2=2.0)
+>>> r.jacobian(np.random.default_rng(0), 8).shape
+(8, 8)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tpsym.errors import InputError
+from tpsym.numeric.network import resolve_activation
+from tpsym.numeric.samplers import haar_orthogonal
+
+__all__ = ["ResidualSampler", "RecurrentSampler"]
+
+
+def _weights(rng: np.random.Generator, n: int, kind: str, sigma2: float) -> np.ndarray:
+    if kind == "gaussian":
+        return rng.standard_normal((n, n)) * np.sqrt(sigma2 / n)
+    if kind == "orthogonal":
+        return haar_orthogonal(rng, n) * np.sqrt(sigma2)
+    raise InputError(f"weights={kind!r} is not one of gaussian, orthogonal")
+
+
+def _check(n: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InputError(f"n={n!r} is not a positive int")
+    return int(n)
+
+
+@dataclass(frozen=True, slots=True)
+class ResidualSampler:
+    """A residual network of ``depth`` blocks (see the module); samples J Jᵀ densely."""
+
+    depth: int
+    activation: str = "linear"
+    weights: str = "gaussian"
+    sigma_w2: float = 1.0
+    sigma_b2: float = 0.0
+    alpha: float = 1.0
+    expected: tuple[float, ...] | None = None
+    label: str = "residual network"
+    control_mean: None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.depth, bool) or not isinstance(self.depth, int) or self.depth < 1:
+            raise InputError(f"depth={self.depth!r} is not a positive int")
+        if self.weights not in ("gaussian", "orthogonal"):
+            raise InputError(f"weights={self.weights!r} is not one of gaussian, orthogonal")
+
+    @property
+    def description(self) -> str:
+        """What is sampled."""
+        return self.label
+
+    def jacobian(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """J = ∂x^L/∂x^0 of one forward pass at width ``n``."""
+        n = _check(n)
+        act = resolve_activation(self.activation)
+        x = rng.standard_normal(n)
+        j = np.eye(n)
+        for _ in range(self.depth):
+            w = _weights(rng, n, self.weights, self.sigma_w2)
+            b = rng.standard_normal(n) * np.sqrt(self.sigma_b2)
+            h = w @ x + b
+            d = np.asarray(act.dphi(h), dtype=np.float64)
+            x = x + self.alpha * np.asarray(act.phi(h), dtype=np.float64)
+            j = j + self.alpha * (d[:, None] * (w @ j))  # (I + α D W) J
+        return j
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """The dense J Jᵀ."""
+        j = self.jacobian(rng, n)
+        return j @ j.T
+
+    def operator(self, rng: np.random.Generator, n: int) -> Any:
+        """``V ↦ J Jᵀ V`` for one drawn network."""
+        a = self.sample(rng, n)
+        return lambda v: a @ v
+
+    def dense_bytes(self, n: int) -> float:
+        """Memory of one trial: W, J, W J, J Jᵀ and eigvalsh's workspace."""
+        return 8.0 * n * n * 6
+
+    def matrix_free_bytes(self, n: int) -> float:
+        """The same as dense (the Jacobian is formed)."""
+        return self.dense_bytes(n)
+
+    def expected_moments(self, order: int) -> tuple[float, ...] | None:
+        """The derived moments if they were given."""
+        if self.expected is None or len(self.expected) < order:
+            return None
+        return tuple(self.expected[:order])
+
+
+@dataclass(frozen=True, slots=True)
+class RecurrentSampler:
+    """A recurrent network run for ``steps`` steps (see the module); samples J Jᵀ densely."""
+
+    steps: int
+    activation: str = "linear"
+    sigma_w2: float = 1.0
+    sigma_u2: float = 0.0
+    sigma_b2: float = 0.0
+    tied: bool = True
+    expected: tuple[float, ...] | None = None
+    label: str = "recurrent network"
+    control_mean: None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
+            raise InputError(f"steps={self.steps!r} is not a positive int")
+
+    @property
+    def description(self) -> str:
+        """What is sampled."""
+        return self.label
+
+    def jacobian(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """J = ∂x^T/∂x^0 of one run at width ``n``."""
+        n = _check(n)
+        act = resolve_activation(self.activation)
+        w = _weights(rng, n, "gaussian", self.sigma_w2)
+        u = _weights(rng, n, "gaussian", self.sigma_u2) if self.sigma_u2 > 0 else None
+        b = rng.standard_normal(n) * np.sqrt(self.sigma_b2)
+        x = rng.standard_normal(n)
+        j = np.eye(n)
+        for step in range(self.steps):
+            if step and not self.tied:
+                w = _weights(rng, n, "gaussian", self.sigma_w2)
+            h = w @ x + b
+            if u is not None:
+                h = h + u @ rng.standard_normal(n)
+            d = np.asarray(act.dphi(h), dtype=np.float64)
+            x = np.asarray(act.phi(h), dtype=np.float64)
+            j = d[:, None] * (w @ j)
+        return j
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """The dense J Jᵀ."""
+        j = self.jacobian(rng, n)
+        return j @ j.T
+
+    def operator(self, rng: np.random.Generator, n: int) -> Any:
+        """``V ↦ J Jᵀ V`` for one drawn network."""
+        a = self.sample(rng, n)
+        return lambda v: a @ v
+
+    def dense_bytes(self, n: int) -> float:
+        """Memory of one trial."""
+        return 8.0 * n * n * 6
+
+    def matrix_free_bytes(self, n: int) -> float:
+        """The same as dense (the Jacobian is formed)."""
+        return self.dense_bytes(n)
+
+    def expected_moments(self, order: int) -> tuple[float, ...] | None:
+        """The derived moments if they were given."""
+        if self.expected is None or len(self.expected) < order:
+            return None
+        return tuple(self.expected[:order])
