@@ -23,7 +23,7 @@ q = sympy.Symbol("q", positive=True)
 
 
 def test_table():
-    assert set(claim_functions()) == {"q_star", "chi", "mu"}
+    assert set(claim_functions()) == {"q_star", "chi", "mu", "nngp", "ntk", "correlation_map", "c_star", "chi_c", "depth_scale"}
     assert {"q_star", "chi", "mu"} <= set(proof_functions("series")) & set(proof_functions("lattice"))
 
 

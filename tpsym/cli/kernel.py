@@ -61,7 +61,7 @@ def evaluate(text: str) -> sympy.Expr:
 def kernel_call(text: str) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
     """The function name and arguments of a single call ``nngp(...)`` or ``ntk(...)``.
 
-    >>> kernel_call("ntk(tanh, sigma_w2=3/2, depth=2)")[0]
+    >>> kernel_call("ntk('tanh', sigma_w2=3/2, depth=2)")[0]
     'ntk'
     """
     from tpsym.spec import parse_formula

@@ -150,8 +150,8 @@ def crosscheck_kernel(
 ) -> KernelCrosscheck:
     """Sample ``trials`` networks per size, fit the mean in 1/N and test ``expected``.
 
-    >>> r = crosscheck_kernel("nngp", 1.0, activation="relu", sigma_w2=2.0, sigma_b2=0.0, depth=2,
-    ...                       q1=1.0, q2=1.0, c=0.0, sizes=(32, 64), trials=6, seed=1)
+    >>> r = crosscheck_kernel("nngp", 2.0, activation="relu", sigma_w2=2.0, sigma_b2=0.0, depth=2,
+    ...                       q1=1.0, q2=1.0, c=0.0, sizes=(64, 128), trials=12, seed=1)
     >>> r.verdict
     'contradicted'
     """
