@@ -30,6 +30,7 @@ digits, or a :class:`~tpsym.errors.NumericError`.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -153,8 +154,11 @@ def _digits_of(qty: Quantity) -> int:
     """Significant digits that the error bound of a numerical quantity supports."""
     if not qty.error_bound or not qty.value:
         return 30
-    rel = abs(qty.error_bound / qty.value)
-    return max(1, int(-mpmath.log10(rel)))
+    # in doubles: the answer must not depend on the global mpmath precision of the caller
+    rel = abs(float(qty.error_bound) / float(qty.value))
+    if rel == 0.0 or not math.isfinite(rel):
+        return 30
+    return max(1, int(-math.log10(rel)))
 
 
 def _exact(expr: Any) -> Quantity:
