@@ -817,24 +817,9 @@ def jacobian_mixed_moment(mlp_or_law: MLP | JacobianLaw, word: str | Sequence[st
     for i in range(1, depth + 1):
         table[f"D{i}"] = [(f"D{i}", False)]
         table[f"G{i}"] = [(f"W{i}", True), (f"W{i}", False)]
-    tokens = word.split() if isinstance(word, str) else list(word)
-    expanded: list[tuple[str, bool]] = []
-    for tok in tokens:
-        if not isinstance(tok, str):
-            raise InputError(f"a word is made of labels (strings), got {tok!r}")
-        name, power = tok, 1
-        for sep in ("**", "^"):
-            if sep in tok:
-                name, _, exp = tok.partition(sep)
-                if not exp.isdigit() or int(exp) < 1:
-                    raise InputError(f"bad power in {tok!r}: write label^k with an integer k >= 1")
-                power = int(exp)
-                break
-        if name not in table:
-            raise InputError(f"unknown label {name!r} in the word (known labels: {', '.join(sorted(table))})")
-        expanded.extend(table[name] * power)
-    if not expanded:
-        raise InputError("the word is empty")
+    from tpsym.free.mixed import parse_word
+
+    expanded = [letter for label in parse_word(word, table) for letter in table[label]]
     # D_l² of different layers: independent commuting letters (their laws are those of D²);
     # numbers known to finite precision (Floats, certified constants) are carried as fresh
     # symbols, then put back (a ring homomorphism)

@@ -56,8 +56,42 @@ def _check(n: int) -> int:
     return int(n)
 
 
+class _DenseJacobianTarget:
+    """What the numeric layer asks of a target whose ``jacobian(rng, n)`` forms J densely."""
+
+    __slots__ = ()
+    expected: Any
+
+    def jacobian(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover - each sampler has one
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """The dense J Jᵀ."""
+        j = self.jacobian(rng, n)
+        return j @ j.T
+
+    def operator(self, rng: np.random.Generator, n: int) -> Any:
+        """``V ↦ J Jᵀ V`` for one drawn network."""
+        a = self.sample(rng, n)
+        return lambda v: a @ v
+
+    def dense_bytes(self, n: int) -> float:
+        """Memory of one trial: W, J, W J, J Jᵀ and eigvalsh's workspace."""
+        return 8.0 * n * n * 6
+
+    def matrix_free_bytes(self, n: int) -> float:
+        """The same as dense (the Jacobian is formed)."""
+        return self.dense_bytes(n)
+
+    def expected_moments(self, order: int) -> tuple[float, ...] | None:
+        """The derived moments if they were given."""
+        if self.expected is None or len(self.expected) < order:
+            return None
+        return tuple(self.expected[:order])
+
+
 @dataclass(frozen=True, slots=True)
-class ResidualSampler:
+class ResidualSampler(_DenseJacobianTarget):
     """A residual network of ``depth`` blocks (see the module); samples J Jᵀ densely."""
 
     depth: int
@@ -96,33 +130,10 @@ class ResidualSampler:
             j = j + self.alpha * (d[:, None] * (w @ j))  # (I + α D W) J
         return j
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """The dense J Jᵀ."""
-        j = self.jacobian(rng, n)
-        return j @ j.T
-
-    def operator(self, rng: np.random.Generator, n: int) -> Any:
-        """``V ↦ J Jᵀ V`` for one drawn network."""
-        a = self.sample(rng, n)
-        return lambda v: a @ v
-
-    def dense_bytes(self, n: int) -> float:
-        """Memory of one trial: W, J, W J, J Jᵀ and eigvalsh's workspace."""
-        return 8.0 * n * n * 6
-
-    def matrix_free_bytes(self, n: int) -> float:
-        """The same as dense (the Jacobian is formed)."""
-        return self.dense_bytes(n)
-
-    def expected_moments(self, order: int) -> tuple[float, ...] | None:
-        """The derived moments if they were given."""
-        if self.expected is None or len(self.expected) < order:
-            return None
-        return tuple(self.expected[:order])
 
 
 @dataclass(frozen=True, slots=True)
-class RecurrentSampler:
+class RecurrentSampler(_DenseJacobianTarget):
     """A recurrent network run for ``steps`` steps (see the module); samples J Jᵀ densely."""
 
     steps: int
@@ -164,26 +175,3 @@ class RecurrentSampler:
             j = d[:, None] * (w @ j)
         return j
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """The dense J Jᵀ."""
-        j = self.jacobian(rng, n)
-        return j @ j.T
-
-    def operator(self, rng: np.random.Generator, n: int) -> Any:
-        """``V ↦ J Jᵀ V`` for one drawn network."""
-        a = self.sample(rng, n)
-        return lambda v: a @ v
-
-    def dense_bytes(self, n: int) -> float:
-        """Memory of one trial."""
-        return 8.0 * n * n * 6
-
-    def matrix_free_bytes(self, n: int) -> float:
-        """The same as dense (the Jacobian is formed)."""
-        return self.dense_bytes(n)
-
-    def expected_moments(self, order: int) -> tuple[float, ...] | None:
-        """The derived moments if they were given."""
-        if self.expected is None or len(self.expected) < order:
-            return None
-        return tuple(self.expected[:order])

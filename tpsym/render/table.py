@@ -66,7 +66,7 @@ class MomentTable:
 
     def numeric_columns(self) -> tuple[bool, ...]:
         """For each law, whether every entry of its column is a number (no free symbol)."""
-        return tuple(all(sympy.sympify(v).is_number for v in self.column(j)) for j in range(len(self.laws)))
+        return tuple(all(sympy.sympify(v, strict=True).is_number for v in self.column(j)) for j in range(len(self.laws)))
 
     def rounded(self, digits: int | None = DEFAULT_DIGITS) -> MomentTable:
         """The table with every non-exact number (a float) rounded to ``digits`` significant digits.
@@ -84,7 +84,7 @@ class MomentTable:
             raise InputError(f"digits must be an integer between 1 and 1000, got {digits!r}")
 
         def cut(v: Any) -> Any:
-            v = sympy.sympify(v)
+            v = sympy.sympify(v, strict=True)  # table entries are tpsym's own values
             floats = v.atoms(sympy.Float)
             return v.xreplace({f: sympy.Float(f, digits) for f in floats}) if floats else v
 
