@@ -166,7 +166,7 @@ def test_samplers_compute_the_jacobian_exactly():
         ("resnet(activation=linear, depth=2, widths=(2, 3, 2))", "needs a square W"),
         ("resnet(activation=tanh, depth=2)", "derived for linear, relu and leaky_relu"),
         ("resnet(activation=relu, weights=orthogonal, depth=2)", "Gaussian weights only"),
-        ("rnn(activation=relu, steps=2)", "derived for linear steps only"),
+        ("rnn(activation=erf, steps=2)", "derived for linear, relu and leaky_relu steps"),
     ],
 )
 def test_bad_input_one_line_exit_2(capsys, spec, message):

@@ -49,13 +49,14 @@ from tpsym.nets.jacobian import (
 )
 from tpsym.nets.claims import claim_functions
 from tpsym.nets.resnet import ResNetLaw, residual_block_moments, resnet_law
-from tpsym.nets.rnn import RNNLaw, rnn_law
+from tpsym.nets.rnn import RNNLaw, rnn_kernel, rnn_law
 
 __all__ = [
     "ResNetLaw",
     "resnet_law",
     "residual_block_moments",
     "RNNLaw",
+    "rnn_kernel",
     "rnn_law",
     "ACTIVATION_NAMES",
     "Activation",
