@@ -358,17 +358,23 @@ class ResNetLaw(BoxPower):
         for name, v in (("sigma_w2", self.sigma_w2), ("sigma_b2", self.sigma_b2), ("alpha", self.alpha), ("depth", sympy.S(self.depth))):
             if not v.is_number:
                 raise InputError(f"{name}={sympy.sstr(v)} is symbolic; give numbers to sample the network")
+        act: Any = self.activation.name
+        if isinstance(self.activation, LeakyReLU):
+            if not sympy.S(self.activation.slope).is_number:
+                raise InputError(f"slope={sympy.sstr(self.activation.slope)} is symbolic; give a number to sample the network")
+            act = self.activation
         return ResidualSampler(
-            depth=int(self.depth), activation=self.activation.name, weights=self.weights,
+            depth=int(self.depth), activation=act, weights=self.weights,
             sigma_w2=float(self.sigma_w2), sigma_b2=float(self.sigma_b2), alpha=float(self.alpha),
             label=str(self),
         )
 
     def _spec(self) -> str:
+        slope = f", slope={sympy.sstr(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
         return (
             f"resnet(activation={self.activation.name}, weights={self.weights}, "
             f"sigma_w2={sympy.sstr(self.sigma_w2)}, sigma_b2={sympy.sstr(self.sigma_b2)}, "
-            f"depth={sympy.sstr(self.depth)}, alpha={sympy.sstr(self.alpha)})"
+            f"depth={sympy.sstr(self.depth)}, alpha={sympy.sstr(self.alpha)}{slope})"
         )
 
     def _latex(self, printer: Any) -> str:
@@ -386,6 +392,7 @@ def resnet_law(
     depth: int | Expr = 1,
     alpha: Expr = 1,
     widths: tuple | None = None,
+    slope: Expr | None = None,
 ) -> ResNetLaw:
     """The law of J Jᵀ, J = Π_l (I + α D_l W_l), of a residual network (linear or ReLU blocks).
 
@@ -409,6 +416,8 @@ def resnet_law(
     widths : tuple, optional
         ``(N_0, ..., N_L)``; a residual block adds x^(l−1) to a vector of
         width N_l, so every width must be the same (anything else is refused).
+    slope : number or sympy expression, optional
+        Leaky ReLU's negative-side slope (``activation=leaky_relu``).
 
     Raises
     ------
@@ -427,7 +436,7 @@ def resnet_law(
     ...
     tpsym.errors.DomainError: alpha=sqrt(2)*I is not real
     """
-    act = _activation(activation, None)
+    act = _activation(activation, slope)
     w = _check_weights(_word(weights, "weights"))
     sw = _positive_sigma_w2(sigma_w2)
     sb = _nonneg(sigma_b2, "sigma_b2")
