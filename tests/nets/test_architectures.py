@@ -164,7 +164,7 @@ def test_samplers_compute_the_jacobian_exactly():
         ("rnn(activation=linear, steps=3/2)", "steps=3/2 is not a positive integer"),
         ("resnet(activation=linear, depth=2, alpha=sqrt(-2))", "is not real"),
         ("resnet(activation=linear, depth=2, widths=(2, 3, 2))", "needs a square W"),
-        ("resnet(activation=tanh, depth=2)", "derived for linear, relu and leaky_relu"),
+        ("resnet(activation=tanh, depth=2)", "derived for linear, relu, leaky_relu and erf"),
         ("resnet(activation=relu, weights=orthogonal, depth=2)", "Gaussian weights only"),
         ("rnn(activation=erf, steps=2)", "derived for linear, relu and leaky_relu steps"),
     ],
