@@ -132,6 +132,33 @@ def main() -> None:
         print(f"linear RNN, steps={steps}: m_1..m_4 = {m if steps == 10 else '(polynomials in T)'} in {time.perf_counter() - start:.3f} s")
 
     relu_rnn()
+    matrix_free()
+
+
+def matrix_free(sizes: tuple[int, ...] = (1024, 2048)) -> None:
+    """One trial of a depth-10 ReLU residual network and a 10-step tied ReLU RNN: dense J against products."""
+    import numpy as np
+
+    from tpsym.numeric.architectures import RecurrentSampler, ResidualSampler
+    from tpsym.numeric.estimate import hutchinson_moments, spectral_moments
+
+    print("one trial, m_1..m_4: dense (form J, eigvalsh) against matrix-free (8 probes, weights regenerated / held)")
+    print(f"{'network':>22}  {'n':>5}  {'dense (s)':>9}  {'regenerated (s)':>15}  {'held (s)':>8}")
+    for name, s in (
+        ("ReLU resnet, depth 10", ResidualSampler(depth=10, activation="relu", sigma_w2=2.0, alpha=0.5)),
+        ("ReLU RNN, 10 steps", RecurrentSampler(steps=10, activation="relu", sigma_w2=2.0, sigma_u2=1.0)),
+    ):
+        for n in sizes:
+            t = []
+            start = time.perf_counter()
+            spectral_moments(s.sample(np.random.default_rng(0), n), 4)
+            t.append(time.perf_counter() - start)
+            for keep in (False, True):
+                start = time.perf_counter()
+                rng = np.random.default_rng(0)
+                hutchinson_moments(s.operator(rng, n, keep=keep), n, 4, rng, probes=8)
+                t.append(time.perf_counter() - start)
+            print(f"{name:>22}  {n:>5}  {t[0]:>9.3f}  {t[1]:>15.3f}  {t[2]:>8.3f}")
 
 
 def relu_rnn(budget: float = 20.0) -> None:

@@ -29,13 +29,14 @@ polynomial in L, :class:`~tpsym.laws.BoxPower`). The one-block law:
 (arXiv 1809.08848), whose large-depth limit exists because L·(S_block − 1)
 converges.
 
-**ReLU blocks** (Gaussian weights, an int depth): the D_l commute with each
-other and are not free from the stream, so the factors are not *-free;
-the law is computed exactly by a transfer recursion over the diagonal
-algebra (below), one step per block, and the result is returned as a
-⊠-power with exponent 1. Other activations are refused with a clear error
-(their D_l depend on the growing length of the stream), and the numeric
-layer samples the real network.
+**ReLU, leaky ReLU and erf blocks** (Gaussian weights, an int depth): the
+D_l commute with each other and are not free from the stream, so the
+factors are not *-free; the law is computed exactly by a transfer recursion
+over the diagonal algebra (below), one step per block, and the result is
+returned as a ⊠-power with exponent 1. For erf, E[d_l^a] follows the length
+q^l of the stream (mean field from p^0 = 1; numeric parameters). tanh and
+hard tanh are refused with a clear error (no closed form for E[φ'(h)^a] at
+the growing length), and the numeric layer samples the real network.
 
 Examples
 --------
