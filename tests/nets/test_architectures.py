@@ -206,9 +206,9 @@ def test_relu_residual_network_against_monte_carlo():
 def test_relu_depth_10_is_fast():
     import time
 
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time, not wall time: the machine may be shared
     resnet_law("relu", sigma_w2=2, depth=10, alpha=R(1, 2)).moments(4)
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
 
 
 @pytest.mark.parametrize(("depth", "k"), [(1, 4), (2, 3), (2, 4), (3, 2)])
