@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,6 +48,7 @@ __all__ = [
     "decide",
     "has_certified",
     "interval_context",
+    "real_context",
     "to_ball",
 ]
 
@@ -66,6 +68,36 @@ def interval_context(prec: int) -> MPIntervalContext:
         raise InputError(f"{prec=} must be an int of at least 10 bits")
     ctx = MPIntervalContext()
     ctx.prec = prec
+    return ctx
+
+
+_THREAD_CONTEXTS = threading.local()
+
+
+def real_context(dps: int) -> mpmath.MPContext:
+    """A private mpmath context working at ``dps`` decimal digits, one per thread and ``dps``.
+
+    Library code computes in such a context instead of changing mpmath's
+    global precision (``workdps``), so results do not depend on the caller's
+    setting and are the same from many threads. mpmath's own routines
+    (``quad``, special functions) raise and restore the precision of the
+    context they run in, so a context is never shared between threads; the
+    quadrature nodes it caches are reused within a thread. Never change its
+    precision.
+
+    >>> ctx = real_context(40)
+    >>> ctx.dps, real_context(40) is ctx, mpmath.mp.dps == 15 or True
+    (40, True, True)
+    """
+    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 1:
+        raise InputError(f"{dps=} must be an int >= 1")
+    table = getattr(_THREAD_CONTEXTS, "table", None)
+    if table is None:
+        table = _THREAD_CONTEXTS.table = {}
+    ctx = table.get(dps)
+    if ctx is None:
+        ctx = table[dps] = mpmath.MPContext()
+        ctx.dps = dps
     return ctx
 
 

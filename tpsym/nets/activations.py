@@ -78,7 +78,8 @@ def _as_expr(value: Any, name: str) -> sympy.Expr:
     if isinstance(value, mpmath.mpf):
         if not mpmath.isfinite(value):
             raise DomainError(f"{name}={value!r} is not finite")
-        return sympy.Float(value, max(15, mpmath.mp.dps))
+        bits = max(53, value._mpf_[3])  # the number's own precision, not the caller's global one
+        return sympy.Float(value, max(15, mpmath.libmp.prec_to_dps(bits)))
     if isinstance(value, sympy.Basic):
         expr = sympy.S(value)  # a sympy object already, no parsing
         if not isinstance(expr, sympy.Expr) or expr.is_real is False:
@@ -89,14 +90,19 @@ def _as_expr(value: Any, name: str) -> sympy.Expr:
     raise InputError(f"{name}={value!r} is not a number or a sympy expression")
 
 
-def _to_mp(expr: sympy.Expr, name: str) -> mpmath.mpf:
-    """A numeric sympy expression as an mpmath number at the current precision."""
+def _to_mp(expr: sympy.Expr, name: str, ctx: Any = mpmath.mp) -> mpmath.mpf:
+    """A numeric sympy expression as a number of the mpmath context ``ctx`` (at its precision)."""
     if expr.free_symbols:
         raise InputError(
             f"{name}={expr} is symbolic; give a number for numerical evaluation"
         )
-    value = sympy.N(expr, mpmath.mp.dps + 5)
-    return mpmath.mpf(sympy.Float(value, mpmath.mp.dps + 5)._mpf_)
+    value = sympy.N(expr, ctx.dps + 5)
+    return ctx.mpf(sympy.Float(value, ctx.dps + 5)._mpf_)
+
+
+def mp_namespace(ctx: Any) -> dict[str, Any]:
+    """The public names of the mpmath context ``ctx`` (for :func:`sympy.lambdify`)."""
+    return {name: getattr(ctx, name) for name in dir(ctx) if not name.startswith("_")}
 
 
 class Activation:
@@ -158,12 +164,12 @@ class Activation:
         """φ' applied elementwise to a numpy array."""
         raise NotImplementedError
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        """φ(x) at mpmath's working precision."""
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        """φ(x) in the mpmath context ``ctx`` (at its precision; pass a private context)."""
         raise NotImplementedError
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        """φ'(x) at mpmath's working precision.
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        """φ'(x) in the mpmath context ``ctx`` (at its precision).
 
         Examples
         --------
@@ -276,11 +282,11 @@ class Linear(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return np.ones_like(np.asarray(x, dtype=float))
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return q
@@ -323,11 +329,11 @@ class ReLU(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return (np.asarray(x, dtype=float) > 0).astype(float)
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(x) if x > 0 else mpmath.mpf(0)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(x) if x > 0 else ctx.mpf(0)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1) if x > 0 else ctx.mpf(0)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return q / 2
@@ -398,11 +404,11 @@ class LeakyReLU(Activation):
         x = np.asarray(x, dtype=float)
         return np.where(x > 0, 1.0, self._a())
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(x) if x > 0 else _to_mp(self.slope, "slope") * x
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(x) if x > 0 else _to_mp(self.slope, "slope", ctx) * x
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1) if x > 0 else _to_mp(self.slope, "slope")
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1) if x > 0 else _to_mp(self.slope, "slope", ctx)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return (1 + self.slope**2) * q / 2
@@ -449,11 +455,11 @@ class HardTanh(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return (np.abs(np.asarray(x, dtype=float)) < 1).astype(float)
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return max(mpmath.mpf(-1), min(mpmath.mpf(1), mpmath.mpf(x)))
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return max(ctx.mpf(-1), min(ctx.mpf(1), ctx.mpf(x)))
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1) if abs(x) < 1 else mpmath.mpf(0)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1) if abs(x) < 1 else ctx.mpf(0)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         if _is_zero_q(q):
@@ -503,11 +509,11 @@ class Erf(Activation):
         x = np.asarray(x, dtype=float)
         return 2.0 / math.sqrt(math.pi) * np.exp(-x * x)
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.erf(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.erf(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-x * x)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return 2 / ctx.sqrt(ctx.pi) * ctx.exp(-x * x)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return 2 / sympy.pi * sympy.asin(2 * q / (1 + 2 * q))
@@ -544,11 +550,11 @@ class Tanh(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / np.cosh(np.asarray(x, dtype=float)) ** 2
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.tanh(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.tanh(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.sech(x) ** 2
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.sech(x) ** 2
 
     def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
         return (sympy.Integer(1), sympy.Integer(1))
@@ -693,11 +699,22 @@ class Formula(Activation):
         x = np.asarray(x, dtype=float)
         return np.broadcast_to(np.asarray(self._fn("dphi_numpy")(x), dtype=float), x.shape).copy()
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return self._fn("phi_mpmath")(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return self._mp_fn("phi", ctx)(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return self._fn("dphi_mpmath")(x)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return self._mp_fn("dphi", ctx)(x)
+
+    def _mp_fn(self, key: str, ctx: Any) -> Callable[..., Any]:
+        """φ or φ' compiled against the functions of the mpmath context ``ctx`` (cached per context)."""
+        cache_key = f"{key}_mpmath_{id(ctx)}"
+        hit = self._compiled.get(cache_key)
+        if hit is None or hit[0] is not ctx:
+            target = self.expr if key == "phi" else sympy.diff(self.expr, self.variable)
+            fn = sympy.lambdify(self.variable, target, modules=[mp_namespace(ctx), "mpmath"])
+            hit = (ctx, fn)
+            self._compiled[cache_key] = hit
+        return hit[1]
 
     def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
         d = sympy.diff(self.expr, self.variable)

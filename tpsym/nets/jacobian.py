@@ -68,7 +68,7 @@ from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
 from tpsym.laws.operations import BoxPower, BoxTimes, Dilated, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
-from tpsym.certified import CertifiedConstant, certified_constant, to_ball
+from tpsym.certified import CertifiedConstant, certified_constant, real_context, to_ball
 from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, certified_mean_field, mus
 from tpsym.nets.model import MLP, Layer
 
@@ -89,8 +89,8 @@ __all__ = [
 # =============================================================================
 def _float(value: Any, precision: int) -> sympy.Float:
     """An mpmath number as a sympy Float with ``precision`` significant digits."""
-    with mpmath.workdps(precision + 10):
-        text = mpmath.nstr(mpmath.mpf(value), precision + 3, strip_zeros=False)
+    ctx = real_context(precision + 10)  # private: mpmath's global precision is neither read nor changed
+    text = ctx.nstr(ctx.mpf(value), precision + 3, strip_zeros=False)
     return sympy.Float(text, precision)
 
 
@@ -178,8 +178,8 @@ class DerivativeLaw(Law):
 
     def numeric_moments(self, n: int) -> list[mpmath.mpf]:
         """μ_1..μ_n as mpmath numbers (used by :mod:`tpsym.laws.density`)."""
-        with mpmath.workdps(self.precision + 5):
-            return [mpmath.mpf(sympy.N(v, self.precision + 5)) for v in self.values(n)]
+        digits = self.precision + 5
+        return [mpmath.mp.make_mpf(sympy.Float(sympy.N(v, digits), digits)._mpf_) for v in self.values(n)]
 
     def gaussian_pushforward(self) -> tuple[Callable[[np.ndarray], np.ndarray], float]:
         """``(f, q)`` with this law that of ``f(h)``, ``h ~ N(0, q)``: ``f = φ'²`` (used by densities).
