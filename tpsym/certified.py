@@ -35,7 +35,7 @@ from typing import Any, Literal
 import mpmath
 import sympy
 from mpmath.ctx_iv import MPIntervalContext
-from mpmath.libmp import from_man_exp
+from mpmath.libmp import from_man_exp, mpf_abs, mpf_neg
 
 from .errors import InputError, NumericError
 
@@ -99,6 +99,16 @@ def real_context(dps: int) -> mpmath.MPContext:
         ctx = table[dps] = mpmath.MPContext()
         ctx.dps = dps
     return ctx
+
+
+def _neg(x: mpmath.mpf) -> mpmath.mpf:
+    """−x exactly (``-x`` on an mpf rounds to mpmath's global precision)."""
+    return mpmath.mp.make_mpf(mpf_neg(x._mpf_))
+
+
+def _abs(x: mpmath.mpf) -> mpmath.mpf:
+    """|x| exactly."""
+    return mpmath.mp.make_mpf(mpf_abs(x._mpf_))
 
 
 def _exact_str(x: mpmath.mpf) -> str:
@@ -243,7 +253,7 @@ class Ball:
         return self._binary(other, "rdiv")
 
     def __neg__(self) -> Ball:
-        return Ball(-self.upper, -self.lower, self.prec)
+        return Ball(_neg(self.upper), _neg(self.lower), self.prec)
 
     def __pow__(self, n: int) -> Ball:
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -410,18 +420,64 @@ def _atan(ctx: Any, x: Any, prec: int) -> Any:
     return _monotone_inverse(ctx, x, lambda c, y: c.sin(y) / c.cos(y), lambda p, v: p.atan(v), prec, domain)
 
 
+def _erf_nonneg(ctx: Any, x: mpmath.mpf, prec: int) -> Any:
+    """An interval enclosing erf(x) for an exact x ≥ 0.
+
+    erf(x) = (2/√π) e^(−x²) Σ_{n≥0} 2ⁿ x^(2n+1) / (1·3···(2n+1)) (Abramowitz &
+    Stegun 7.1.6): positive terms, no cancellation; once the ratio of
+    consecutive terms 2x²/(2n+3) is at most 1/2 the tail is at most the last
+    term. For x² > prec·ln 2 + 10, 0 < erfc(x) < e^(−x²)/(x√π) (A&S 7.1.13)
+    is used instead.
+    """
+    if x == 0:
+        return ctx.mpf(0)
+    xi = ctx.mpf(x)
+    if x * x > prec * 0.7 + 10:
+        tail = ctx.exp(-xi * xi) / (xi * ctx.sqrt(ctx.pi))
+        return ctx.mpf([_ends(1 - tail)[0], 1])
+    x2 = xi * xi
+    term = xi
+    total = xi
+    n = 0
+    stop = mpmath.ldexp(mpmath.mpf(1), -(prec + 10))
+    while True:
+        term = term * 2 * x2 / (2 * n + 3)
+        n += 1
+        total = total + term
+        if 2 * n + 3 >= 4 * x and _ends(x2)[1] * 4 <= 2 * n + 3 and _ends(term)[1] <= stop * _ends(total)[0]:
+            break
+    total = total + ctx.mpf([0, _ends(term)[1]])  # the tail, at most the last term
+    return 2 / ctx.sqrt(ctx.pi) * ctx.exp(-x2) * total
+
+
+def _erf(ctx: Any, x: Any, prec: int) -> Any:
+    """erf of an interval: erf is odd and increasing, so its ends come from the ends of x."""
+
+    def point(v: mpmath.mpf, side: int) -> mpmath.mpf:
+        iv = _erf_nonneg(ctx, _abs(v), prec)
+        lo, hi = _ends(iv)
+        if v < 0:
+            lo, hi = -hi, -lo
+        return lo if side == 0 else hi
+
+    xa, xb = _ends(x)
+    return ctx.mpf([point(xa, 0), point(xb, 1)])
+
+
 def to_ball(expr: Any, digits: int) -> Ball:
     """A ball enclosing the value of a constant sympy expression.
 
     Handles rationals, π, e, +, ×, powers (integer, half-integer, or a
-    positive base to any real power), exp, log, sin, cos, asin, acos, atan
-    and :class:`CertifiedConstant` atoms; anything else is refused.
+    positive base to any real power), exp, log, sin, cos, asin, acos, atan,
+    erf, erfc and :class:`CertifiedConstant` atoms; anything else is refused.
 
     >>> b = to_ball(sympy.sqrt(5) * sympy.pi / 4, 30)
     >>> mpmath.nstr(b.mid(), 15), b.digits() >= 30
     ('1.75620368276018', True)
     >>> to_ball(sympy.asin(sympy.Rational(2, 3)), 30).format(12)
     '0.729727656227 ± 9.7e-45'
+    >>> to_ball(sympy.erf(1), 30).format(20)  # A&S Table 7.1: erf(1) = 0.8427007929...
+    '0.84270079294971486934 ± ...'
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise InputError(f"{digits=} must be an int >= 1")
@@ -486,4 +542,8 @@ def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
         return ctx.pi / 2 - _asin(ctx, _iv(e.args[0], ctx, prec, digits), prec)
     if isinstance(e, sympy.atan):
         return _atan(ctx, _iv(e.args[0], ctx, prec, digits), prec)
+    if isinstance(e, sympy.erf):
+        return _erf(ctx, _iv(e.args[0], ctx, prec, digits), prec)
+    if isinstance(e, sympy.erfc):
+        return 1 - _erf(ctx, _iv(e.args[0], ctx, prec, digits), prec)
     raise NumericError(f"no certified evaluation of {type(e).__name__} (in {e}) yet")
