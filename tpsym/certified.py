@@ -42,6 +42,7 @@ from .errors import InputError, NumericError
 __all__ = [
     "Ball",
     "CertifiedConstant",
+    "NumericConstant",
     "Verdict",
     "ball_of",
     "certified_constant",
@@ -371,14 +372,64 @@ class CertifiedConstant(sympy.Dummy):
         return hit
 
 
+class NumericConstant(sympy.Dummy):
+    """A real number tpsym computed numerically (with an error estimate) but cannot certify.
+
+    It stands in exact algebra like a symbol (so a tpsym-computed number is
+    never mistaken for a float the user wrote), evaluates to its value with
+    ``float()``/``N()``, and is refused by :func:`to_ball` with a message
+    that says tpsym computed it, so no verdict claims more than it knows.
+
+    >>> c = NumericConstant("mu_1(formula(sin(x)), q=1)", mpmath.mpf("0.5"), mpmath.mpf("1e-30"))
+    >>> float(2 * c)
+    1.0
+    >>> to_ball(c + 1, 30)
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.NumericError: mu_1(formula(sin(x)), q=1) = 0.5 ± 1.0e-30 was computed by tpsym by quadrature and cannot be certified (no interval evaluation for it): only a numeric check can use it
+    """
+
+    def __new__(cls, label: str, value: Any, error: Any) -> NumericConstant:
+        obj = super().__new__(cls, label, real=True)
+        obj._value = mpmath.mp.make_mpf(mpmath.mpmathify(value)._mpf_)
+        obj._error = mpmath.mp.make_mpf(mpmath.mpmathify(error)._mpf_)
+        return obj
+
+    @property
+    def value(self) -> mpmath.mpf:
+        return self._value
+
+    @property
+    def error(self) -> mpmath.mpf:
+        return self._error
+
+    def _eval_evalf(self, prec: int) -> sympy.Float:
+        return sympy.Float(self._value, max(15, mpmath.libmp.prec_to_dps(prec)))
+
+    def _sympystr(self, printer: Any) -> str:
+        return self.name
+
+    def _latex(self, printer: Any) -> str:
+        return r"\operatorname{" + self.name.replace("_", r"\_") + "}"
+
+    def refusal(self) -> NumericError:
+        return NumericError(
+            f"{self.name} = {mpmath.nstr(self._value, 15)} ± {mpmath.nstr(self._error, 2)} was computed by tpsym "
+            "by quadrature and cannot be certified (no interval evaluation for it): only a numeric check can use it"
+        )
+
+
 def certified_constant(label: str, compute: Callable[[int], Ball]) -> CertifiedConstant:
     """A :class:`CertifiedConstant` named ``label`` (shown in formulas)."""
     return CertifiedConstant(label, compute)
 
 
 def has_certified(expr: Any) -> bool:
-    """Whether a sympy expression contains a :class:`CertifiedConstant`."""
-    return isinstance(expr, sympy.Basic) and any(isinstance(a, CertifiedConstant) for a in expr.atoms(sympy.Dummy))
+    """Whether a sympy expression contains a number tpsym computed: a :class:`CertifiedConstant`
+    (or a :class:`NumericConstant`, which :func:`to_ball` then refuses with its reason)."""
+    return isinstance(expr, sympy.Basic) and any(
+        isinstance(a, (CertifiedConstant, NumericConstant)) for a in expr.atoms(sympy.Dummy)
+    )
 
 
 def _ends(x: Any) -> tuple[mpmath.mpf, mpmath.mpf]:
@@ -489,6 +540,8 @@ def to_ball(expr: Any, digits: int) -> Ball:
 def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
     if isinstance(e, CertifiedConstant):
         return e.ball(digits + 5).interval(ctx)
+    if isinstance(e, NumericConstant):
+        raise e.refusal()
     if e.is_Rational:
         return ctx.mpf(int(e.p)) / int(e.q)
     if e is sympy.pi:
@@ -496,6 +549,9 @@ def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
     if e is sympy.E:
         return ctx.exp(ctx.mpf(1))
     free = [s for s in e.free_symbols if not isinstance(s, CertifiedConstant)]
+    for s in free:
+        if isinstance(s, NumericConstant):
+            raise s.refusal()
     if free:
         raise InputError(f"cannot enclose {e}: it has free symbols {sorted(map(str, free))}")
     if isinstance(e, sympy.Add):

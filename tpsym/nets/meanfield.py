@@ -54,6 +54,7 @@ __all__ = [
     "CertifiedMeanField",
     "certified_fixed_point",
     "certified_mean_field",
+    "certifiable",
     "DEFAULT_PRECISION",
 ]
 
@@ -499,8 +500,66 @@ def length_map(
     act = get_activation(activation)
     precision = _check_precision(precision)
     sw, sb = _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2")
-    (second,) = _expectations(act, "phi2", [sympy.Integer(1)], _as_q(q), precision, "E[phi(h)^2]")
-    return _times(sw, second, precision, sb)
+    qq = _as_q(q)
+    (second,) = _expectations(act, "phi2", [sympy.Integer(1)], qq, precision, "E[phi(h)^2]")
+    out = _times(sw, second, precision, sb)
+    q_certify = _certifier(qq)
+    if not out.exact and q_certify is not None and certifiable(act, "phi2") and not (sw.free_symbols or sb.free_symbols):
+        out = replace(out, certify=_LengthMapCertifier(act, sw, sb, q_certify))
+    return out
+
+
+def certifiable(act: Activation, kind: str = "dphi") -> bool:
+    """Whether E[φ(h)²] (``"phi2"``) or μ_k (``"dphi"``) of ``act`` can be enclosed in balls.
+
+    It can when the activation has numeric parameters and either a closed
+    form (evaluated in interval arithmetic) or an analytic-strip bound for
+    certified quadrature (:meth:`Activation.analytic_strip`).
+
+    Examples
+    --------
+    >>> [certifiable(get_activation(n)) for n in ("tanh", "hard_tanh", "erf", "relu")]
+    [True, True, True, True]
+    >>> from tpsym.nets.activations import Formula, X
+    >>> certifiable(Formula(sympy.sin(X) + X, X))
+    False
+    """
+    if not act.is_numeric:
+        return False
+    return _has_closed(act, kind, sympy.Integer(1)) or act.analytic_strip(kind, 1) is not None
+
+
+def _certifier(q: Quantity) -> Any:
+    """``digits -> Ball`` enclosing q (exact and numeric, or certifiable), else None."""
+    if q.exact:
+        value = sympy.S(q.value)
+        if value.free_symbols or not value.is_nonnegative:
+            return None
+        return _ExactCertifier(value)
+    return q.certify
+
+
+@dataclass(frozen=True, slots=True)
+class _ExactCertifier:
+    value: sympy.Expr
+
+    def __call__(self, digits: int) -> Ball:
+        return to_ball(self.value, digits)
+
+
+@dataclass(frozen=True, slots=True)
+class _LengthMapCertifier:
+    """``certify(digits)`` of L(q) = σ_w² E[φ(√q z)²] + σ_b² for a certifiable q."""
+
+    act: Activation
+    sw: sympy.Expr
+    sb: sympy.Expr
+    q: Any
+
+    def __call__(self, digits: int) -> Ball:
+        work = digits + 5
+        (second,) = _certified_expectations(self.act, "phi2", [1], self.q(work + 5), work)
+        return to_ball(self.sw, work) * second + to_ball(self.sb, work)
 
 
 def fixed_point_condition(act: Activation, sw: Any, sb: Any) -> sympy.Basic:

@@ -377,9 +377,9 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
 
 
 def _is_certified(s: Any) -> bool:
-    from tpsym.certified import CertifiedConstant
+    from tpsym.certified import CertifiedConstant, NumericConstant
 
-    return isinstance(s, CertifiedConstant)
+    return isinstance(s, (CertifiedConstant, NumericConstant))
 
 
 def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGITS) -> None:
