@@ -206,3 +206,12 @@ def test_uncertifiable_numbers_are_tpsym_constants_not_user_floats():
     claim = 'moment(jacobian(activation="formula(tanh(x) + x/10)", sigma_w2=1, sigma_b2=1/20, depth=2), 1) == 1'
     v = verify_claim(identity(claim), numeric=False)
     assert v.status == "error" and "computed by tpsym" in v.summary and "write it as a fraction" not in v.summary
+
+
+def test_piecewise_linear_formula_network_is_certified_like_hard_tanh():
+    # formula(Max(-1, Min(1, x))) is hard tanh: its exact Gaussian integrals make the claim certified
+    net = 'jacobian(activation="formula(Max(-1, Min(1, x)))", sigma_w2=3/2, sigma_b2=1/20, depth=2)'
+    right = verify_claim(identity(f"moment({net}, 1) == (3*mu(hard_tanh, 1, {HT_Q})/2)**2"), numeric=False)
+    assert right.status == "certified", right.summary
+    wrong = verify_claim(identity(f"moment({net}, 1) == (3*mu(hard_tanh, 1, {HT_Q})/2)**2 * (1 + 10**-20)"), numeric=False)
+    assert wrong.status == "refuted", wrong.summary
