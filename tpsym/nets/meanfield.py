@@ -23,8 +23,8 @@ digits, or a :class:`~tpsym.errors.NumericError`.
 >>> mf = mean_field("tanh", sigma_w2=1.5, sigma_b2=0.05, precision=20)
 >>> mf.q.exact, mf.q.error_bound < 1e-20 * mf.q.value
 (False, True)
->>> print(mf.q)
-0.41803720053347785397871 ± 4.2e-24
+>>> print(mf.q)  # an enclosure: the fixed point lies within the bound (see certified_fixed_point)
+0.4180372005334778539787 ± 4.2e-23
 """
 
 from __future__ import annotations
@@ -397,6 +397,12 @@ def _expectations(
                     f"{what} of {act.spec} has no closed form; "
                     f"give numbers (q={sympy.sstr(qv)}) for quadrature"
                 )
+            if qv.is_positive and all(k.is_Integer for k in ks) and certifiable(act, kind):
+                # enclosed rigorously (and faster than adaptive quadrature): midpoint ± radius
+                balls = _certified_expectations(act, kind, [int(ks[i]) for i in pending], to_ball(qv, precision + 5), precision + 2)
+                for i, ball in zip(pending, balls):
+                    results[i] = _from_ball(ball, precision, what)
+                return results  # type: ignore[return-value]
             ctx = real_context(precision + _GUARD)
             qmp = _mp(qv, "q", ctx)
             values = _numeric_at(act, kind, [ks[i] for i in pending], qmp, ctx)
@@ -404,6 +410,10 @@ def _expectations(
                 _check_error(value, error, precision, what)
                 results[i] = Quantity(_out(value), False, _out(error))
         return results  # type: ignore[return-value]
+    if q.certify is not None and all(k.is_Integer for k in ks) and certifiable(act, kind):
+        # q is certifiable: enclose the expectations for every q in q's ball
+        balls = _certified_expectations(act, kind, [int(k) for k in ks], q.certify(precision + 5), precision + 2)
+        return [_from_ball(b, precision, what) for b in balls]
     # numerical q with an error bound: evaluate at q and q ± δ (first-order propagation)
     ctx = real_context(precision + _GUARD)
     qmp, delta = ctx.mpf(q.value), ctx.mpf(q.error_bound)
@@ -417,6 +427,13 @@ def _expectations(
         total = error + 2 * ctx.mpf(slope) * delta  # first order in q's error, ×2 margin
         out.append(Quantity(_out(value), False, _out(total)))
     return out
+
+
+def _from_ball(ball: Ball, precision: int, what: str) -> Quantity:
+    """A numerical Quantity from a certified ball: its midpoint, and its radius as a (rigorous) error bound."""
+    value, error = ball.mid(), ball.radius()
+    _check_error(value, error, precision, what)
+    return Quantity(value, False, error)
 
 
 def _sensitivity(act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf) -> list[float]:
@@ -637,6 +654,12 @@ def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int
             if q < scan.mpf("1e-60"):
                 raise NumericError(f"cannot find q > 0 with L(q) > q for {act.spec} near 0")
         start = q
+    if start is None and precision > _SCAN_DPS and certifiable(act, "phi2"):
+        # the certified route: a ball from a certified sign change (its own rough start uses the
+        # low-precision route below); the ball's radius is the error bound
+        ball = _certified_fixed_point(act, sw, sb, precision)
+        qty = _from_ball(ball, precision, "q*")
+        return replace(qty, certify=_FixedPointCertifier(act, sw, sb)), True
     qty, stable = _positive_root(act, sw, sb, precision, start)
     return replace(qty, certify=_FixedPointCertifier(act, sw, sb)), stable
 
@@ -894,7 +917,7 @@ def mus(
     >>> mus("erf", 2, q)
     (Quantity(value=4/(pi*sqrt(4*q + 1)), exact=True, error_bound=0), Quantity(value=16/(pi**2*sqrt(8*q + 1)), exact=True, error_bound=0))
     >>> [m.format(12) for m in mus("tanh", 2, 1, precision=15)]
-    ['0.464402902448 ± 9.8e-26', '0.341509207317 ± 7.1e-26']
+    ['0.464402902448 ± 1.5e-23', '0.341509207317 ± 5.4e-23']
     """
     act = get_activation(activation)
     precision = _check_precision(precision)
