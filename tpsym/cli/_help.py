@@ -85,7 +85,8 @@ HELP: dict[str, Help] = {
     "verify": Help(
         "Prove, verify or refute the claims of proof files (TOML). With no PATH: the bundled library of claims; "
         "a bare name (e.g. networks) is a bundled file.",
-        ("tpsym verify combinatorics", "tpsym verify proofs/ --json", "tpsym verify my-claims.toml --certificates certs/"),
+        ("tpsym verify combinatorics", "tpsym verify proofs/ --json", "tpsym verify my-claims.toml --certificates certs/",
+         "tpsym verify proofs/ --jobs 1"),
         "a claim is refuted, contradicted or in error",
     ),
     "check": Help(
