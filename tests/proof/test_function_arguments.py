@@ -45,3 +45,11 @@ def test_canonical_arguments_keep_the_value(expr, x):
     point = {A: sympy.Rational(x.numerator, x.denominator), B: sympy.Rational(x.numerator, x.denominator)}
     before, after = expr.xreplace(point), canonical_arguments(expr).xreplace(point)
     assert abs(sympy.N(before - after, 50)) < sympy.Float("1e-45")
+
+
+def test_bases_of_symbolic_powers_are_arguments_too():
+    # the residual-network moment (1 + a^2/L)^L as the law writes it, ((L + a^2)/L)^L, was "cannot decide"
+    equal, how = exact_equal((1 + B**2 / A) ** A, ((A + B**2) / A) ** A)
+    assert equal, how
+    equal, how = exact_equal((1 + B**2 / (A + 1)) ** A, ((A + B**2) / A) ** A)
+    assert not equal, how

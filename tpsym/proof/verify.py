@@ -206,7 +206,11 @@ def canonical_arguments(e: sympy.Basic) -> sympy.Basic:
     positive), ``together`` and ``radsimp`` (rationalised denominators), so
     that equal arguments written differently become one expression.
 
-    >>> A = sympy.Symbol("A")
+    The base of a power with a symbolic exponent is such an argument too.
+
+    >>> A, L = sympy.symbols("A L")
+    >>> canonical_arguments((1 + A / L) ** L) == canonical_arguments(((L + A) / L) ** L)
+    True
     >>> canonical_arguments(sympy.erf(1 / sympy.sqrt(2 * A + 2))) == canonical_arguments(sympy.erf(sympy.sqrt(2) / (2 * sympy.sqrt(A + 1))))
     True
     """
@@ -224,6 +228,8 @@ def canonical_arguments(e: sympy.Basic) -> sympy.Basic:
         return e
     if isinstance(e, sympy.Function):
         return e.func(*(canon(x) for x in e.args))
+    if e.is_Pow and not e.exp.is_Rational:  # a symbolic or transcendental exponent: the base is an argument too
+        return sympy.Pow(canon(e.base), canonical_arguments(e.exp))
     return e.func(*(canonical_arguments(x) for x in e.args))
 
 
