@@ -37,9 +37,21 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.errors import DomainError, InputError, NumericError, TpsymError
-from tpsym.proof.claims import Claim, Loop
-from tpsym.proof.functions import TWO_ROUTE_FUNCTIONS, Route, claim_functions
+from tpsym.certified import CertifiedConstant
+from tpsym.errors import CertificateError, DomainError, InputError, NumericError, TpsymError
+from tpsym.proof.allorders import prove_all_orders, prove_law_generating_function, prove_same_law, recheck_proof
+from tpsym.proof.claims import Claim, Loop, plain
+from tpsym.proof.failures import ClaimRefuted, ProofFailure
+from tpsym.proof.functions import LATTICE_ROUTE_MAX_ORDER, TWO_ROUTE_FUNCTIONS, Route, claim_functions
+from tpsym.proof.limits import (
+    MAX_LOOP_STEPS,
+    MAX_PARAMETRIC_WORK,
+    check_expansion,
+    check_numeric_work,
+    check_parametric_order,
+    evaluate_sums,
+)
+from tpsym.proof.radical import generating_function_coefficients
 from tpsym.series.encode import Encoder
 
 __all__ = [
@@ -90,25 +102,6 @@ class Verdict:
         from tpsym.render.report import verdicts_html
 
         return verdicts_html([self])
-
-
-def plain(e: Any) -> Any:
-    """The expression with every symbol replaced by the plain symbol of the same name.
-
-    Assumptions declared by a claim are kept apart from its computations, so
-    that ``L`` (positive integer) and ``L`` are one generator.
-
-    >>> plain(sympy.Symbol("L", positive=True) - sympy.Symbol("L"))
-    0
-    """
-    if not isinstance(e, sympy.Basic):
-        return e
-    repl = {
-        s: sympy.Symbol(s.name)
-        for s in e.free_symbols
-        if isinstance(s, sympy.Symbol) and s.assumptions0 and not _is_certified(s)  # certified constants stay
-    }
-    return e.xreplace(repl) if repl else e
 
 
 def exact_equal(
@@ -301,7 +294,6 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
     >>> [dict((k, int(v)) for k, v in a.items()) for a in iterate_loops((parse_loop("n = 1..2"), parse_loop("k = 1..n")), {}, unbounded_terms=3)]
     [{'n': 1, 'k': 1}, {'n': 2, 'k': 1}, {'n': 2, 'k': 2}]
     """
-    from tpsym.proof.limits import MAX_LOOP_STEPS
     from tpsym.spec import parse_formula
 
     def bound(text: str, env: dict[str, Any], what: str) -> int:
@@ -349,7 +341,6 @@ def evaluate_sides(statement: str, env: dict[str, Any], route: Route) -> tuple[s
     """
     from tpsym.spec import parse_claim
 
-    from tpsym.proof.limits import check_expansion, evaluate_sums
 
     c = parse_claim(statement, functions=claim_functions(route), locals=env)
     lhs, rhs = (evaluate_sums(e) for e in (c.lhs, c.rhs))
@@ -366,7 +357,7 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
     """(decision, ball of lhs - rhs): ``'certified'``, ``'refuted'`` or None (too wide)."""
     from tpsym.certified import decide, to_ball
 
-    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not _is_certified(s)]
+    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not isinstance(s, CertifiedConstant)]
     if free:
         raise InputError(
             f"a side holds certified numbers and the parameters {sorted(map(str, free))}: "
@@ -374,12 +365,6 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
         )
     ball = to_ball(sympy.S(lhs) - sympy.S(rhs), digits + 5)
     return decide(ball, digits), ball
-
-
-def _is_certified(s: Any) -> bool:
-    from tpsym.certified import CertifiedConstant
-
-    return isinstance(s, CertifiedConstant)
 
 
 def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGITS) -> None:
@@ -481,9 +466,6 @@ def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGIT
     if certified_any and claim.all_orders:
         verdict.notes.append("no all-order proof: the claim holds numbers that are not exact")
     elif claim.all_orders:
-        from tpsym.proof.algebraic import ClaimRefuted
-        from tpsym.proof.allorders import prove_all_orders
-
         try:
             proof = _rechecked(prove_all_orders(claim))
         except ClaimRefuted as exc:
@@ -513,9 +495,6 @@ def _rechecked(proof: dict[str, Any]) -> dict[str, Any]:
     A proof that does not pass its own re-check is no proof: raises
     :class:`~tpsym.errors.TpsymError`, and the verdict stays below "proved".
     """
-    from tpsym.errors import CertificateError
-    from tpsym.proof.allorders import recheck_proof
-
     try:
         recheck_proof(proof)
     except CertificateError as exc:
@@ -530,7 +509,6 @@ def _lattice_witness(law: Any, series: Sequence[Any]) -> str | None:
     raises when the routes disagree (a bug, reported as an error verdict).
     """
     from tpsym.laws.lattice import lattice_moments
-    from tpsym.proof.functions import LATTICE_ROUTE_MAX_ORDER
 
     if len(series) > LATTICE_ROUTE_MAX_ORDER:
         # the number of block types grows like the partitions of n: witness the first orders only
@@ -562,7 +540,6 @@ def _refute(verdict: Verdict, k: int, derived: Any, claimed: Any, summary: str) 
 
 
 def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
-    from tpsym.proof.limits import check_parametric_order
     from tpsym.spec import parse_spec
 
     if len(claim.laws) < 2:
@@ -585,7 +562,6 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
                 return
     verdict.status = "verified"
     verdict.summary = f"verified for k <= {order} ({_routes(verdict, lattice_note)})"
-    from tpsym.proof.allorders import prove_same_law
 
     try:
         proof = _rechecked(prove_same_law(laws))
@@ -604,8 +580,6 @@ MAX_GF_SEARCH = 200
 
 def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.laws.algebraic import Z
-    from tpsym.proof.algebraic import ClaimRefuted, ProofFailure, generating_function_coefficients
-    from tpsym.proof.limits import MAX_PARAMETRIC_WORK, check_expansion, check_parametric_order
     from tpsym.spec import parse_formula, parse_spec
 
     symbols = claim.symbols()
@@ -635,7 +609,6 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
             return
     verdict.status = "verified"
     verdict.summary = f"verified for k <= {order} ({order + 1} coefficients, {_routes(verdict, lattice_note)})"
-    from tpsym.proof.allorders import prove_law_generating_function
 
     try:
         proof = _rechecked(prove_law_generating_function(law, F, derived))
@@ -667,7 +640,6 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
 
 
 def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
-    from tpsym.proof.limits import check_numeric_work
     from tpsym.proof.numeric import run_numeric
 
     if claim.numeric is not None:  # a claim built in Python has not been through the file's checks
