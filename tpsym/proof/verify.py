@@ -42,6 +42,7 @@ from tpsym.errors import CertificateError, DomainError, InputError, NumericError
 from tpsym.proof.allorders import prove_all_orders, prove_law_generating_function, prove_same_law, recheck_proof
 from tpsym.proof.claims import Claim, Loop, plain
 from tpsym.proof.failures import ClaimRefuted, ProofFailure
+from tpsym.proof.fileformat import ClaimError, load_claims
 from tpsym.proof.functions import LATTICE_ROUTE_MAX_ORDER, TWO_ROUTE_FUNCTIONS, Route, claim_functions
 from tpsym.proof.limits import (
     MAX_LOOP_STEPS,
@@ -59,6 +60,8 @@ __all__ = [
     "Status",
     "Verdict",
     "verify_claim",
+    "verify_files",
+    "error_verdict",
     "exact_equal",
     "plain",
     "iterate_loops",
@@ -749,3 +752,45 @@ def verify_claim(
         verdict.notes.append("this is a bug of tpsym; please report it with the claim")
     verdict.elapsed = time.perf_counter() - start
     return verdict
+
+
+def error_verdict(error: ClaimError) -> Verdict:
+    """The ``error`` verdict of a claim (or a file) that could not be read.
+
+    >>> from tpsym.proof.fileformat import parse_claims
+    >>> [bad] = parse_claims('[[claim]]\\nid = "x"\\n', "f.toml")
+    >>> error_verdict(bad).status, error_verdict(bad).summary
+    ('error', "f.toml:1: missing key 'title'")
+    """
+    claim = Claim(error.id, error.id, "-", "identity", file=error.file, line=error.line)
+    return Verdict(claim, "error", f"{error.where()}: {error.message}")
+
+
+def verify_files(
+    paths: Sequence[str], *, numeric: bool = True, fast_numeric: bool = False, tolerance: float | None = None,
+    digits: int = DEFAULT_DIGITS,
+) -> list[Verdict]:
+    """The verdict on every claim of the proof files under ``paths`` (files or folders), in order.
+
+    A claim (or a file) that cannot be read gets an ``error`` verdict
+    (:func:`error_verdict`) and the others are still verified; the keywords
+    are those of :func:`verify_claim`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "catalan.toml"
+    >>> _ = path.write_text("\\n".join([
+    ...     '[[claim]]', 'id = "cat"', 'title = "Catalan"', 'source = "OEIS A000108"',
+    ...     'statement = "moment(semicircle(), 2*k) == catalan(k)"', 'for = "k >= 1"',
+    ...     '[[claim]]', 'id = "typo"', 'title = "t"', 'source = "-"', 'statment = "1 == 1"']))
+    >>> [(v.claim.id, v.status) for v in verify_files([str(path)], numeric=False)]
+    [('cat', 'proved'), ('typo', 'error')]
+    """
+    out = []
+    for c in load_claims(list(paths)):
+        if isinstance(c, ClaimError):
+            out.append(error_verdict(c))
+        else:
+            out.append(verify_claim(c, numeric=numeric, fast_numeric=fast_numeric, tolerance=tolerance, digits=digits))
+    return out
