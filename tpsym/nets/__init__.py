@@ -47,7 +47,7 @@ from tpsym.nets.jacobian import (
     jacobian_law,
     jacobian_mixed_moment,
 )
-from tpsym.nets.claims import claim_functions
+from tpsym.nets.claims import claim_functions, network_claim_functions
 from tpsym.nets.resnet import ResNetLaw, residual_block_moments, resnet_law
 from tpsym.nets.rnn import RNNLaw, rnn_law
 
@@ -88,4 +88,5 @@ __all__ = [
     "jacobian_law",
     "jacobian_mixed_moment",
     "claim_functions",
+    "network_claim_functions",
 ]

@@ -311,12 +311,12 @@ def claim_functions(route: Route = "series", recorder: Recorder | None = None) -
     }
     single_route: dict[str, Callable[..., Any]] = {}
     try:
-        from tpsym.nets import claim_functions as nets_functions  # type: ignore[attr-defined]
+        from tpsym.nets.claims import network_claim_functions
         from tpsym.nets.words import mixed_moment_claim
     except ImportError:
         pass
     else:
-        single_route = nets_functions()  # mean field and kernels: one computation each
+        single_route = network_claim_functions()  # mean field and kernels: one computation each
         table.update(single_route)
 
         def mixed_moment(word: str, **letters: Any) -> sympy.Expr:
