@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.certified import CertifiedConstant
+from tpsym.certified import CertifiedConstant, NumericConstant
 from tpsym.errors import InputError, ProofFileError
 
 __all__ = ["Loop", "Claim", "NumericSettings", "parse_loop", "ASSUMPTION_WORDS", "StatementKind", "plain"]
@@ -194,6 +194,6 @@ def plain(e: Any) -> Any:
     repl = {
         s: sympy.Symbol(s.name)
         for s in e.free_symbols
-        if isinstance(s, sympy.Symbol) and s.assumptions0 and not isinstance(s, CertifiedConstant)  # certified constants stay
+        if isinstance(s, sympy.Symbol) and s.assumptions0 and not isinstance(s, (CertifiedConstant, NumericConstant))  # constants stay
     }
     return e.xreplace(repl) if repl else e

@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.certified import CertifiedConstant
+from tpsym.certified import CertifiedConstant, NumericConstant
 from tpsym.errors import CertificateError, DomainError, InputError, NumericError, TpsymError
 from tpsym.proof.allorders import prove_all_orders, prove_law_generating_function, prove_same_law, recheck_proof
 from tpsym.proof.claims import Claim, Loop, plain
@@ -155,6 +155,13 @@ def exact_equal(
     where = f"canonical form in {enc.field!r}"
     if equal or not enc.has_atoms:
         return equal, where
+    # the same function at differently written arguments (erf(1/sqrt(2*A + 2)) and
+    # erf(sqrt(2)/(2*sqrt(A + 1)))) are distinct atoms: write every argument canonically, compare again
+    ca, cb = canonical_arguments(a), canonical_arguments(b)
+    if (ca, cb) != (a, b):
+        enc2 = Encoder.for_exprs([ca, cb])
+        if enc2.encode(ca) == enc2.encode(cb):
+            return True, f"canonical form in {enc2.field!r} (function arguments written canonically)"
     # Atoms (functions, radicals) are generators without their relations: a difference
     # in the canonical form may vanish. Under the parameters' assumptions sympy
     # may settle it (sqrt(c**2) is -c for a negative c) ...
@@ -184,6 +191,36 @@ def exact_equal(
         if zero is True and not subs:
             return True, f"{where}; the difference is exactly 0 (minimal polynomial)"
     raise DomainError(f"cannot decide whether {a} equals {b}: their atoms may be related")
+
+
+def canonical_arguments(e: sympy.Basic) -> sympy.Basic:
+    """``e`` with the argument of every function application written canonically.
+
+    Each argument goes through identities only: numeric content pulled out of
+    the bases of fractional powers (``factor_terms``), positive factors split
+    off (``expand_power_base``, which splits only factors known to be
+    positive), ``together`` and ``radsimp`` (rationalised denominators), so
+    that equal arguments written differently become one expression.
+
+    >>> A = sympy.Symbol("A")
+    >>> canonical_arguments(sympy.erf(1 / sympy.sqrt(2 * A + 2))) == canonical_arguments(sympy.erf(sympy.sqrt(2) / (2 * sympy.sqrt(A + 1))))
+    True
+    """
+
+    def canon(arg: sympy.Basic) -> sympy.Basic:
+        arg = canonical_arguments(arg)
+        arg = sympy.together(arg)
+        arg = arg.replace(
+            lambda x: x.is_Pow and not x.exp.is_Integer, lambda x: sympy.Pow(sympy.factor_terms(x.base), x.exp)
+        )
+        arg = sympy.expand_power_base(arg)
+        return sympy.radsimp(sympy.together(arg))
+
+    if not isinstance(e, sympy.Basic) or e.is_Atom:
+        return e
+    if isinstance(e, sympy.Function):
+        return e.func(*(canon(x) for x in e.args))
+    return e.func(*(canonical_arguments(x) for x in e.args))
 
 
 #: How :func:`zero_test` separates a number from 0.
@@ -360,7 +397,7 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
     """(decision, ball of lhs - rhs): ``'certified'``, ``'refuted'`` or None (too wide)."""
     from tpsym.certified import decide, to_ball
 
-    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not isinstance(s, CertifiedConstant)]
+    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not _is_certified(s)]
     if free:
         raise InputError(
             f"a side holds certified numbers and the parameters {sorted(map(str, free))}: "
@@ -368,6 +405,10 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
         )
     ball = to_ball(sympy.S(lhs) - sympy.S(rhs), digits + 5)
     return decide(ball, digits), ball
+
+
+def _is_certified(s: Any) -> bool:
+    return isinstance(s, (CertifiedConstant, NumericConstant))
 
 
 def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGITS) -> None:
