@@ -20,11 +20,9 @@ __all__ = ["register"]
 
 
 def _verdict_of_error(err: Any) -> Any:
-    from tpsym.proof.claims import Claim
-    from tpsym.proof.verify import Verdict
+    from tpsym.proof.verify import error_verdict
 
-    claim = Claim(err.id, err.id, "-", "identity", file=err.file, line=err.line)
-    return Verdict(claim, "error", f"{err.where()}: {err.message}")
+    return error_verdict(err)
 
 
 def _verify_one(c: Any, options: dict[str, Any]) -> Any:
