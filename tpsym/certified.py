@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ __all__ = [
     "has_certified",
     "interval_context",
     "real_context",
+    "shown",
     "to_ball",
 ]
 
@@ -129,6 +131,44 @@ def _parse_exact(text: Any, ctx_prec: int) -> mpmath.mpf:
     except ValueError as exc:
         raise InputError(f"{text!r} is not an exact endpoint of the form 'man*2^exp'") from exc
     return mpmath.mp.make_mpf(from_man_exp(m, e))  # exact: no precision given, no rounding
+
+
+def _fraction(x: Any) -> Fraction:
+    """The exact value of a finite mpmath number (or of a str/int/float), as a fraction."""
+    if hasattr(x, "_mpf_"):
+        sign, man, exp, _ = x._mpf_
+        if not man and exp:  # inf, nan
+            raise NumericError(f"{x} is not a finite number")
+        return (-1) ** sign * Fraction(man) * Fraction(2) ** exp
+    return Fraction(str(x)) if not isinstance(x, (int, Fraction)) else Fraction(x)
+
+
+def shown(value: Any, error_bound: Any, digits: int) -> tuple[str, str]:
+    """``value`` to ``digits`` significant digits and a bound on that text's distance to the truth.
+
+    The bound is ``error_bound`` plus the rounding of the printed digits,
+    rounded *up* to two significant digits, in exact arithmetic: the printed
+    ``v ± e`` always contains the true value (a rounded-to-nearest bound, or
+    one that left out the rounding, could exclude it).
+
+    >>> shown(mpmath.mpf(2) / 3, mpmath.mpf("1e-12"), 6)
+    ('0.666667', '3.4e-7')
+    >>> shown(mpmath.mpf(2) / 3, mpmath.mpf("4.21e-3"), 30)[1]
+    '4.3e-3'
+    """
+    text = mpmath.nstr(value, digits)
+    total = _fraction(error_bound) + abs(Fraction(text) - _fraction(value))
+    if total == 0:
+        return text, "0"
+    e = len(str(total.numerator)) - len(str(total.denominator))  # 10^(e-1) <= total < 10^(e+1)
+    while Fraction(10) ** e > total:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= total:
+        e += 1
+    m = math.ceil(total / Fraction(10) ** (e - 1))  # 10 <= m <= 100: two digits, rounded up
+    if m == 100:
+        m, e = 10, e + 1
+    return text, f"{m // 10}.{m % 10}e{e}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +317,10 @@ class Ball:
         """``mid ± radius`` for people.
 
         >>> Ball.exact(1, 64).format(5)
-        '1.0 ± 0.0'
+        '1.0 ± 0'
         """
-        return f"{mpmath.nstr(self.mid(), digits)} ± {mpmath.nstr(self.radius(), 2)}"
+        text, bound = shown(self.mid(), self.radius(), digits)
+        return f"{text} ± {bound}"
 
     def to_json(self) -> dict[str, Any]:
         """Exact endpoints (``'man*2^exp'``), a readable midpoint and radius."""
@@ -526,7 +567,7 @@ def to_ball(expr: Any, digits: int) -> Ball:
     >>> mpmath.nstr(b.mid(), 15), b.digits() >= 30
     ('1.75620368276018', True)
     >>> to_ball(sympy.asin(sympy.Rational(2, 3)), 30).format(12)
-    '0.729727656227 ± 9.7e-45'
+    '0.729727656227 ± 3.4e-14'
     >>> to_ball(sympy.erf(1), 30).format(20)  # A&S Table 7.1: erf(1) = 0.8427007929...
     '0.84270079294971486934 ± ...'
     """

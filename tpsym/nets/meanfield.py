@@ -23,8 +23,8 @@ digits, or a :class:`~tpsym.errors.NumericError`.
 >>> mf = mean_field("tanh", sigma_w2=1.5, sigma_b2=0.05, precision=20)
 >>> mf.q.exact, mf.q.error_bound < 1e-20 * mf.q.value
 (False, True)
->>> print(mf.q)  # an enclosure: the fixed point lies within the bound (see certified_fixed_point)
-0.4180372005334778539787 ± 4.2e-23
+>>> print(mf.q)  # an enclosure: the fixed point lies within the bound, printed digits' rounding included
+0.4180372005334778539787 ± 5.5e-23
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import mpmath
 import sympy
 
 from tpsym.errors import DomainError, InputError, NumericError
-from tpsym.certified import Ball, certified_constant, real_context, to_ball
+from tpsym.certified import Ball, certified_constant, real_context, shown, to_ball
 from tpsym.nets._gauss import GaussNodes, certified_expect, double_expect
 from tpsym.nets.activations import Activation, _as_expr, _to_mp, get_activation, mp_namespace
 
@@ -123,12 +123,13 @@ class Quantity:
         Examples
         --------
         >>> Quantity(mpmath.mpf(2) / 3, False, mpmath.mpf("1e-12")).format(6)
-        '0.666667 ± 1.0e-12'
+        '0.666667 ± 3.4e-7'
         """
         if self.exact:
             return sympy.sstr(self.value)
         digits = min(digits or _digits_of(self), _digits_of(self))
-        return f"{mpmath.nstr(self.value, digits)} ± {mpmath.nstr(self.error_bound, 2)}"
+        text, bound = shown(self.value, self.error_bound, digits)
+        return f"{text} ± {bound}"
 
     def to_json(self, digits: int | None = None) -> dict[str, Any]:
         """A JSON-ready dict: value (string), float, exact, error_bound (string).
@@ -143,12 +144,8 @@ class Quantity:
             as_float = None if value.free_symbols else float(value)
             return {"value": sympy.sstr(value), "float": as_float, "exact": True, "error_bound": "0"}
         digits = min(digits or _digits_of(self), _digits_of(self))
-        return {
-            "value": mpmath.nstr(self.value, digits),
-            "float": float(self.value),
-            "exact": False,
-            "error_bound": mpmath.nstr(self.error_bound, 2),
-        }
+        text, bound = shown(self.value, self.error_bound, digits)
+        return {"value": text, "float": float(self.value), "exact": False, "error_bound": bound}
 
 
 def _digits_of(qty: Quantity) -> int:
@@ -917,7 +914,7 @@ def mus(
     >>> mus("erf", 2, q)
     (Quantity(value=4/(pi*sqrt(4*q + 1)), exact=True, error_bound=0), Quantity(value=16/(pi**2*sqrt(8*q + 1)), exact=True, error_bound=0))
     >>> [m.format(12) for m in mus("tanh", 2, 1, precision=15)]
-    ['0.464402902448 ± 1.5e-23', '0.341509207317 ± 5.4e-23']
+    ['0.464402902448 ± 2.7e-13', '0.341509207317 ± 3.4e-13']
     """
     act = get_activation(activation)
     precision = _check_precision(precision)
