@@ -286,17 +286,14 @@ def _max(*args: sympy.Expr) -> sympy.Expr:
     return sympy.Max(*args)
 
 
-#: Functions allowed inside the parameters of a law spec.
-SPEC_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
+#: The functions of the spec and claim languages: one table, so that a law's parameters
+#: take every function a claim takes (``sigma_w2=1/erf(1)``, ``asin(2/3)``); claims add their
+#: own (``moment``, ...).
+FORMULA_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
     "sqrt": _unary(sympy.sqrt),
     "exp": _unary(sympy.exp),
     "log": _unary(sympy.log),
     "Rational": _rational,
-}
-
-#: Functions allowed in formulas; callers add their own (``moment``, ...).
-FORMULA_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
-    **SPEC_FUNCTIONS,
     "binomial": _binomial,
     "factorial": _factorial,
     "factorial2": _factorial2,
@@ -325,6 +322,9 @@ FORMULA_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
     "Max": _max,
     "Sum": _sum,
 }
+
+#: The functions allowed inside the parameters of a law spec: the same table.
+SPEC_FUNCTIONS = FORMULA_FUNCTIONS
 
 # Parameters that take a tuple literal rather than an expression.
 _TUPLE_PARAMETERS = {"kreweras_count": {"block_type"}, "Sum": {"limits"}}
@@ -738,9 +738,19 @@ class _Parser:
         if isinstance(node, ast.Tuple):
             if _TUPLE not in accept:
                 raise self.fail(node, f"a tuple is not allowed here: {self.piece(node)}")
+            if _STR in accept:
+                # a parameter that takes words: activation=(erf, tanh) names activations, also
+                # where erf and tanh are functions (a bare name is read as the word, as it is alone)
+                return _TUPLE, tuple(self.word_or_expr(elt) for elt in node.elts)
             return _TUPLE, tuple(self.expr(elt) for elt in node.elts)
         what = _NODE_NAMES.get(type(node), type(node).__name__)
         raise self.fail(node, f"{what} {'is' if what.endswith('access') else 'are'} not allowed: {self.piece(node)}")
+
+    def word_or_expr(self, node: ast.AST) -> Any:
+        """A bare name (not a local, not private) as its word; anything else as an expression."""
+        if isinstance(node, ast.Name) and node.id not in self.local and not node.id.startswith("_"):
+            return node.id
+        return self.expr(node)
 
     def expr(self, node: ast.AST) -> sympy.Expr:
         kind, value = self.value(node, frozenset({_EXPR}))
