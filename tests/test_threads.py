@@ -57,11 +57,7 @@ TASKS: list[tuple[Callable[[int], Any], list[int]]] = [
     (_inverse_exp_log, [11, 30, 50, 20, 45, 12, 70, 25]),
     (_algebra, list(range(8))),
     (_density, list(range(6))),
-    pytest.param(
-        _mean_field,
-        list(range(3)),
-        marks=pytest.mark.xfail(reason="nets/meanfield.py sets mpmath's global precision (workdps): moving to arb balls"),
-    ),
+    (_mean_field, list(range(3))),
 ]
 
 

@@ -417,7 +417,7 @@ class _LawRegistry(MutableMapping[str, Callable[..., Any]]):
                 complete = False
             else:
                 table["jacobian"] = jacobian
-            for spec_name, attr in (("resnet", "resnet_law"), ("rnn", "rnn_law")):
+            for spec_name, attr in (("resnet", "resnet_law"), ("rnn", "rnn_law"), ("resnet_limit", "resnet_limit")):
                 fn = getattr(nets, attr, None)
                 if fn is None:
                     complete = False
