@@ -106,7 +106,6 @@ def double_expect(f: Callable[[float], float], q: float, breakpoints: Iterable[f
     (True, True)
     """
     import math
-    import warnings
 
     from scipy import integrate
 
@@ -119,12 +118,13 @@ def double_expect(f: Callable[[float], float], q: float, breakpoints: Iterable[f
     cuts = sorted({0.0, *(float(b) / sq for b in breakpoints)})
     edges = [-math.inf, *cuts, math.inf]
     total = err = 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for a, b in zip(edges, edges[1:]):
-            value, error = integrate.quad(integrand, a, b, epsabs=1e-15, epsrel=1e-13, limit=200)
-            total += value
-            err += error
+    for a, b in zip(edges, edges[1:]):
+        # full_output: quad reports a hard interval in its result instead of warning, so no
+        # process-global warnings filter is touched (catch_warnings is not thread-safe);
+        # the error estimate it returns is what the caller propagates either way
+        value, error, *_ = integrate.quad(integrand, a, b, epsabs=1e-15, epsrel=1e-13, limit=200, full_output=1)
+        total += value
+        err += error
     if not (math.isfinite(total) and math.isfinite(err)):
         raise ArithmeticError(f"double-precision quadrature at {q=} is not finite")
     return total, err + 4e-16 * abs(total)
