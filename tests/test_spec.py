@@ -635,3 +635,19 @@ def test_a_tuple_of_activations_names_functions_as_words(capsys):
     assert law.moments(2) == parse_spec("jacobian(activation=erf, sigma_w2=1, depth=2, q=1)").moments(2)
     claim = "moment(jacobian(activation=(erf, erf), sigma_w2=(1, 1), depth=2, q=1), 2) == moment(jacobian(activation=erf, sigma_w2=1, depth=2, q=1), 2)"
     assert main(["check", claim]) == 0 and capsys.readouterr().out.startswith("verified")
+
+
+def test_a_defect_inside_a_law_is_not_reported_as_bad_input(monkeypatch):
+    # a law constructor that fails with an AttributeError has a bug: it must not read as
+    # "semicircle(...): <message>" (a spec error, blamed on the input)
+    import tpsym.spec as spec_module
+
+    def broken(**kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'moments'")
+
+    monkeypatch.setitem(spec_module.LAW_CONSTRUCTORS, "semicircle", broken)
+    with pytest.raises(AttributeError):
+        parse_spec("semicircle()")
+    monkeypatch.setitem(spec_module.LAW_CONSTRUCTORS, "semicircle", lambda **kw: sympy.Integer(1) / 0 + {})
+    with pytest.raises(SpecError, match="semicircle"):
+        parse_spec("semicircle()")

@@ -825,7 +825,8 @@ class _Parser:
             }[op]()
         except TpsymError:
             raise
-        except Exception as exc:  # sympy refuses an operation: report it on one line
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError) as exc:
+            # sympy refuses an operation: report it on one line (anything else is a defect: it propagates)
             raise self.fail(node, f"cannot compute {self.piece(node)}: {_one_line(exc)}") from None
         return self.check_number(node, result)
 
@@ -966,12 +967,14 @@ class _Parser:
             message = _one_line(f"{self.segment(node)}: {exc} ({self.where(node)})")
             try:
                 error = type(exc)(message)
-            except Exception:  # an error class with its own constructor
+            except TypeError:  # an error class with its own constructor
                 error = SpecError(message)
             raise error from None
         except RecursionError:
             raise self.fail(node, f"{self.piece(node)} is too deep to compute") from None
-        except Exception as exc:  # a constructor or sympy refuses: one line, no traceback
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError) as exc:
+            # a constructor or sympy refuses the arguments: one line, no traceback; any other
+            # exception is a defect of tpsym, not of the input, and propagates as such
             raise self.fail(node, f"{self.segment(node)}: {_one_line(exc) or type(exc).__name__}") from None
 
 
