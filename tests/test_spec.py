@@ -651,3 +651,19 @@ def test_a_defect_inside_a_law_is_not_reported_as_bad_input(monkeypatch):
     monkeypatch.setitem(spec_module.LAW_CONSTRUCTORS, "semicircle", lambda **kw: sympy.Integer(1) / 0 + {})
     with pytest.raises(SpecError, match="semicircle"):
         parse_spec("semicircle()")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("semicircle(variance=1if 1 else 2)", "invalid number literal '1if' (column 21)"),
+    ("mp(ratio=0x1for)", "invalid number literal '0x1for' (column 10)"),
+    ('jacobian(activation="re\\\\lu")', "backslashes are not allowed in strings"),
+])
+def test_literals_python_only_warns_about_are_refused_without_touching_the_filters(text, message):
+    # the parser's own deprecation warnings were turned into errors by changing the process's
+    # warnings filters for a moment, which changed them for every thread
+    import warnings
+
+    before = list(warnings.filters)
+    with pytest.raises(SpecError) as info:
+        parse_spec(text)
+    assert message in str(info.value) and warnings.filters == before
