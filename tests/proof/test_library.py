@@ -41,6 +41,9 @@ PROVED = frozenset({
     "ginibre-power-fuss-catalan-3",
     "ginibre-power-fuss-catalan-2",
     "single-step-rnn-is-one-layer",
+    "mp-generating-function",
+    "rectangular-linear-layer-is-mp",
+    "semicircle-generating-function",
 })
 
 #: Claims that only numbers can support.

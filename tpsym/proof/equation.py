@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sympy import Expr, Poly, Symbol, cancel, fraction, together
+from sympy import Basic, Expr, Poly, Symbol, cancel, fraction, together
 from sympy.polys.domains import QQ
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.polyclasses import DMP
@@ -289,8 +289,17 @@ def _even_reduction(poly: Poly, z: Symbol, y: Symbol, w: Symbol) -> Poly:
 
 
 def _initial_list(initial_terms: Sequence[Any], K0) -> list:
+    # a claim's parameters are named: the terms may carry the claim's symbols (with their
+    # assumptions) where the equation carries plain ones of the same names
+    gens = {g.name: g for g in getattr(K0, "symbols", ()) if isinstance(g, Symbol)}
+
+    def by_name(e: Any) -> Any:
+        if not isinstance(e, Basic):
+            return e
+        return e.xreplace({s: gens[s.name] for s in e.free_symbols if s.name in gens and s != gens[s.name]})
+
     try:
-        return [K0.from_sympy(cancel(_as_expr(v))) for v in initial_terms]
+        return [K0.from_sympy(cancel(by_name(_as_expr(v)))) for v in initial_terms]
     except TpsymError:
         raise
     except NOT_IN_DOMAIN as exc:
