@@ -180,15 +180,15 @@ def routes() -> None:
             first = float(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()[-1])
             with eigenvalue_route() if route == "old" else contextlib.nullcontext():
                 _clear()
-                r, t_cold = timed(lambda: density(law, x))
-                warm = min(timed(lambda: density(law, x))[1] for _ in range(5))
+                r, t_cold = timed(lambda law=law, x=x: density(law, x))
+                warm = min(timed(lambda law=law, x=x: density(law, x))[1] for _ in range(5))
             res[route] = r.density
             label = "eigenvalues" if route == "old" else "warm roots "
             print(f"    {label}  first call (fresh process) {first * 1e3:8.1f} ms   equation cleared {t_cold * 1e3:8.1f} ms   warm {warm * 1e3:8.1f} ms")
         diff = float(np.max(np.abs(res["old"] - res["new"])))
         print(f"    max |new - old| = {diff:.1e}")
         if which == "sc":
-            ref, tref = timed(lambda: cubic_40_digits(x))
+            ref, tref = timed(lambda x=x: cubic_40_digits(x))
             print(f"    max |density - 40-digit cubic root| = {float(np.max(np.abs(res['new'] - ref))):.1e} "
                   f"(old route {float(np.max(np.abs(res['old'] - ref))):.1e}; mpmath {tref:.1f} s)")
     print("  targets: 14 ms for the 901 points (1/10 of rmtool's 137-145 ms), 100 ms for ReLU depth 10")

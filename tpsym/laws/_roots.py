@@ -102,7 +102,7 @@ def warm_roots(B: np.ndarray, R0: np.ndarray, cold: Callable[[np.ndarray], np.nd
     level). A row whose leading coefficient is smaller than its constant one
     is solved in ``1/G`` (reversed coefficients) and inverted, as the
     eigenvalue route does, so a root near infinity stays accurate. Rows that
-    do not converge, have a non-finite start or a vanishing end coefficient
+    do not converge (see :func:`_newton_all`) or have a non-finite start
     go to ``cold(rows)`` (all roots of those rows by eigenvalues; it receives
     the row indices).
     """
@@ -112,23 +112,25 @@ def warm_roots(B: np.ndarray, R0: np.ndarray, cold: Callable[[np.ndarray], np.nd
     if n == 0:
         return out
     direct = np.abs(B[:, d]) >= np.abs(B[:, 0])
-    Bm = np.where(direct[:, None], B, B[:, ::-1])
+    alldirect = bool(direct.all())
     with np.errstate(all="ignore"):
-        W0 = np.where(direct[:, None], R0, 1 / R0)
+        Bm = B if alldirect else np.where(direct[:, None], B, B[:, ::-1])
+        W0 = R0 if alldirect else np.where(direct[:, None], R0, 1 / R0)
         Bm = Bm / Bm[:, d:d + 1]
-    good = np.all(np.isfinite(W0), axis=1) & np.all(np.isfinite(Bm), axis=1) & (np.abs(B[:, 0]) > 0)
-    # distinct starting points: a collision goes to the eigenvalues
-    if d > 1:
-        with np.errstate(all="ignore"):
-            diff = np.where(np.eye(d, dtype=bool)[None], np.inf, np.abs(W0[:, :, None] - W0[:, None, :]))
-        good &= np.min(diff.reshape(n, -1), axis=1) > 1e-10 * np.maximum(1.0, np.max(np.abs(np.where(np.isfinite(W0), W0, 0)), axis=1))
-    idx = np.flatnonzero(good)
+    # a non-finite start or coefficient goes to the eigenvalues; so does every row whose Newton
+    # iterations do not end in disjoint inclusion disks (coinciding starts, nearly colliding roots)
+    good = np.isfinite(W0).all(axis=1) & np.isfinite(Bm).all(axis=1)
+    idx = np.arange(n) if good.all() else np.flatnonzero(good)
     if len(idx):
-        W, ok = _newton_all(Bm[idx], W0[idx])
-        with np.errstate(all="ignore"):
-            W = np.where(direct[idx, None], W, 1 / W)
-        out[idx[ok]] = W[ok]
-        good[idx[~ok]] = False
+        W, ok = _newton_all(Bm[idx] if len(idx) < n else Bm, W0[idx] if len(idx) < n else W0)
+        if not alldirect:
+            with np.errstate(all="ignore"):
+                W = np.where(direct[idx, None], W, 1 / W)
+        if ok.all():
+            out[idx] = W
+        else:
+            out[idx[ok]] = W[ok]
+            good[idx[~ok]] = False
     bad = np.flatnonzero(~good)
     if len(bad):
         out[bad] = cold(bad)
@@ -164,7 +166,10 @@ def descend(curve: Any, x: np.ndarray, g: np.ndarray, levels: np.ndarray, floors
                 ratio = prev / hist[k - 2, idx]
             ratio = np.where(np.isfinite(ratio) & (np.abs(ratio) > 0.2) & (np.abs(ratio) < 5), ratio, 1.0)
             prev = prev * ratio
-        Rk = warm_roots(curve.coeffs(z), R[idx], lambda rows, z=z: curve.roots(z[rows]))
+        def cold(rows: np.ndarray, z: np.ndarray = z) -> np.ndarray:
+            return np.asarray(curve.roots(z[rows]))
+
+        Rk = warm_roots(curve.coeffs(z), R[idx], cold)
         R[idx] = Rk
         val, amb = choose_nearest(Rk, prev)
         for n in np.flatnonzero(amb):
