@@ -97,6 +97,7 @@ import numpy as np
 import sympy
 
 from tpsym.errors import DomainError, InputError, NumericError, TpsymError
+from tpsym.laws import _roots
 from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
@@ -959,18 +960,12 @@ class _Curve(_Follower):
             out[k] = self.step_refined(zs[k - 1], zs[k], out[k - 1]) if amb else best
         return out
 
+    def descend(self, x: np.ndarray, g: np.ndarray, levels: np.ndarray, floors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """As :meth:`_Follower.descend`, the roots warm-started level by level (:func:`tpsym.laws._roots.descend`)."""
+        return _roots.descend(self, x, g, levels, floors)
+
     def step_batch(self, z: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        r = self.roots(z)
-        # chordal distance on the Riemann sphere: a pole's growth is not mistaken for a jump
-        with np.errstate(all="ignore"):
-            dist = np.abs(r - prev[:, None]) / np.sqrt((1 + np.abs(r) ** 2) * (1 + np.abs(prev[:, None]) ** 2))
-        dist[~np.isfinite(r)] = np.inf
-        order = np.argsort(dist, axis=1)
-        rows = np.arange(len(z))
-        d1 = dist[rows, order[:, 0]]
-        d2 = dist[rows, order[:, 1]] if r.shape[1] > 1 else np.full(len(z), np.inf)
-        amb = d1 > 0.5 * d2
-        return r[rows, order[:, 0]], amb
+        return _roots.choose_nearest(_roots.roots_from_last(self, z), prev)
 
 
 def _nearest_on_sphere(roots: Sequence[complex], prev: complex) -> tuple[complex, bool]:
