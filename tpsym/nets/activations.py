@@ -242,6 +242,14 @@ class Activation:
         """g(x) (see :meth:`analytic_strip`) for an interval x ≥ 0 of the private context ``ctx``."""
         raise NotImplementedError(f"{self.spec} has no certified interval evaluation")
 
+    def interval_value(self, ctx: Any, x: Any, derivative: bool) -> Any:
+        """φ(x) (or φ'(x)) enclosed for an interval x of any sign, in the private context ``ctx``.
+
+        Activations that give an :meth:`analytic_strip` bound implement it; the
+        certified kernels (:mod:`tpsym.nets.kernel_quadrature`) need it.
+        """
+        raise NotImplementedError(f"{self.spec} has no certified interval evaluation")
+
 
 def _is_zero_q(q: sympy.Expr) -> bool:
     return q.is_zero is True
@@ -576,6 +584,27 @@ class Tanh(Activation):
         if kind == "phi2":
             return ((1 - e) / (1 + e)) ** 2
         return (4 * e / (1 + e) ** 2) ** (2 * power)
+
+    def interval_value(self, ctx: Any, x: Any, derivative: bool) -> Any:
+        # tanh is increasing and odd, sech² even and decreasing in |x|: evaluate at the ends of x
+        lo, hi = x.a, x.b
+
+        def at(point: Any, deriv: bool) -> Any:
+            negative = point.b < 0
+            e = ctx.exp(-2 * (-point if negative else point))
+            if deriv:
+                return 4 * e / (1 + e) ** 2
+            t = (1 - e) / (1 + e)
+            return -t if negative else t
+
+        if not derivative:
+            return ctx.mpf([at(lo, False).a, at(hi, False).b])
+        a, b = at(lo, True), at(hi, True)
+        if lo.a >= 0:
+            return ctx.mpf([b.a, a.b])
+        if hi.b <= 0:
+            return ctx.mpf([a.a, b.b])
+        return ctx.mpf([min(a.a, b.a), 1])
 
 
 _NONSMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.floor, sympy.ceiling)

@@ -483,13 +483,30 @@ def depth_scale(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, kind: str
     return sympy.simplify(-1 / sympy.log(chi))
 
 
+def _batch_pair(act: Activation, s11: np.ndarray, s22: np.ndarray, s12: np.ndarray, derivative: bool) -> np.ndarray:
+    """All entries at once: the vectorised trapezoidal lattice where the activation gives an
+    analytic-strip bound (tanh; :func:`tpsym.nets.kernel_quadrature.pair_matrix`), computed on
+    the upper triangle; tensor Gauss–Hermite otherwise."""
+    if act.analytic_strip("dphi" if derivative else "phi2", 1) is None:
+        return _numeric_pair(act, s11, s22, s12, derivative)[0]
+    from tpsym.nets.kernel_quadrature import pair_matrix
+
+    i, j = np.triu_indices(s12.shape[0])
+    out = np.empty_like(s12)
+    out[i, j] = pair_matrix(act, s11[i, j], s22[i, j], s12[i, j], derivative)
+    out[j, i] = out[i, j]
+    return out
+
+
 def kernel_matrices(
     activation: Any, sigma1: np.ndarray, depth: int, sigma_w2: float = 1.0, sigma_b2: float = 0.0, slope: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(NNGP, NTK) matrices of a batch whose layer-1 covariance is ``sigma1`` (NTK parameterisation).
 
     For inputs X (rows) of dimension N0, Σ¹ = σ_w² X Xᵀ / N0 + σ_b². Vectorised
-    closed forms for linear, relu, leaky_relu and erf; Gauss–Hermite otherwise.
+    closed forms for linear, relu, leaky_relu and erf; for tanh the trapezoidal lattice
+    of :mod:`tpsym.nets.kernel_quadrature` (FFT over the batch, about 1e-12);
+    Gauss–Hermite otherwise.
 
     >>> K, T = kernel_matrices("relu", np.array([[1.0, 0.0], [0.0, 1.0]]), 2, 2.0)
     >>> np.round(K, 6).tolist(), np.round(T, 6).tolist()
@@ -511,10 +528,10 @@ def kernel_matrices(
         s11, s22 = d[:, None] * np.ones_like(s), d[None, :] * np.ones_like(s)
         e = _closed_pair(act, s11, s22, s, False, np)
         if e is None:
-            e = _numeric_pair(act, s11, s22, s, False)[0]
+            e = _batch_pair(act, s11, s22, s, False)
         ed = _closed_pair(act, s11, s22, s, True, np)
         if ed is None:
-            ed = _numeric_pair(act, s11, s22, s, True)[0]
+            ed = _batch_pair(act, s11, s22, s, True)
         s = sigma_w2 * e + sigma_b2
         theta = s + sigma_w2 * ed * theta
     return s, theta
