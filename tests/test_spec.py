@@ -635,3 +635,35 @@ def test_a_tuple_of_activations_names_functions_as_words(capsys):
     assert law.moments(2) == parse_spec("jacobian(activation=erf, sigma_w2=1, depth=2, q=1)").moments(2)
     claim = "moment(jacobian(activation=(erf, erf), sigma_w2=(1, 1), depth=2, q=1), 2) == moment(jacobian(activation=erf, sigma_w2=1, depth=2, q=1), 2)"
     assert main(["check", claim]) == 0 and capsys.readouterr().out.startswith("verified")
+
+
+def test_a_defect_inside_a_law_is_not_reported_as_bad_input(monkeypatch):
+    # a law constructor that fails with an AttributeError has a bug: it must not read as
+    # "semicircle(...): <message>" (a spec error, blamed on the input)
+    import tpsym.spec as spec_module
+
+    def broken(**kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'moments'")
+
+    monkeypatch.setitem(spec_module.LAW_CONSTRUCTORS, "semicircle", broken)
+    with pytest.raises(AttributeError):
+        parse_spec("semicircle()")
+    monkeypatch.setitem(spec_module.LAW_CONSTRUCTORS, "semicircle", lambda **kw: sympy.Integer(1) / 0 + {})
+    with pytest.raises(SpecError, match="semicircle"):
+        parse_spec("semicircle()")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("semicircle(variance=1if 1 else 2)", "invalid number literal '1if' (column 21)"),
+    ("mp(ratio=0x1for)", "invalid number literal '0x1for' (column 10)"),
+    ('jacobian(activation="re\\\\lu")', "backslashes are not allowed in strings"),
+])
+def test_literals_python_only_warns_about_are_refused_without_touching_the_filters(text, message):
+    # the parser's own deprecation warnings were turned into errors by changing the process's
+    # warnings filters for a moment, which changed them for every thread
+    import warnings
+
+    before = list(warnings.filters)
+    with pytest.raises(SpecError) as info:
+        parse_spec(text)
+    assert message in str(info.value) and warnings.filters == before

@@ -634,7 +634,7 @@ class JacobianLaw(BoxPower):
 
 
 def jacobian_law(
-    activation: str | tuple = "linear",
+    activation: str | tuple | Activation = "linear",
     weights: str | tuple = "gaussian",
     sigma_w2: Expr | tuple = 1,  # annotations are read as text by tpsym.spec
     sigma_b2: Expr | tuple = 0,

@@ -171,7 +171,7 @@ def _laurent(elem, z: Symbol, K, K0, upto: int) -> tuple[int, list]:
     count = upto + v + 1
     if count <= 0:
         return -v, []
-    out = []
+    out: list[Any] = []
     for m in range(count):
         acc = num[m] if m < len(num) else K0.zero
         for i in range(1, min(m, len(den) - 1) + 1):

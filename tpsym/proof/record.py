@@ -25,9 +25,9 @@ from tpsym.proof.holonomic import LinearODE, Recurrence, _base_field
 
 __all__ = ["AllOrderProof", "METHOD_TERM", "METHOD_SUBSTITUTION", "Method", "register_recheck"]
 
-METHOD_TERM = "hypergeometric term satisfies P-recurrence"
-METHOD_SUBSTITUTION = "substitution into algebraic equation"
 Method = Literal["hypergeometric term satisfies P-recurrence", "substitution into algebraic equation"]
+METHOD_TERM: Method = "hypergeometric term satisfies P-recurrence"
+METHOD_SUBSTITUTION: Method = "substitution into algebraic equation"
 
 def _equation_string(ode: LinearODE | None, even: bool) -> str:
     if ode is None or ode.equation is None:
@@ -37,6 +37,8 @@ def _equation_string(ode: LinearODE | None, even: bool) -> str:
 
 def _encode_equation(ode: LinearODE) -> dict[str, Any]:
     eq = ode.equation
+    if eq is None:
+        raise CertificateError("the proof has no algebraic equation to record")
     return {"vars": [str(g) for g in eq.gens[:2]], "terms": encode_poly(eq)}
 
 
@@ -299,7 +301,8 @@ def _recheck(proof: AllOrderProof) -> bool:
     else:
         _require(proof.equation == "", "the equation differs from the data")
     recheck = _RECHECKS.get(proof.method)
-    _require(recheck is not None, f"no re-check is registered for the method {proof.method!r}")
+    if recheck is None:
+        raise CertificateError(f"no re-check is registered for the method {proof.method!r}")
     recheck(proof, ProofData(data, params, K0, initial, even, start, poly, z, y))
     return True
 
