@@ -2,7 +2,9 @@
 
 A :class:`Series` is ``a_0 + a_1 x + ... + a_{n-1} x^{n-1} + O(x^n)`` with
 coefficients in one of the exact fields of :mod:`tpsym.series.ring`. Over
-QQ every operation runs in python-flint's ``fmpq_series``; over QQ(parameters)
+QQ every operation runs on python-flint's ``fmpq_poly`` with explicit
+truncation lengths (:mod:`tpsym.series._qq`: Newton iterations, no
+process-wide ``flint.ctx.cap``); over QQ(parameters)
 the coefficient arithmetic runs in flint's multivariate polynomials and the
 series algorithms are the classical quadratic ones:
 
@@ -42,16 +44,15 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 import math
-import threading
-from contextlib import contextmanager
 from typing import Any
 
 import flint
 import sympy
 
 from tpsym.errors import InputError, InversionError, ReversionError, SeriesError
+from tpsym.series import _qq
 from tpsym.series.ring import QQ, RationalField, RationalFunction, RationalFunctionField
 
 __all__ = ["Series", "Field"]
@@ -59,30 +60,10 @@ __all__ = ["Series", "Field"]
 Field = RationalField | RationalFunctionField
 
 
-#: Serialises every use of flint's series context: ``flint.ctx.cap`` is one
-#: process-wide setting (python-flint 0.9 has no per-call cap: ``prec=`` above
-#: the cap is truncated to it), so a block that raises it must not overlap with
-#: another block that restores it (concurrent threads gave truncated, wrong
-#: coefficients without an exception).
-_FLINT_LOCK = threading.RLock()
-
-
-@contextmanager
-def _flint_cap(prec: int) -> Iterator[None]:
-    """Let flint's series carry at least ``prec`` coefficients inside the block.
-
-    The cap is raised under :data:`_FLINT_LOCK` and restored before the lock is
-    released, so no other thread of tpsym sees it and every caller leaves
-    ``flint.ctx.cap`` as it found it.
-    """
-    with _FLINT_LOCK:
-        old = flint.ctx.cap
-        if old < prec:
-            flint.ctx.cap = prec
-        try:
-            yield
-        finally:
-            flint.ctx.cap = old
+def _pad(p: flint.fmpq_poly, n: int) -> list[flint.fmpq]:
+    """The first ``n`` coefficients of ``p`` as a list of ``fmpq`` (zeros past its degree)."""
+    c = [flint.fmpq(a) for a in p.coeffs()[:n]]
+    return c + [flint.fmpq(0)] * (n - len(c))
 
 
 #: Largest bit length of the scaling D for which reversion over QQ runs over the integers.
@@ -112,22 +93,20 @@ def _reversion_qq(c: Sequence[flint.fmpq]) -> list[flint.fmpq]:
 
     With ``g = f / c_1`` and ``D`` from :func:`_integral_scale`,
     ``G(w) = g(D w) / D`` has integer coefficients and ``G_1 = 1``, so its
-    reversion runs in flint's ``fmpz_series`` (no gcds; about ten times faster
-    than ``fmpq_series`` at a thousand terms); then
+    reversion runs on integer coefficients (smaller gcds than the rational route); then
     ``f^{-1}(y) = D G^{-1}(y / (c_1 D))``.
     """
     n = len(c)
     c1 = c[1]
     g = [a / c1 for a in c]
     D = _integral_scale(g)
-    with _flint_cap(n):
-        if D is None:
-            return [flint.fmpq(a) for a in flint.fmpq_series(list(c), prec=n).reversion().coeffs()]
-        G, p = [0, 1], 1
-        for k in range(2, n):
-            p *= D
-            G.append(int((g[k] * p).p))
-        Ginv = flint.fmpz_series(G, prec=n).reversion().coeffs()
+    if D is None:
+        return _pad(_qq.reversion(flint.fmpq_poly(list(c)), n), n)
+    G, p = [0, 1], 1
+    for k in range(2, n):
+        p *= D
+        G.append(int((g[k] * p).p))
+    Ginv = _qq.reversion(flint.fmpq_poly(G), n).coeffs()
     out, scale = [flint.fmpq(0)], flint.fmpq(1)
     step = 1 / (c1 * D)
     for k in range(1, n):
@@ -282,13 +261,12 @@ class Series:
     def _is_qq(self) -> bool:
         return self.field is QQ
 
-    def _to_flint(self) -> flint.fmpq_series:
-        return flint.fmpq_series(list(self._c), prec=self.prec)
+    def _poly(self) -> flint.fmpq_poly:
+        return flint.fmpq_poly(list(self._c)[: self.prec])
 
     @staticmethod
-    def _from_flint(s: flint.fmpq_series, prec: int) -> Series:
-        c = s.coeffs()
-        return Series([flint.fmpq(a) for a in c], QQ, prec)
+    def _from_poly(p: flint.fmpq_poly, prec: int) -> Series:
+        return Series(_pad(p, prec), QQ, prec)
 
     def _same(self, other: Series) -> int:
         if not isinstance(other, Series):
@@ -328,8 +306,7 @@ class Series:
             return self.scale(other if not isinstance(other, sympy.Basic) else self.field.from_expr(other))
         n = self._same(other)
         if self._is_qq():
-            with _flint_cap(n):
-                return Series._from_flint(self._to_flint() * other._to_flint(), n)
+            return Series._from_poly(_qq.mul(self._poly(), other._poly(), n), n)
         a, b, zero = self._c, other._c, self.field.zero
         va, vb = self.valuation(), other.valuation()
         out = []
@@ -400,8 +377,7 @@ class Series:
             raise InversionError("the series has constant term 0 and no reciprocal (did you mean reversion?)")
         n = self.prec
         if self._is_qq():
-            with _flint_cap(n):
-                return Series._from_flint(1 / self._to_flint(), n)
+            return Series._from_poly(_qq.inverse(self._poly(), n), n)
         f, F = self._c, self.field
         inv0 = F.inv(f[0])
         g = [inv0]
@@ -431,8 +407,7 @@ class Series:
         if g.is_zero():  # f(0 + O(x^n)) = f_0; flint refuses the zero series as inner function
             return Series([self._c[0]], self.field, n)
         if self._is_qq():
-            with _flint_cap(n):
-                return Series._from_flint(self.truncate(n)._to_flint()(g.truncate(n)._to_flint()), n)
+            return Series._from_poly(_qq.compose(self._poly(), g._poly(), n), n)
         g = g.truncate(n)
         # Horner: f(g) = a_0 + g (a_1 + g (a_2 + ...)); the last useful index is n-1.
         last = n - 1
@@ -526,8 +501,7 @@ class Series:
         if not F.is_zero(self._c[0]):
             raise SeriesError("exp(f) needs f(0) = 0: exp of a non-zero constant is not exact")
         if self._is_qq():
-            with _flint_cap(n):
-                return Series._from_flint(self._to_flint().exp(), n)
+            return Series._from_poly(_qq.exp(self._poly(), n), n)
         f = self._c
         g = [F.one]
         for k in range(1, n):
@@ -548,8 +522,7 @@ class Series:
         if self._c[0] != F.one:
             raise SeriesError("log(f) needs f(0) = 1")
         if self._is_qq():
-            with _flint_cap(n):
-                return Series._from_flint(self._to_flint().log(), n)
+            return Series._from_poly(_qq.log(self._poly(), n), n)
         f = self._c
         g = [F.zero]
         for k in range(1, n):
@@ -584,8 +557,7 @@ class Series:
         if self._c[0] != F.one:
             raise SeriesError("f**alpha for a non-integer alpha needs f(0) = 1")
         if self._is_qq():
-            with _flint_cap(n):
-                return Series._from_flint((self._to_flint().log() * flint.fmpq(alpha)).exp(), n)
+            return Series._from_poly(_qq.exp(_qq.log(self._poly(), n) * flint.fmpq(alpha), n), n)
         f = self._c
         a1 = alpha + 1
         g = [F.one]

@@ -1,0 +1,91 @@
+"""Truncated power-series algorithms over QQ on ``flint.fmpq_poly`` with explicit lengths.
+
+python-flint 0.9's ``fmpq_series`` truncates every result to the process-wide
+``flint.ctx.cap`` (``prec=`` above it is ignored), so raising the cap for one
+computation changes it for every thread. These routines never touch it: each
+product is ``fmpq_poly.mul_low(other, n)`` (the first ``n`` coefficients), and
+the series operations are Newton iterations that double the working length
+(inverse, exp, reversion) or reduce to them (log), with composition by Horner's
+scheme. Every function returns an ``fmpq_poly`` of length at most ``n``.
+
+References
+----------
+R. P. Brent and H. T. Kung, *Fast algorithms for manipulating formal power
+series*, J. ACM 25 (1978) 581-595 (Newton iteration for 1/f, exp, reversion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import flint
+
+__all__ = ["poly", "mul", "inverse", "log", "exp", "compose", "reversion"]
+
+
+def poly(c: Sequence[object], n: int) -> flint.fmpq_poly:
+    """The polynomial of the first ``n`` coefficients of ``c``."""
+    return flint.fmpq_poly(list(c)[:n])
+
+
+def mul(a: flint.fmpq_poly, b: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
+    """``a b mod x^n``."""
+    return a.mul_low(b, n)
+
+
+def inverse(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
+    """``1/f mod x^n`` (``f(0) != 0``) by Newton's ``g <- g + g (1 - f g)``."""
+    g = flint.fmpq_poly([1 / flint.fmpq(f[0])])
+    k = 1
+    while k < n:
+        k = min(2 * k, n)
+        fk = f.truncate(k)
+        e = 1 - fk.mul_low(g, k)
+        g = g + g.mul_low(e, k)
+    return g.truncate(n)
+
+
+def log(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
+    """``log f mod x^n`` (``f(0) = 1``): the integral of ``f'/f``."""
+    if n <= 1:
+        return flint.fmpq_poly()
+    d = f.truncate(n).derivative().mul_low(inverse(f, n - 1), n - 1)
+    return d.integral().truncate(n)
+
+
+def exp(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
+    """``exp f mod x^n`` (``f(0) = 0``) by Newton's ``g <- g (1 + f - log g)``."""
+    g = flint.fmpq_poly([1])
+    k = 1
+    while k < n:
+        k = min(2 * k, n)
+        g = g + g.mul_low(f.truncate(k) - log(g, k), k)
+    return g.truncate(n)
+
+
+def compose(f: flint.fmpq_poly, g: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
+    """``f(g) mod x^n`` (``g(0) = 0``) by Horner's scheme."""
+    c = f.truncate(n).coeffs()
+    g = g.truncate(n)
+    out = flint.fmpq_poly()
+    for a in reversed(c):
+        out = out.mul_low(g, n) + a
+    return out.truncate(n)
+
+
+def reversion(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
+    """The compositional inverse ``h`` of ``f`` mod ``x^n`` (``f(0) = 0``, ``f'(0) != 0``).
+
+    Newton on ``f(h) = x``: ``h <- h - (f(h) - x) / f'(h)``, the length doubling.
+    """
+    if n <= 1:
+        return flint.fmpq_poly()
+    h = flint.fmpq_poly([0, 1 / flint.fmpq(f[1])])
+    df = f.truncate(n).derivative()
+    x = flint.fmpq_poly([0, 1])
+    k = 2
+    while k < n:
+        k = min(2 * k, n)
+        r = compose(f, h, k) - x
+        h = h - r.mul_low(inverse(compose(df, h, k), k), k)
+    return h.truncate(n)
