@@ -17,13 +17,14 @@ series*, J. ACM 25 (1978) 581-595 (Newton iteration for 1/f, exp, reversion).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import flint
 
 __all__ = ["poly", "mul", "inverse", "log", "exp", "compose", "reversion"]
 
 
-def poly(c: Sequence[object], n: int) -> flint.fmpq_poly:
+def poly(c: Sequence[Any], n: int) -> flint.fmpq_poly:
     """The polynomial of the first ``n`` coefficients of ``c``."""
     return flint.fmpq_poly(list(c)[:n])
 
