@@ -88,8 +88,9 @@ def real_context(dps: int) -> mpmath.MPContext:
     quadrature nodes it caches are reused within a thread. Never change its
     precision.
 
+    >>> before = mpmath.mp.prec
     >>> ctx = real_context(40)
-    >>> ctx.dps, real_context(40) is ctx, mpmath.mp.dps == 15 or True
+    >>> ctx.dps, real_context(40) is ctx, mpmath.mp.prec == before
     (40, True, True)
     """
     if isinstance(dps, bool) or not isinstance(dps, int) or dps < 1:
