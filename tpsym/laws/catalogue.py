@@ -30,6 +30,7 @@ import sympy
 
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law, _sign_check, as_param
+from tpsym.utils import expr_str
 
 __all__ = [
     "Semicircle",
@@ -53,7 +54,7 @@ __all__ = [
 
 def _fmt(e: sympy.Expr) -> str:
     """A parameter in spec syntax."""
-    return sympy.sstr(e)
+    return expr_str(e)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from tpsym.errors import DomainError, InputError
 from tpsym.free.convolution import _boxtimes_kreweras, _boxtimes_power, _boxtimes_s
 from tpsym.laws.base import Context, Law, as_param
 from tpsym.series import Series
+from tpsym.utils import expr_str
 
 __all__ = [
     "boxtimes_power",
@@ -198,7 +199,7 @@ class BoxPower(Law):
         return _boxtimes_power(s, ctx.encode(self.exponent), unit, F)
 
     def _spec(self) -> str:
-        return f"boxpower({self.base._spec()}, {sympy.sstr(self.exponent)})"
+        return f"boxpower({self.base._spec()}, {expr_str(self.exponent)})"
 
     def _latex(self, printer: Any) -> str:
         inner = rf"\left({printer._print(self.base)}\right)"
@@ -297,7 +298,7 @@ class BoxPlusPower(Law):
         return [k * t for k in ctx.free_cumulants(self.base, n)]
 
     def _spec(self) -> str:
-        return f"boxplus_power({self.base._spec()}, {sympy.sstr(self.exponent)})"
+        return f"boxplus_power({self.base._spec()}, {expr_str(self.exponent)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"\left({printer._print(self.base)}\right)^{{\boxplus {printer._print(self.exponent)}}}"
@@ -337,7 +338,7 @@ class Scaled(Law):
         return out
 
     def _spec(self) -> str:
-        return f"scale({self.base._spec()}, {sympy.sstr(self.factor)})"
+        return f"scale({self.base._spec()}, {expr_str(self.factor)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"{printer._print(self.factor)} \cdot {_wrap(self.base, printer)}"
@@ -374,7 +375,7 @@ class Shifted(Law):
         return kap
 
     def _spec(self) -> str:
-        return f"shift({self.base._spec()}, {sympy.sstr(self.shift)})"
+        return f"shift({self.base._spec()}, {expr_str(self.shift)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"{_wrap(self.base, printer)} + {printer._print(self.shift)}"
@@ -415,7 +416,7 @@ class Dilated(Law):
         return [m * c for m in ctx.moments(self.base, n)]
 
     def _spec(self) -> str:
-        return f"dilute({self.base._spec()}, {sympy.sstr(self.fraction)})"
+        return f"dilute({self.base._spec()}, {expr_str(self.fraction)})"
 
     def _latex(self, printer: Any) -> str:
         c = printer._print(self.fraction)
