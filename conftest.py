@@ -8,6 +8,9 @@
   is reproducible: the examples depend only on the test and the Hypothesis
   version. ``HYPOTHESIS_PROFILE=explore`` draws fresh random examples (and
   more of them) for a search for new counterexamples.
+* Under parallel workers (``pytest -n auto``, pytest-xdist) each worker keeps
+  BLAS to one thread: two workers with two BLAS threads each on a 2-core
+  machine spin against each other and ran the numeric tests up to 40x slower.
 """
 
 from __future__ import annotations
@@ -24,6 +27,13 @@ else:
     settings.register_profile("tpsym", deadline=None, print_blob=True, derandomize=True, database=None)
     settings.register_profile("explore", deadline=None, print_blob=True, max_examples=1000)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tpsym"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -19,6 +19,12 @@ place.
 The linear RNN (one W over T steps) is the ⊠-power of σ_w² MP(1): m_1..m_4
 at T = 10 and at a symbolic T.
 
+The ReLU RNN (one W, σ_w² = 2, σ_u² = σ_b² = 1): tpsym's ⊠-power of one
+untied step against the FIP engine (tpsym.free.fip, its polynomial
+operator-valued recursion) run on the tied word (D_T W ··· D_1 W Wᵀ D_1 ···)^k
+with the cross-time orthant law of the D's, up to a time budget; and the
+large-depth law resnet_limit (moments, density).
+
 Run from the repository root: ``PYTHONPATH=. python benchmarks/bench_architectures.py``.
 """
 
@@ -124,6 +130,77 @@ def main() -> None:
         start = time.perf_counter()
         m = rnn_law("linear", sigma_w2=1, steps=steps).moments(4)
         print(f"linear RNN, steps={steps}: m_1..m_4 = {m if steps == 10 else '(polynomials in T)'} in {time.perf_counter() - start:.3f} s")
+
+    relu_rnn()
+    matrix_free()
+
+
+def matrix_free(sizes: tuple[int, ...] = (1024, 2048)) -> None:
+    """One trial of a depth-10 ReLU residual network and a 10-step tied ReLU RNN: dense J against products."""
+    import numpy as np
+
+    from tpsym.numeric.architectures import RecurrentSampler, ResidualSampler
+    from tpsym.numeric.estimate import hutchinson_moments, spectral_moments
+
+    print("one trial, m_1..m_4: dense (form J, eigvalsh) against matrix-free (8 probes, weights regenerated / held)")
+    print(f"{'network':>22}  {'n':>5}  {'dense (s)':>9}  {'regenerated (s)':>15}  {'held (s)':>8}")
+    for name, s in (
+        ("ReLU resnet, depth 10", ResidualSampler(depth=10, activation="relu", sigma_w2=2.0, alpha=0.5)),
+        ("ReLU RNN, 10 steps", RecurrentSampler(steps=10, activation="relu", sigma_w2=2.0, sigma_u2=1.0)),
+    ):
+        for n in sizes:
+            t = []
+            start = time.perf_counter()
+            spectral_moments(s.sample(np.random.default_rng(0), n), 4)
+            t.append(time.perf_counter() - start)
+            for keep in (False, True):
+                start = time.perf_counter()
+                rng = np.random.default_rng(0)
+                hutchinson_moments(s.operator(rng, n, keep=keep), n, 4, rng, probes=8)
+                t.append(time.perf_counter() - start)
+            print(f"{name:>22}  {n:>5}  {t[0]:>9.3f}  {t[1]:>15.3f}  {t[2]:>8.3f}")
+
+
+def relu_rnn(budget: float = 20.0) -> None:
+    """The ReLU RNN: ⊠-power against the FIP engine on the tied word."""
+    from tpsym.free.fip import Alphabet, DiagonalLetter, GaussianDiagonals, Step, WeightLetter, fip_moment
+    from tpsym.laws.density import density
+    from tpsym.nets import resnet_limit, rnn_kernel
+
+    print("ReLU RNN, one W, sigma_w^2 = 2, sigma_u^2 = sigma_b^2 = 1: m_1..m_4 of J Jᵀ")
+    print(f"{'steps':>5}  {'tpsym (s)':>10}  {'FIP engine on the tied word (s)':>32}  agree")
+    spent = 0.0
+    for steps in (2, 3, 4, 10):  # T = 6 on the FIP engine: 116 s (measured once)
+        _law_moments.cache_clear()
+        start = time.perf_counter()
+        ours = rnn_law("relu", sigma_w2=2, sigma_u2=1, sigma_b2=1, steps=steps).moments(4)
+        t_ours = time.perf_counter() - start
+        if spent > budget:
+            print(f"{steps:>5}  {t_ours:>10.3f}  {'(not run: budget ' + str(budget) + ' s spent)':>32}  -")
+            continue
+        start = time.perf_counter()
+        K = rnn_kernel("relu", 2, 1, 1, steps)
+        ab = Alphabet(
+            weights=[WeightLetter("W", variance=2)],
+            diagonals=[DiagonalLetter(f"D{t}") for t in range(1, steps + 1)],
+            law=GaussianDiagonals({f"D{t}": (Step(), t - 1) for t in range(1, steps + 1)}, K),
+        )
+        J = " ".join(f"D{t} W" for t in range(steps, 0, -1))
+        Jt = " ".join(f"W' D{t}" for t in range(1, steps + 1))
+        base = [sympy.nsimplify(sympy.simplify(fip_moment(" ".join([J, Jt] * k), ab))) for k in range(1, 5)]
+        t_base = time.perf_counter() - start
+        spent += t_base
+        print(f"{steps:>5}  {t_ours:>10.3f}  {t_base:>32.3f}  {tuple(base) == ours}")
+    start = time.perf_counter()
+    rnn_law("relu", sigma_w2=2, steps=sympy.Symbol("T", positive=True, integer=True)).moments(4)
+    print(f"ReLU RNN, symbolic T: m_1..m_4 in {time.perf_counter() - start:.3f} s")
+    start = time.perf_counter()
+    resnet_limit(sigma_w2=1, a=1).moments(10)
+    t_m = time.perf_counter() - start
+    start = time.perf_counter()
+    r = density(resnet_limit(sigma_w2=1, a=1), check_moments=6)
+    print(f"resnet_limit(sigma_w2=1, a=1): m_1..m_10 in {t_m:.3f} s; density on {len(r.x)} points with 6 moment checks "
+          f"in {time.perf_counter() - start:.3f} s (largest moment error {max(r.moment_errors):.1e})")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from tpsym.laws import Arcsine, FreePoisson, Semicircle
 from tpsym.laws.operations import BoxPlusPower
 from tpsym.proof.claims import Claim
 from tpsym.proof.fileformat import load_claims
-from tpsym.proof.functions import _Recorder, claim_functions
+from tpsym.proof.functions import Recorder, claim_functions
 from tpsym.proof.numeric import run_numeric
 from tpsym.proof.verify import iterate_loops, verify_claim
 from tpsym.spec import parse_claim
@@ -63,7 +63,7 @@ def baseline(claim: Claim) -> float | None:
         return None
     loop = claim.loops[0]
     k = sympy.Symbol(loop.var)
-    rec = _Recorder()
+    rec = Recorder()
     try:
         sides = parse_claim(claim.statement, functions=claim_functions("series", rec), locals={**claim.symbols(), loop.var: k})
     except Exception:  # noqa: BLE001 - a claim outside the baseline's reach

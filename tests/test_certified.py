@@ -75,6 +75,11 @@ CONSTANTS = [
     sympy.exp(1) * sympy.log(3) - sympy.cos(sympy.Rational(1, 7)),
     sympy.atan(sympy.Rational(-3, 2)) + sympy.acos(sympy.Rational(1, 5)),
     sympy.Rational(3, 2) ** sympy.pi,
+    # erf through its positive series, the erfc bound for large arguments, and oddness
+    sympy.erf(sympy.Rational(1, 3)) + sympy.erf(sympy.sqrt(2) / (2 * sympy.sqrt(sympy.Rational(7, 10)))),
+    sympy.erf(-sympy.Rational(9, 2)) * sympy.erfc(sympy.Rational(3, 2)),
+    sympy.erf(12),
+    sympy.erf(sympy.Rational(1, 10**6)),
 ]
 
 
@@ -90,8 +95,8 @@ def test_to_ball_encloses_and_reaches_the_digits(expr, digits):
 
 
 def test_to_ball_refuses_what_it_cannot_enclose():
-    with pytest.raises(NumericError, match="erf"):
-        to_ball(sympy.erf(1), 30)
+    with pytest.raises(NumericError, match="gamma"):
+        to_ball(sympy.gamma(sympy.Rational(1, 3)), 30)
     with pytest.raises(InputError, match="free symbols"):
         to_ball(sympy.Symbol("c") + 1, 30)
     with pytest.raises(ArithmeticError, match="asin"):
@@ -128,3 +133,21 @@ def test_no_global_precision_changes():
     before = (mpmath.mp.prec, mpmath.iv.prec)
     to_ball(sympy.asin(sympy.Rational(1, 3)) * sympy.pi, 200)
     assert (mpmath.mp.prec, mpmath.iv.prec) == before
+
+
+@given(fractions, st.sampled_from([64, 300]))
+def test_negation_is_exact(a, prec):
+    # an mpf's unary minus rounds to mpmath's global precision: a ball must not use it
+    third = Ball.exact(a, prec) / 3
+    minus = -third
+    assert encloses(minus, -Fraction(a) / 3)
+    assert (exact(minus.lower), exact(minus.upper)) == (-exact(third.upper), -exact(third.lower))
+
+
+@given(st.fractions(min_value=-30, max_value=30, max_denominator=1000))
+def test_erf_enclosure_contains_the_high_precision_value(x):
+    b = to_ball(sympy.erf(sympy.Rational(x.numerator, x.denominator)), 40)
+    reference = Fraction(str(sympy.N(sympy.erf(sympy.Rational(x.numerator, x.denominator)), 90)))
+    tol = Fraction(1, 10**85)
+    assert exact(b.lower) - tol <= reference <= exact(b.upper) + tol
+    assert b.digits() >= 40

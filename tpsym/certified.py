@@ -26,6 +26,8 @@ True
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,19 +36,22 @@ from typing import Any, Literal
 import mpmath
 import sympy
 from mpmath.ctx_iv import MPIntervalContext
-from mpmath.libmp import from_man_exp
+from mpmath.libmp import from_man_exp, mpf_abs, mpf_neg
 
 from .errors import InputError, NumericError
 
 __all__ = [
     "Ball",
     "CertifiedConstant",
+    "NumericConstant",
     "Verdict",
     "ball_of",
     "certified_constant",
     "decide",
     "has_certified",
     "interval_context",
+    "real_context",
+    "shown",
     "to_ball",
 ]
 
@@ -69,6 +74,46 @@ def interval_context(prec: int) -> MPIntervalContext:
     return ctx
 
 
+_THREAD_CONTEXTS = threading.local()
+
+
+def real_context(dps: int) -> mpmath.MPContext:
+    """A private mpmath context working at ``dps`` decimal digits, one per thread and ``dps``.
+
+    Library code computes in such a context instead of changing mpmath's
+    global precision (``workdps``), so results do not depend on the caller's
+    setting and are the same from many threads. mpmath's own routines
+    (``quad``, special functions) raise and restore the precision of the
+    context they run in, so a context is never shared between threads; the
+    quadrature nodes it caches are reused within a thread. Never change its
+    precision.
+
+    >>> ctx = real_context(40)
+    >>> ctx.dps, real_context(40) is ctx, mpmath.mp.dps == 15 or True
+    (40, True, True)
+    """
+    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 1:
+        raise InputError(f"{dps=} must be an int >= 1")
+    table = getattr(_THREAD_CONTEXTS, "table", None)
+    if table is None:
+        table = _THREAD_CONTEXTS.table = {}
+    ctx = table.get(dps)
+    if ctx is None:
+        ctx = table[dps] = mpmath.MPContext()
+        ctx.dps = dps
+    return ctx
+
+
+def _neg(x: mpmath.mpf) -> mpmath.mpf:
+    """−x exactly (``-x`` on an mpf rounds to mpmath's global precision)."""
+    return mpmath.mp.make_mpf(mpf_neg(x._mpf_))
+
+
+def _abs(x: mpmath.mpf) -> mpmath.mpf:
+    """|x| exactly."""
+    return mpmath.mp.make_mpf(mpf_abs(x._mpf_))
+
+
 def _exact_str(x: mpmath.mpf) -> str:
     sign, man, exp, _ = x._mpf_
     if not man:
@@ -86,6 +131,44 @@ def _parse_exact(text: Any, ctx_prec: int) -> mpmath.mpf:
     except ValueError as exc:
         raise InputError(f"{text!r} is not an exact endpoint of the form 'man*2^exp'") from exc
     return mpmath.mp.make_mpf(from_man_exp(m, e))  # exact: no precision given, no rounding
+
+
+def _fraction(x: Any) -> Fraction:
+    """The exact value of a finite mpmath number (or of a str/int/float), as a fraction."""
+    if hasattr(x, "_mpf_"):
+        sign, man, exp, _ = x._mpf_
+        if not man and exp:  # inf, nan
+            raise NumericError(f"{x} is not a finite number")
+        return (-1) ** sign * Fraction(man) * Fraction(2) ** exp
+    return Fraction(str(x)) if not isinstance(x, (int, Fraction)) else Fraction(x)
+
+
+def shown(value: Any, error_bound: Any, digits: int) -> tuple[str, str]:
+    """``value`` to ``digits`` significant digits and a bound on that text's distance to the truth.
+
+    The bound is ``error_bound`` plus the rounding of the printed digits,
+    rounded *up* to two significant digits, in exact arithmetic: the printed
+    ``v ± e`` always contains the true value (a rounded-to-nearest bound, or
+    one that left out the rounding, could exclude it).
+
+    >>> shown(mpmath.mpf(2) / 3, mpmath.mpf("1e-12"), 6)
+    ('0.666667', '3.4e-7')
+    >>> shown(mpmath.mpf(2) / 3, mpmath.mpf("4.21e-3"), 30)[1]
+    '4.3e-3'
+    """
+    text = mpmath.nstr(value, digits)
+    total = _fraction(error_bound) + abs(Fraction(text) - _fraction(value))
+    if total == 0:
+        return text, "0"
+    e = len(str(total.numerator)) - len(str(total.denominator))  # 10^(e-1) <= total < 10^(e+1)
+    while Fraction(10) ** e > total:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= total:
+        e += 1
+    m = math.ceil(total / Fraction(10) ** (e - 1))  # 10 <= m <= 100: two digits, rounded up
+    if m == 100:
+        m, e = 10, e + 1
+    return text, f"{m // 10}.{m % 10}e{e}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +294,7 @@ class Ball:
         return self._binary(other, "rdiv")
 
     def __neg__(self) -> Ball:
-        return Ball(-self.upper, -self.lower, self.prec)
+        return Ball(_neg(self.upper), _neg(self.lower), self.prec)
 
     def __pow__(self, n: int) -> Ball:
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -234,9 +317,10 @@ class Ball:
         """``mid ± radius`` for people.
 
         >>> Ball.exact(1, 64).format(5)
-        '1.0 ± 0.0'
+        '1.0 ± 0'
         """
-        return f"{mpmath.nstr(self.mid(), digits)} ± {mpmath.nstr(self.radius(), 2)}"
+        text, bound = shown(self.mid(), self.radius(), digits)
+        return f"{text} ± {bound}"
 
     def to_json(self) -> dict[str, Any]:
         """Exact endpoints (``'man*2^exp'``), a readable midpoint and radius."""
@@ -329,14 +413,64 @@ class CertifiedConstant(sympy.Dummy):
         return hit
 
 
+class NumericConstant(sympy.Dummy):
+    """A real number tpsym computed numerically (with an error estimate) but cannot certify.
+
+    It stands in exact algebra like a symbol (so a tpsym-computed number is
+    never mistaken for a float the user wrote), evaluates to its value with
+    ``float()``/``N()``, and is refused by :func:`to_ball` with a message
+    that says tpsym computed it, so no verdict claims more than it knows.
+
+    >>> c = NumericConstant("mu_1(formula(sin(x)), q=1)", mpmath.mpf("0.5"), mpmath.mpf("1e-30"))
+    >>> float(2 * c)
+    1.0
+    >>> to_ball(c + 1, 30)
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.NumericError: mu_1(formula(sin(x)), q=1) = 0.5 ± 1.0e-30 was computed by tpsym by quadrature and cannot be certified (no interval evaluation for it): only a numeric check can use it
+    """
+
+    def __new__(cls, label: str, value: Any, error: Any) -> NumericConstant:
+        obj = super().__new__(cls, label, real=True)
+        obj._value = mpmath.mp.make_mpf(mpmath.mpmathify(value)._mpf_)
+        obj._error = mpmath.mp.make_mpf(mpmath.mpmathify(error)._mpf_)
+        return obj
+
+    @property
+    def value(self) -> mpmath.mpf:
+        return self._value
+
+    @property
+    def error(self) -> mpmath.mpf:
+        return self._error
+
+    def _eval_evalf(self, prec: int) -> sympy.Float:
+        return sympy.Float(self._value, max(15, mpmath.libmp.prec_to_dps(prec)))
+
+    def _sympystr(self, printer: Any) -> str:
+        return self.name
+
+    def _latex(self, printer: Any) -> str:
+        return r"\operatorname{" + self.name.replace("_", r"\_") + "}"
+
+    def refusal(self) -> NumericError:
+        return NumericError(
+            f"{self.name} = {mpmath.nstr(self._value, 15)} ± {mpmath.nstr(self._error, 2)} was computed by tpsym "
+            "by quadrature and cannot be certified (no interval evaluation for it): only a numeric check can use it"
+        )
+
+
 def certified_constant(label: str, compute: Callable[[int], Ball]) -> CertifiedConstant:
     """A :class:`CertifiedConstant` named ``label`` (shown in formulas)."""
     return CertifiedConstant(label, compute)
 
 
 def has_certified(expr: Any) -> bool:
-    """Whether a sympy expression contains a :class:`CertifiedConstant`."""
-    return isinstance(expr, sympy.Basic) and any(isinstance(a, CertifiedConstant) for a in expr.atoms(sympy.Dummy))
+    """Whether a sympy expression contains a number tpsym computed: a :class:`CertifiedConstant`
+    (or a :class:`NumericConstant`, which :func:`to_ball` then refuses with its reason)."""
+    return isinstance(expr, sympy.Basic) and any(
+        isinstance(a, (CertifiedConstant, NumericConstant)) for a in expr.atoms(sympy.Dummy)
+    )
 
 
 def _ends(x: Any) -> tuple[mpmath.mpf, mpmath.mpf]:
@@ -378,18 +512,64 @@ def _atan(ctx: Any, x: Any, prec: int) -> Any:
     return _monotone_inverse(ctx, x, lambda c, y: c.sin(y) / c.cos(y), lambda p, v: p.atan(v), prec, domain)
 
 
+def _erf_nonneg(ctx: Any, x: mpmath.mpf, prec: int) -> Any:
+    """An interval enclosing erf(x) for an exact x ≥ 0.
+
+    erf(x) = (2/√π) e^(−x²) Σ_{n≥0} 2ⁿ x^(2n+1) / (1·3···(2n+1)) (Abramowitz &
+    Stegun 7.1.6): positive terms, no cancellation; once the ratio of
+    consecutive terms 2x²/(2n+3) is at most 1/2 the tail is at most the last
+    term. For x² > prec·ln 2 + 10, 0 < erfc(x) < e^(−x²)/(x√π) (A&S 7.1.13)
+    is used instead.
+    """
+    if x == 0:
+        return ctx.mpf(0)
+    xi = ctx.mpf(x)
+    if x * x > prec * 0.7 + 10:
+        tail = ctx.exp(-xi * xi) / (xi * ctx.sqrt(ctx.pi))
+        return ctx.mpf([_ends(1 - tail)[0], 1])
+    x2 = xi * xi
+    term = xi
+    total = xi
+    n = 0
+    stop = mpmath.ldexp(mpmath.mpf(1), -(prec + 10))
+    while True:
+        term = term * 2 * x2 / (2 * n + 3)
+        n += 1
+        total = total + term
+        if 2 * n + 3 >= 4 * x and _ends(x2)[1] * 4 <= 2 * n + 3 and _ends(term)[1] <= stop * _ends(total)[0]:
+            break
+    total = total + ctx.mpf([0, _ends(term)[1]])  # the tail, at most the last term
+    return 2 / ctx.sqrt(ctx.pi) * ctx.exp(-x2) * total
+
+
+def _erf(ctx: Any, x: Any, prec: int) -> Any:
+    """erf of an interval: erf is odd and increasing, so its ends come from the ends of x."""
+
+    def point(v: mpmath.mpf, side: int) -> mpmath.mpf:
+        iv = _erf_nonneg(ctx, _abs(v), prec)
+        lo, hi = _ends(iv)
+        if v < 0:
+            lo, hi = -hi, -lo
+        return lo if side == 0 else hi
+
+    xa, xb = _ends(x)
+    return ctx.mpf([point(xa, 0), point(xb, 1)])
+
+
 def to_ball(expr: Any, digits: int) -> Ball:
     """A ball enclosing the value of a constant sympy expression.
 
     Handles rationals, π, e, +, ×, powers (integer, half-integer, or a
-    positive base to any real power), exp, log, sin, cos, asin, acos, atan
-    and :class:`CertifiedConstant` atoms; anything else is refused.
+    positive base to any real power), exp, log, sin, cos, asin, acos, atan,
+    erf, erfc and :class:`CertifiedConstant` atoms; anything else is refused.
 
     >>> b = to_ball(sympy.sqrt(5) * sympy.pi / 4, 30)
     >>> mpmath.nstr(b.mid(), 15), b.digits() >= 30
     ('1.75620368276018', True)
     >>> to_ball(sympy.asin(sympy.Rational(2, 3)), 30).format(12)
-    '0.729727656227 ± 9.7e-45'
+    '0.729727656227 ± 3.4e-14'
+    >>> to_ball(sympy.erf(1), 30).format(20)  # A&S Table 7.1: erf(1) = 0.8427007929...
+    '0.84270079294971486934 ± ...'
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise InputError(f"{digits=} must be an int >= 1")
@@ -401,6 +581,8 @@ def to_ball(expr: Any, digits: int) -> Ball:
 def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
     if isinstance(e, CertifiedConstant):
         return e.ball(digits + 5).interval(ctx)
+    if isinstance(e, NumericConstant):
+        raise e.refusal()
     if e.is_Rational:
         return ctx.mpf(int(e.p)) / int(e.q)
     if e is sympy.pi:
@@ -408,6 +590,9 @@ def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
     if e is sympy.E:
         return ctx.exp(ctx.mpf(1))
     free = [s for s in e.free_symbols if not isinstance(s, CertifiedConstant)]
+    for s in free:
+        if isinstance(s, NumericConstant):
+            raise s.refusal()
     if free:
         raise InputError(f"cannot enclose {e}: it has free symbols {sorted(map(str, free))}")
     if isinstance(e, sympy.Add):
@@ -454,4 +639,8 @@ def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
         return ctx.pi / 2 - _asin(ctx, _iv(e.args[0], ctx, prec, digits), prec)
     if isinstance(e, sympy.atan):
         return _atan(ctx, _iv(e.args[0], ctx, prec, digits), prec)
+    if isinstance(e, sympy.erf):
+        return _erf(ctx, _iv(e.args[0], ctx, prec, digits), prec)
+    if isinstance(e, sympy.erfc):
+        return 1 - _erf(ctx, _iv(e.args[0], ctx, prec, digits), prec)
     raise NumericError(f"no certified evaluation of {type(e).__name__} (in {e}) yet")

@@ -62,7 +62,6 @@ import re
 import sys
 import tokenize
 import unicodedata
-import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
@@ -286,17 +285,14 @@ def _max(*args: sympy.Expr) -> sympy.Expr:
     return sympy.Max(*args)
 
 
-#: Functions allowed inside the parameters of a law spec.
-SPEC_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
+#: The functions of the spec and claim languages: one table, so that a law's parameters
+#: take every function a claim takes (``sigma_w2=1/erf(1)``, ``asin(2/3)``); claims add their
+#: own (``moment``, ...).
+FORMULA_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
     "sqrt": _unary(sympy.sqrt),
     "exp": _unary(sympy.exp),
     "log": _unary(sympy.log),
     "Rational": _rational,
-}
-
-#: Functions allowed in formulas; callers add their own (``moment``, ...).
-FORMULA_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
-    **SPEC_FUNCTIONS,
     "binomial": _binomial,
     "factorial": _factorial,
     "factorial2": _factorial2,
@@ -325,6 +321,9 @@ FORMULA_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
     "Max": _max,
     "Sum": _sum,
 }
+
+#: The functions allowed inside the parameters of a law spec: the same table.
+SPEC_FUNCTIONS = FORMULA_FUNCTIONS
 
 # Parameters that take a tuple literal rather than an expression.
 _TUPLE_PARAMETERS = {"kreweras_count": {"block_type"}, "Sum": {"limits"}}
@@ -417,7 +416,7 @@ class _LawRegistry(MutableMapping[str, Callable[..., Any]]):
                 complete = False
             else:
                 table["jacobian"] = jacobian
-            for spec_name, attr in (("resnet", "resnet_law"), ("rnn", "rnn_law")):
+            for spec_name, attr in (("resnet", "resnet_law"), ("rnn", "rnn_law"), ("resnet_limit", "resnet_limit")):
                 fn = getattr(nets, attr, None)
                 if fn is None:
                     complete = False
@@ -618,6 +617,29 @@ def _parse_expression(text: str) -> ast.Expression:
     return _PutBack().visit(tree)
 
 
+def _refuse_warned_literals(text: str) -> None:
+    """Refuse what Python's parser only warns about, without touching the warnings filters.
+
+    A number run into a name (``1if``, ``0x1for``) and a backslash in a string
+    are deprecation warnings of the parser, not errors; refusing them here lets
+    :func:`_parse_expression` run with the process's warnings filters as they
+    are (changing them, even for a moment, would change them for every thread).
+    """
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return  # malformed: ast.parse reports it
+    def where(tok: tokenize.TokenInfo) -> str:
+        (line, col) = tok.start
+        return f"column {col + 1}" if "\n" not in text else f"line {line}, column {col + 1}"
+
+    for tok, nxt in zip(tokens, tokens[1:]):
+        if tok.type == tokenize.NUMBER and nxt.type == tokenize.NAME and nxt.start == tok.end:
+            raise SpecError(f"invalid number literal {tok.string + nxt.string!r} ({where(tok)})")
+        if tok.type == tokenize.STRING and "\\" in tok.string:
+            raise SpecError(f"backslashes are not allowed in strings: {tok.string} ({where(tok)})")
+
+
 def _one_line(message: object) -> str:
     return " ".join(str(message).split())
 
@@ -696,15 +718,14 @@ class _Parser:
                 raise SpecError(
                     f"{ch!r} would be read as {plain!r}: write {plain!r} (column {i + 1 + self.col_offset})"
                 )
+        _refuse_warned_literals(self.text)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # "invalid decimal literal" and the like refuse, not print
-                tree = _parse_expression(self.text)
+            tree = _parse_expression(self.text)
         except SyntaxError as exc:
             col = (exc.offset or 1) + (self.col_offset if exc.lineno in (None, 1) else 0)
             where = f"column {col}" if exc.lineno in (None, 1) else f"line {exc.lineno}, column {col}"
             raise SpecError(f"malformed {self.mode}: {_one_line(exc.msg)} ({where})") from None
-        except (ValueError, RecursionError, MemoryError, OverflowError, Warning) as exc:
+        except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
             raise SpecError(f"malformed {self.mode}: {_one_line(exc) or type(exc).__name__}") from None
         self.check_depth(tree.body)
         return tree.body
@@ -738,9 +759,19 @@ class _Parser:
         if isinstance(node, ast.Tuple):
             if _TUPLE not in accept:
                 raise self.fail(node, f"a tuple is not allowed here: {self.piece(node)}")
+            if _STR in accept:
+                # a parameter that takes words: activation=(erf, tanh) names activations, also
+                # where erf and tanh are functions (a bare name is read as the word, as it is alone)
+                return _TUPLE, tuple(self.word_or_expr(elt) for elt in node.elts)
             return _TUPLE, tuple(self.expr(elt) for elt in node.elts)
         what = _NODE_NAMES.get(type(node), type(node).__name__)
         raise self.fail(node, f"{what} {'is' if what.endswith('access') else 'are'} not allowed: {self.piece(node)}")
+
+    def word_or_expr(self, node: ast.AST) -> Any:
+        """A bare name (not a local, not private) as its word; anything else as an expression."""
+        if isinstance(node, ast.Name) and node.id not in self.local and not node.id.startswith("_"):
+            return node.id
+        return self.expr(node)
 
     def expr(self, node: ast.AST) -> sympy.Expr:
         kind, value = self.value(node, frozenset({_EXPR}))
@@ -815,7 +846,8 @@ class _Parser:
             }[op]()
         except TpsymError:
             raise
-        except Exception as exc:  # sympy refuses an operation: report it on one line
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError) as exc:
+            # sympy refuses an operation: report it on one line (anything else is a defect: it propagates)
             raise self.fail(node, f"cannot compute {self.piece(node)}: {_one_line(exc)}") from None
         return self.check_number(node, result)
 
@@ -956,12 +988,14 @@ class _Parser:
             message = _one_line(f"{self.segment(node)}: {exc} ({self.where(node)})")
             try:
                 error = type(exc)(message)
-            except Exception:  # an error class with its own constructor
+            except TypeError:  # an error class with its own constructor
                 error = SpecError(message)
             raise error from None
         except RecursionError:
             raise self.fail(node, f"{self.piece(node)} is too deep to compute") from None
-        except Exception as exc:  # a constructor or sympy refuses: one line, no traceback
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError) as exc:
+            # a constructor or sympy refuses the arguments: one line, no traceback; any other
+            # exception is a defect of tpsym, not of the input, and propagates as such
             raise self.fail(node, f"{self.segment(node)}: {_one_line(exc) or type(exc).__name__}") from None
 
 

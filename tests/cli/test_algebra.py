@@ -226,3 +226,26 @@ def test_density_grid_from_the_support_and_csv(tmp_path, capsys):
     # the semicircle of variance 4 at 0: 1/(2 pi) (Wigner)
     mid = {float(x): float(y) for x, y in (r.split(",") for r in rows[1:])}
     assert mid[min(mid, key=abs)] == pytest.approx(1 / (2 * math.pi), rel=1e-3)
+
+
+def test_moments_in_certified_constants_show_their_value(capsys):
+    # a tanh network's moments are expressions in certified constants: the value is printed beside
+    # them with a bound that encloses it (rounding of the digits included); exact ones get none
+    spec = "jacobian(activation=tanh, sigma_w2=3/2, sigma_b2=1/20, depth=2)"
+    assert main(["moments", spec, "--order", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (value,) = doc["values"]
+    # independent value: two layers at q* of tanh, m_1 = (3/2 mu_1)^2 by scipy quadrature at the fixed point
+    import numpy as np
+    from scipy import integrate, optimize
+
+    def gauss(f, q):
+        return integrate.quad(lambda z: f(np.sqrt(q) * z) * np.exp(-z * z / 2) / np.sqrt(2 * np.pi), -12, 12, epsabs=1e-14)[0]
+
+    q = optimize.brentq(lambda q: 1.5 * gauss(lambda h: np.tanh(h) ** 2, q) + 0.05 - q, 0.1, 2, xtol=1e-15)
+    mu1 = gauss(lambda h: 1 / np.cosh(h) ** 4, q)
+    assert abs(float(value["value"]) - (1.5 * mu1) ** 2) < 1e-9 and float(value["error_bound"]) < 1e-14
+    assert main(["moments", "mp(ratio=c)", "--order", "2", "--json"]) == 0
+    assert "values" not in json.loads(capsys.readouterr().out)
+    assert main(["moments", spec, "--order", "1"]) == 0
+    assert capsys.readouterr().out.startswith("m_1 = 9*mu_1(tanh, q~0.4180372005)**2/4 = 0.881038043978266 ± ")

@@ -13,9 +13,11 @@ SMALL = ["--sizes", "64,128", "--trials", "6", "--workers", "0", "--seed", "1"]
 
 
 def test_crosscheck_confirmed_json(capsys):
-    status = main(["crosscheck", "boxplus(semicircle(), mp(1))", "--order", "4", "--json", *SMALL])
+    # 6 trials at 64 and 128 detect about 36 % in m_4 (80 % power): confirmed at a 50 % tolerance only
+    status = main(["crosscheck", "boxplus(semicircle(), mp(1))", "--order", "4", "--json", "--tolerance", "0.5", *SMALL])
     out = json.loads(capsys.readouterr().out)
     assert status == 0 and out["verdict"] == "confirmed"
+    assert out["tolerance"] == 0.5 and len(out["detectable"]) == 4 and max(out["detectable"]) <= 0.5
     assert [m["k"] for m in out["moments"]] == [1, 2, 3, 4]
     for m in out["moments"]:
         assert {"k", "estimate", "stderr", "expected", "z", "ok"} <= set(m)
@@ -103,3 +105,22 @@ def test_plot_png_size(tmp_path, capsys):
 
 def test_plot_bad_suffix(tmp_path, capsys):
     assert main(["plot", "semicircle()", "--size", "50", "--out", str(tmp_path / "x.gif")]) == 2
+
+
+def test_crosscheck_is_inconclusive_below_its_power(capsys):
+    # the default tolerance (2 %) is beyond 6 trials: inconclusive, exit 0, with the detectable errors
+    # and the trials that would settle each moment
+    status = main(["crosscheck", "boxplus(semicircle(), mp(1))", "--order", "4", "--json", *SMALL])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0 and out["verdict"] == "inconclusive" and out["tolerance"] == 0.02
+    assert all(d > 0.02 for d in out["detectable"])
+    assert all(m["trials_needed"] is None or m["trials_needed"] > 6 for m in out["moments"])
+    status = main(["crosscheck", "boxplus(semicircle(), mp(1))", "--order", "2", *SMALL])
+    text = capsys.readouterr().out
+    assert status == 0 and "verdict   inconclusive" in text and "tolerance 0.02" in text
+
+
+@pytest.mark.parametrize("bad", ["0", "1.5", "nan"])
+def test_crosscheck_tolerance_is_checked(capsys, bad):
+    assert main(["crosscheck", "semicircle()", "--tolerance", bad, *SMALL]) == 2
+    assert "--tolerance" in capsys.readouterr().err

@@ -260,3 +260,21 @@ def test_check_names_one_route_when_no_function_has_two(capsys):
 def test_check_for_all_finds_the_variable(capsys):
     status, out, _ = run(capsys, "check", "cumulant(mp(ratio=c), k) == c**(k - 1)", "--for", "all", "--json")
     assert status == 0 and json.loads(out)["verdict"] == "proved"
+
+
+def test_verify_in_worker_processes_gives_the_serial_verdicts(capsys, good):
+    # the numeric claim is started first in its own worker; the lines and the JSON keep file order
+    def timeless(doc):
+        # everything but the timings
+        if isinstance(doc, dict):
+            return {k: timeless(v) for k, v in doc.items() if k != "seconds"}
+        return [timeless(v) for v in doc] if isinstance(doc, list) else doc
+
+    _, serial, _ = run(capsys, "verify", good, "--json", "--jobs", "1")
+    status, parallel, _ = run(capsys, "verify", good, "--json", "--jobs", "2")
+    assert status == 0 and timeless(json.loads(parallel)) == timeless(json.loads(serial))
+    status, out, _ = run(capsys, "verify", good, "--jobs", "2", "--no-numeric")
+    assert status == 0 and [line.split()[1] for line in out.splitlines()[:5]] == IDS
+    for bad in ("0", "-1", "many"):
+        status, _, err = run(capsys, "verify", good, "--jobs", bad)
+        assert status == 2 and "--jobs" in err

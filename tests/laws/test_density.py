@@ -230,9 +230,9 @@ def test_tanh_jacobian_density_is_fast(spec):
     import time
 
     law = _jacobian(spec)
-    t = time.perf_counter()
+    t = time.process_time()  # CPU time: the bound guards an exponential cliff, not the machine's load
     r = density(law, "0:6:11")
-    assert time.perf_counter() - t < 20
+    assert time.process_time() - t < 20
     assert r.method == "subordination, 16 Gauss nodes" and r.atoms == ()
     assert abs(r.mass - 1) < 1e-3  # a 16-node Gauss rule stands for the law of D^2
     assert max(r.moment_errors) < 1e-6

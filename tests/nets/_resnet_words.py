@@ -29,8 +29,12 @@ def _pairings(letters: list[tuple[int, int, int]]):
                     yield [(0, j)] + [(a + 1, b + 1) for a, b in left] + [(a + j + 1, b + j + 1) for a, b in right]
 
 
-def residual_moment(depth: int, k: int, t: Any, mu: Callable[[int], Any], one: Any = 1) -> Any:
-    """φ((J Jᵀ)^k) with t = α²σ² and mu(a) = E[d^a] (the same law at every layer)."""
+def residual_moment(depth: int, k: int, t: Any, mu: Callable[..., Any], one: Any = 1, *, layered: bool = False) -> Any:
+    """φ((J Jᵀ)^k) with t = α²σ² and mu(a) = E[d^a] (the same law at every layer), or mu(a, l) when ``layered``."""
+    if layered:
+        mu_at = mu
+    else:
+        mu_at = lambda a, l: mu(a)  # noqa: E731
     # one copy of J Jᵀ, left to right: A_L ... A_1 A_1ᵀ ... A_Lᵀ; A_l = 1 | (D_l, W_l); A_lᵀ = 1 | (W_lᵀ, D_l)
     slots = [("A", l) for l in range(depth, 0, -1)] + [("At", l) for l in range(1, depth + 1)]
     slots = slots * k
@@ -47,7 +51,7 @@ def residual_moment(depth: int, k: int, t: Any, mu: Callable[[int], Any], one: A
         if n == 0:
             term = one
             for l in range(1, depth + 1):
-                term = term * mu(sum(1 for a in atoms if a == ("D", l)))
+                term = term * mu_at(sum(1 for a in atoms if a == ("D", l)), l)
             total = total + term
             continue
         letters = [(m, atoms[pos[m]][1], 1 if atoms[pos[m]][0] == "W" else -1) for m in range(n)]
@@ -70,6 +74,6 @@ def residual_moment(depth: int, k: int, t: Any, mu: Callable[[int], Any], one: A
                         counts[a[1]] = counts.get(a[1], 0) + 1
                     cur = partner[(cur + 1) % n]
                 for l, c in counts.items():
-                    term = term * mu(c)
+                    term = term * mu_at(c, l)
             total = total + term
     return total

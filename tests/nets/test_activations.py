@@ -21,6 +21,7 @@ from tpsym.nets.activations import (
     ReLU,
     Tanh,
     get_activation,
+    mp_namespace,
 )
 
 from ._oracle import gauss_expect
@@ -200,3 +201,51 @@ def test_import_is_light():
             "'tpsym.proof', 'scipy'))]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- exact Gaussian integrals of formulas that are polynomials piece by piece (issue 14) ---
+_PW = [
+    "Max(-1, Min(1, x))",
+    "Max(0, x) + x/5",
+    "Abs(x**2 - 2)/4 + x/2",
+    "Max(x**2/2, -x/3)",
+    "Min(x, 1 - x**2/4)",
+]
+
+
+def _mp_reference(expr_text, q, kind, k=1):
+    """An independent route: mpmath quadrature in a private context, split at the float kinks."""
+    from tpsym.spec import parse_formula
+
+    x = sympy.Symbol("x", real=True)
+    act = Formula(parse_formula(expr_text, locals={"x": x}), x)
+    ctx = mpmath.MPContext()
+    ctx.dps = 40
+    q = ctx.mpf(q.p) / q.q
+    f = sympy.lambdify(x, act.expr if kind == "phi2" else sympy.diff(act.expr, x), modules=[mp_namespace(ctx), "mpmath"])
+    cuts = [ctx.mpf(b) for b in act.breakpoints]
+    dens = lambda h: ctx.exp(-h * h / (2 * q)) / ctx.sqrt(2 * ctx.pi * q)  # noqa: E731
+    power = 2 if kind == "phi2" else 2 * k
+    return act, ctx.quad(lambda h: f(h) ** power * dens(h), [-ctx.inf, *cuts, ctx.inf])
+
+
+@pytest.mark.parametrize("text", _PW)
+@pytest.mark.parametrize("q", [sympy.Rational(1, 3), sympy.Rational(5, 2)])
+def test_piecewise_polynomial_formulas_have_exact_gaussian_integrals(text, q):
+    act, second = _mp_reference(text, q, "phi2")
+    exact = act.second_moment_closed_form(q)
+    assert exact is not None and not exact.has(sympy.Float)
+    # the reference splits at the kinks rounded to doubles (-2/3 is not one): agreement to ~1e-16
+    assert abs(sympy.N(exact, 35) - sympy.Float(second, 35)) < 1e-15
+    for k in (1, 2):
+        _, mu_k = _mp_reference(text, q, "dphi", k)
+        assert abs(sympy.N(act.mu_closed_form(k, q), 35) - sympy.Float(mu_k, 35)) < 1e-15
+
+
+def test_formula_hard_tanh_is_hard_tanh_and_smooth_formulas_have_no_closed_form():
+    q = sympy.Symbol("q", positive=True)
+    ht = Formula(sympy.Max(-1, sympy.Min(1, X)), X)
+    assert sympy.simplify(ht.second_moment_closed_form(q) - HardTanh().second_moment_closed_form(q)) == 0
+    assert ht.mu_closed_form(3, q) == HardTanh().mu_closed_form(3, q)
+    assert Formula(sympy.tanh(X) + X / 10, X).second_moment_closed_form(q) is None
+    assert Formula(sympy.Max(0, X**5 - X - 1), X).mu_closed_form(1, q) is None  # kink not in radicals

@@ -122,3 +122,96 @@ def test_certified_verdicts_at_more_digits_and_recheck():
     cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
     result = recheck(cert)
     assert not result.holds and any("enclosure.upper" in p for p in result.problems)
+
+
+def _hard_tanh_reference(sw, sb, dps=60):
+    """An independent route: the closed form E[hardtanh(h)^2] (Pennington et al. 1711.04735, Table 1
+    integrated) and mpmath's findroot in a private context."""
+    ctx = mpmath.MPContext()
+    ctx.dps = dps
+
+    def second(q):
+        t = ctx.erf(1 / ctx.sqrt(2 * q))
+        return q * t - ctx.sqrt(2 * q / ctx.pi) * ctx.exp(-1 / (2 * q)) + 1 - t
+
+    q = ctx.findroot(lambda q: ctx.mpf(sw.p) / sw.q * second(q) + ctx.mpf(sb.p) / sb.q - q, 0.7)
+    return q, ctx.mpf(sw.p) / sw.q * ctx.erf(1 / ctx.sqrt(2 * q))
+
+
+def test_hard_tanh_fixed_point_and_chi_enclose_the_reference():
+    q_ref, chi_ref = _hard_tanh_reference(R(3, 2), R(1, 20))
+    mf = certified_mean_field("hard_tanh", sigma_w2=R(3, 2), sigma_b2=R(1, 20), moments=2, digits=40)
+    slack = Fraction(1, 10**55)
+    for ball, ref in ((mf.q, q_ref), (mf.chi, chi_ref)):
+        assert ball.digits() >= 40
+        assert exact(ball.lower) - slack <= Fraction(str(ref)) <= exact(ball.upper) + slack
+
+
+HT_Q = "q_star(hard_tanh, 3/2, 1/20)"
+
+
+def test_hard_tanh_and_biased_erf_claims_certified_and_off_by_1e_20_refuted():
+    q_ref, _ = _hard_tanh_reference(R(3, 2), R(1, 20))
+    q_text = mpmath.nstr(q_ref, 50)
+    right = verify_claim(identity(f"{HT_Q} == {q_text}"), numeric=False)
+    assert right.status == "certified" and right.digits == 30, right.summary
+    wrong = verify_claim(identity(f"{HT_Q} == {q_text} * (1 + 10**-20)"), numeric=False)
+    assert wrong.status == "refuted", wrong.summary
+    net = "jacobian(activation=hard_tanh, sigma_w2=3/2, sigma_b2=1/20, depth=3)"
+    m1 = verify_claim(identity(f"moment({net}, 1) == (3*mu(hard_tanh, 1, {HT_Q})/2)**3"), numeric=False)
+    assert m1.status == "certified", m1.summary
+    # erf with a bias: q* numerical, chi and mu_k through the closed forms at the certified q*
+    erf_q = "q_star(erf, 3/2, 1/20)"
+    chi = verify_claim(identity(f"chi(erf, 3/2, 1/20) == 3*mu(erf, 1, {erf_q})/2"), numeric=False)
+    assert chi.status == "certified", chi.summary
+    off = verify_claim(identity(f"chi(erf, 3/2, 1/20) == 3*mu(erf, 1, {erf_q})/2 * (1 + 10**-20)"), numeric=False)
+    assert off.status == "refuted", off.summary
+
+
+def test_non_uniform_network_moments_are_certified_constants():
+    from tpsym.certified import CertifiedConstant, to_ball
+    from tpsym.nets.jacobian import JacobianLaw
+    from tpsym.nets.model import MLP, Layer
+
+    net = MLP(3, "tanh", sigma_w2=R(3, 2), sigma_b2=R(1, 20),
+              layers=(Layer(sigma_w2=1), Layer(activation="hard_tanh"), Layer(activation="erf")))
+    (m1,) = JacobianLaw.of(net).moments(1)
+    assert m1.atoms(CertifiedConstant) and not m1.atoms(sympy.Float)
+    # independent route: iterate the length map and take mu_1 per layer by quadrature at 50 digits
+    ctx = mpmath.MPContext()
+    ctx.dps = 50
+
+    def gauss(f, q):
+        sq = ctx.sqrt(q)
+        return ctx.quad(lambda z: f(sq * z) * ctx.exp(-z * z / 2) / ctx.sqrt(2 * ctx.pi), [-ctx.inf, -1 / sq, 0, 1 / sq, ctx.inf])
+
+    tanh2 = lambda x: ctx.tanh(x) ** 2  # noqa: E731
+    q1 = ctx.findroot(lambda q: gauss(tanh2, q) + ctx.mpf(1) / 20 - q, 0.3)
+    q2 = ctx.mpf(3) / 2 * gauss(tanh2, q1) + ctx.mpf(1) / 20
+    q3 = ctx.mpf(3) / 2 * gauss(lambda x: min(max(x, -1), 1) ** 2, q2) + ctx.mpf(1) / 20
+    mu1 = [gauss(lambda x: ctx.sech(x) ** 4, q1), ctx.erf(1 / ctx.sqrt(2 * q2)), 4 / (ctx.pi * ctx.sqrt(1 + 4 * q3))]
+    ref = 1 * mu1[0] * ctx.mpf(3) / 2 * mu1[1] * ctx.mpf(3) / 2 * mu1[2]
+    ball = to_ball(m1, 30)
+    assert abs(Fraction(str(ref)) - exact(ball.mid())) < Fraction(1, 10**30)
+
+
+def test_uncertifiable_numbers_are_tpsym_constants_not_user_floats():
+    from tpsym.certified import NumericConstant
+    from tpsym.spec import parse_spec
+
+    law = parse_spec('jacobian(activation="formula(tanh(x) + x/10)", sigma_w2=1, sigma_b2=1/20, depth=2)')
+    m1, m2 = law.moments(2)
+    assert m1.atoms(NumericConstant) and not m2.atoms(sympy.Float)
+    assert abs(float(m1) - float(m1.atoms(NumericConstant).pop()) ** 2) < 1e-12
+    claim = 'moment(jacobian(activation="formula(tanh(x) + x/10)", sigma_w2=1, sigma_b2=1/20, depth=2), 1) == 1'
+    v = verify_claim(identity(claim), numeric=False)
+    assert v.status == "error" and "computed by tpsym" in v.summary and "write it as a fraction" not in v.summary
+
+
+def test_piecewise_linear_formula_network_is_certified_like_hard_tanh():
+    # formula(Max(-1, Min(1, x))) is hard tanh: its exact Gaussian integrals make the claim certified
+    net = 'jacobian(activation="formula(Max(-1, Min(1, x)))", sigma_w2=3/2, sigma_b2=1/20, depth=2)'
+    right = verify_claim(identity(f"moment({net}, 1) == (3*mu(hard_tanh, 1, {HT_Q})/2)**2"), numeric=False)
+    assert right.status == "certified", right.summary
+    wrong = verify_claim(identity(f"moment({net}, 1) == (3*mu(hard_tanh, 1, {HT_Q})/2)**2 * (1 + 10**-20)"), numeric=False)
+    assert wrong.status == "refuted", wrong.summary

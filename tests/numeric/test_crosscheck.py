@@ -139,3 +139,15 @@ def test_mp_product_m4_off_by_one_percent_is_rejected():
     r = crosscheck(boxtimes(mp(R(1, 2)), mp(R(1, 2))), 4, claims={"exact": exact, "wrong": wrong},
                    sizes=DEFAULT_SIZES, trials=150, seed=2)
     assert [(t.claim, t.k) for t in r.decision.failures] == [("wrong", 4)]
+
+
+def test_a_broken_nets_import_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # as_target used to catch the ImportError and carry on without the MLP route,
+    # so a bug in tpsym.nets surfaced as some unrelated "not a target" message
+    import sys
+
+    from tpsym.numeric.experiment import as_target
+
+    monkeypatch.setitem(sys.modules, "tpsym.nets", None)
+    with pytest.raises(ImportError, match="tpsym.nets"):
+        as_target(semicircle())

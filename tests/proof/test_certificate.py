@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tpsym.errors import CertificateError
-from tpsym.proof.certificate import FORMAT, UNBOUND_NOTE, _digest, certificate, recheck, versions
+from tpsym.proof.certificate import FORMAT, UNBOUND_NOTE, certificate, digest, recheck, versions
 from tpsym.proof.certificate import recheck as _recheck
 from tpsym.proof.claims import Claim, NumericSettings, parse_loop
 from tpsym.proof.verify import verify_claim
@@ -60,7 +60,7 @@ def _through_json(cert):
 @pytest.mark.parametrize("name", [*CLAIMS, "numeric", "with-numeric"])
 def test_round_trip(certs, name):
     cert = _through_json(certs[name])
-    assert cert["format"] == FORMAT and cert["digest"] == _digest({k: v for k, v in cert.items() if k != "digest"})
+    assert cert["format"] == FORMAT and cert["digest"] == digest(cert)
     assert cert["versions"] == versions() and {"tpsym", "sympy", "python-flint"} <= set(cert["versions"])
     result = recheck(cert)
     assert result.holds, result.problems
@@ -92,7 +92,7 @@ def test_numeric_recheck_resamples_from_the_seed(certs):
 
 
 def _redigest(cert):
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     return cert
 
 
@@ -215,7 +215,7 @@ def test_one_changed_number_fails_recheck(certs, name, path):
     assert not stale.holds
     assert any("digest does not match" in p for p in stale.problems)
     # fix the digest: recheck re-derives, so it still fails
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     fixed = recheck(cert)
     assert not fixed.holds, f"a change of {path} went unnoticed"
     assert not any("digest" in p for p in fixed.problems)
@@ -226,24 +226,24 @@ def test_changed_verdict_fails(certs):
     for name, new in [("verified", "proved"), ("refuted", "verified"), ("proved", "verified")]:
         cert = _through_json(certs[name])
         cert["verdict"] = new
-        cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+        cert["digest"] = digest(cert)
         result = recheck(cert)
         assert not result.holds and any(p.startswith("verdict: recorded") for p in result.problems)
     cert = _through_json(certs["numeric"])
     cert["numeric"]["verdict"] = "contradicted"
     cert["verdict"] = "contradicted"
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     assert not recheck(cert).holds
     # a numeric claim's verdict must be its numeric record's
     cert = _through_json(certs["numeric"])
     cert["verdict"] = "proved"
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     result = recheck(cert)
     assert not result.holds and "verdict: recorded 'proved', the numeric record says 'confirmed'" in result.problems
     # an identity whose numeric record says contradicted cannot be recorded as verified or proved
     cert = _through_json(certs["with-numeric"])
     cert["numeric"]["verdict"] = "contradicted"
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     result = recheck(cert)
     assert not result.holds and any("the numeric record says 'contradicted'" in p for p in result.problems)
 
@@ -260,7 +260,7 @@ def test_changed_digest_only(certs):
 def test_removed_step_fails(certs):
     cert = _through_json(certs["verified"])
     del cert["steps"][-1]
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     result = recheck(cert)
     assert not result.holds and "steps has 4 entries, re-derived 5" in result.problems
 
@@ -269,7 +269,7 @@ def test_malicious_claim_in_certificate(certs, tmp_path):
     target = tmp_path / "pwned"
     cert = _through_json(certs["verified"])
     cert["claim"]["statement"] = f"moment(semicircle(), \"__import__('os').system('touch {target}')\") == 1"
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     assert not recheck(cert).holds
     cert["steps"][0]["lhs"] = f"__import__('os').system('touch {target}')"
     assert not recheck(cert).holds
@@ -293,13 +293,13 @@ def test_not_a_certificate(bad):
 def test_malformed_proof_record_fails_without_a_traceback(certs, proof):
     cert = _through_json(certs["proved"])
     cert["proof"] = proof
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     result = recheck(cert)
     assert not result.holds and any(p.startswith("proof") for p in result.problems)
 
 
 def _redigest(cert):
-    cert["digest"] = _digest({k: v for k, v in cert.items() if k != "digest"})
+    cert["digest"] = digest(cert)
     return cert
 
 

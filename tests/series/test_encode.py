@@ -55,3 +55,28 @@ def test_affine_symbolic_exponents_share_one_generator():
     enc = Encoder.for_exprs([a, b])
     assert enc.encode(a) == enc.encode(b)
     assert enc.encode(mu ** (L + 1)) == enc.encode(mu**L) * enc.encode(mu)
+
+
+def test_symbols_keep_their_assumptions():
+    # the field's generators are plain names; decoding puts the user's symbols back, so that
+    # substituting the symbol the user holds reaches every occurrence (it did not: one L came
+    # back plain beside the L inside an atom, and .subs(L, 3) left the plain one in place)
+    L = sympy.Symbol("L", positive=True, integer=True)
+    a = sympy.Symbol("a", positive=True)
+    enc = Encoder.for_exprs([L, a, ((L + a**2) / L) ** L])
+    x = enc.decode(enc.encode(L + a**2) * enc.encode(((L + a**2) / L) ** L))
+    assert x.free_symbols == {L, a} and x.subs(L, 3).free_symbols == {a}
+
+
+def test_two_symbols_of_one_name_are_refused():
+    with pytest.raises(DomainError, match="two different symbols are named 'c' \\(no assumptions and positive\\)"):
+        Encoder.for_exprs([sympy.Symbol("c"), sympy.Symbol("c", positive=True)])
+
+
+def test_residual_depth_symbol_substitutes_everywhere():
+    from tpsym.nets.resnet import resnet_law
+
+    L = sympy.Symbol("L", positive=True, integer=True)
+    a = sympy.Symbol("a", positive=True)
+    m1, _ = resnet_law("linear", sigma_w2=1, depth=L, alpha=a / sympy.sqrt(L)).moments(2)
+    assert sympy.simplify(m1.subs(L, 3) - (1 + a**2 / 3) ** 3) == 0

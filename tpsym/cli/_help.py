@@ -72,8 +72,10 @@ HELP: dict[str, Help] = {
     "crosscheck": Help(
         "Sample a law's random matrices (or real network Jacobians) at several sizes and test its derived "
         "moments with standard errors and a controlled family-wise false-alarm rate. " + LAW_NOTE,
-        ("tpsym crosscheck 'semicircle()' --sizes 64,128 --trials 4",),
-        "contradicted: a derived or claimed moment disagrees with the samples",
+        ("tpsym crosscheck 'semicircle()' --sizes 64,128 --trials 4",
+         "tpsym crosscheck 'mp(ratio=1/2)' --sizes 64,128 --trials 6 --tolerance 0.05"),
+        "contradicted: a derived or claimed moment disagrees with the samples (confirmed, and inconclusive "
+        "when an error of --tolerance could have gone unnoticed, exit 0)",
     ),
     "plot": Help(
         "Draw the eigenvalue histogram of one sample of a law against its derived density (needs the extra: "
@@ -83,7 +85,8 @@ HELP: dict[str, Help] = {
     "verify": Help(
         "Prove, verify or refute the claims of proof files (TOML). With no PATH: the bundled library of claims; "
         "a bare name (e.g. networks) is a bundled file.",
-        ("tpsym verify combinatorics", "tpsym verify proofs/ --json", "tpsym verify my-claims.toml --certificates certs/"),
+        ("tpsym verify combinatorics", "tpsym verify proofs/ --json", "tpsym verify my-claims.toml --certificates certs/",
+         "tpsym verify proofs/ --jobs 1"),
         "a claim is refuted, contradicted or in error",
     ),
     "check": Help(

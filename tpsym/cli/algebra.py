@@ -137,6 +137,44 @@ def parse_word(word: str, labels: Sequence[str]) -> list[str]:
     return letters
 
 
+#: Significant digits of the value printed beside an expression in certified constants.
+_VALUE_DIGITS = 15
+
+
+def _certified_value(value: Any) -> tuple[str, str] | None:
+    """``(digits, bound)`` of an expression in tpsym's certified constants (no free symbols), else None.
+
+    The bound encloses the true value, the rounding of the printed digits
+    included (:func:`tpsym.certified.shown`).
+    """
+    import sympy
+
+    from tpsym.certified import CertifiedConstant, shown, to_ball
+
+    if not isinstance(value, sympy.Basic) or not value.atoms(CertifiedConstant):
+        return None
+    if any(not isinstance(s, CertifiedConstant) for s in value.free_symbols):
+        return None
+    ball = to_ball(value, _VALUE_DIGITS + 5)
+    return shown(ball.mid(), ball.radius(), _VALUE_DIGITS)
+
+
+def _print_values(name: str, values: Sequence[Any]) -> None:
+    for k, value in enumerate(values, 1):
+        certified = _certified_value(value)
+        tail = f" = {certified[0]} ± {certified[1]}" if certified else ""
+        print(f"{name}_{k} = {expr_str(value)}{tail}")
+
+
+def _json_values(values: Sequence[Any]) -> list[dict[str, str] | None]:
+    """The certified value of each expression, for JSON (None where it is exact or symbolic)."""
+    out: list[dict[str, str] | None] = []
+    for value in values:
+        certified = _certified_value(value)
+        out.append({"value": certified[0], "error_bound": certified[1]} if certified else None)
+    return out
+
+
 def _moments(args: argparse.Namespace) -> int:
     order = parse_order(args.order)
     law = parse_spec(args.spec)
@@ -144,10 +182,12 @@ def _moments(args: argparse.Namespace) -> int:
     if args.json:
         from tpsym.cli import emit_json
 
-        emit_json({"law": law.spec, "moments": exprs_str(values)})
+        doc: dict[str, Any] = {"law": law.spec, "moments": exprs_str(values)}
+        if any(_json_values(values)):
+            doc["values"] = _json_values(values)
+        emit_json(doc)
     else:
-        for k, value in enumerate(values, 1):
-            print(f"m_{k} = {expr_str(value)}")
+        _print_values("m", values)
     return 0
 
 
@@ -158,11 +198,12 @@ def _cumulants(args: argparse.Namespace) -> int:
     if args.json:
         from tpsym.cli import emit_json
 
-        emit_json({"law": law.spec, "kind": args.kind, "cumulants": exprs_str(values)})
+        doc: dict[str, Any] = {"law": law.spec, "kind": args.kind, "cumulants": exprs_str(values)}
+        if any(_json_values(values)):
+            doc["values"] = _json_values(values)
+        emit_json(doc)
     else:
-        name = QUANTITY_NAMES[args.kind]
-        for k, value in enumerate(values, 1):
-            print(f"{name}_{k} = {expr_str(value)}")
+        _print_values(QUANTITY_NAMES[args.kind], values)
     return 0
 
 

@@ -3,9 +3,12 @@
 ``tpsym crosscheck SPEC`` samples the law of SPEC (or the real network of a
 Jacobian law), estimates its first K moments over a sweep of sizes with a
 1/N extrapolation, and tests them against the derived moments (and any
-``--claim``) at a family-wise false-alarm rate ``--alpha`` (Holm). Exit
-status 0 when every moment is confirmed, 1 when one is contradicted, 2 on
-bad input (a size too small for the order, a part without a sampler, dense
+``--claim``) at a family-wise false-alarm rate ``--alpha`` (Holm). The
+verdict is confirmed only when every moment would have shown a relative
+error of ``--tolerance`` (default 2 %) with 80 % power, else inconclusive,
+with the detectable error and the trials that would settle each moment.
+Exit status 0 when confirmed or inconclusive, 1 when a moment is
+contradicted, 2 on bad input (a size too small for the order, a part without a sampler, dense
 matrices that would not fit in memory).
 
 ``tpsym plot SPEC --out spectrum.png`` draws the eigenvalue histogram of one
@@ -18,9 +21,10 @@ target    dirac(2)
 sizes     16, 32 (2 trials each; weighted least squares in 1/N)
 estimator eigvalsh
 alarm     family-wise 0.01 (Holm over 2 tests)
-claim    k  estimate       stderr     expected       z      |z| max  ok
-derived  1  2              ...        2              ...  yes
-derived  2  4              ...        4              ...  yes
+power     detects a relative error of each moment with 80% power; tolerance 0.02
+claim    k  estimate       stderr     expected       z      |z| max  ok   detects  trials needed
+derived  1  2              ...        2              ...  yes  ... -
+derived  2  4              ...        4              ...  yes  ... -
 verdict   confirmed
 0
 """
@@ -106,12 +110,37 @@ def _fmt(x: float, width: int = 13) -> str:
     return f"{x:.6g}".ljust(width) if abs(x) >= 1e-4 or x == 0 else f"{x:.2g}".ljust(width)
 
 
+def _check_tolerance(value: float) -> float:
+    if not (isinstance(value, float) and math.isfinite(value) and 0 < value < 1):
+        raise InputError(f"--tolerance {value!r} must be a relative error in (0, 1), e.g. 0.02")
+    return value
+
+
+def _with_power(result: Any, tolerance: float) -> Any:
+    """The cross-check with its decision re-made at ``tolerance``: confirmed only when every moment
+    would have shown that relative error with 80 % power (else inconclusive)."""
+    import dataclasses
+
+    from tpsym.numeric.decision import decide_family
+
+    by_k = {e.k: e for e in result.estimates}
+    families: dict[str, dict[int, float]] = {}
+    for t in result.decision.tests:
+        families.setdefault(t.claim, {})[t.k] = t.expected
+    decision = decide_family(
+        [(name, [by_k[k] for k in sorted(exp)], {k: exp[k] for k in sorted(exp)}) for name, exp in families.items()],
+        alpha=result.decision.alpha, tolerance=tolerance, trials=result.trials,
+    )
+    return dataclasses.replace(result, decision=decision)
+
+
 def handle_crosscheck(args: argparse.Namespace) -> int:
-    """Run ``tpsym crosscheck``; 0 confirmed, 1 contradicted."""
+    """Run ``tpsym crosscheck``; 0 confirmed or inconclusive, 1 contradicted."""
     if re.match(r"\s*(nngp|ntk)\s*\(", args.spec):
         return _crosscheck_kernel(args)
     from tpsym.numeric.experiment import crosscheck
 
+    tolerance = _check_tolerance(args.tolerance)
     order = check_range(args.order, "--order", 1, MAX_ORDER)
     check_range(args.trials, "--trials", 2, MAX_TRIALS)
     check_range(args.seed, "--seed", 0)
@@ -142,8 +171,11 @@ def handle_crosscheck(args: argparse.Namespace) -> int:
         progress=(not args.json) and sys.stderr.isatty(),
         control_variate=not args.no_control_variate,
     )
+    result = _with_power(result, tolerance)
     if args.json:
-        emit_json(result.to_dict())
+        record = result.to_dict()
+        record.update(tolerance=tolerance, power=result.decision.power, detectable=result.decision.detectable)
+        emit_json(record)
     else:
         d = result.decision
         how = "weighted least squares in 1/N" if len(result.sizes) > 1 else "one size: no extrapolation"
@@ -153,14 +185,18 @@ def handle_crosscheck(args: argparse.Namespace) -> int:
         if result.control_mean is not None:
             print(f"variance  {result.variance_reduction}")
         print(f"alarm     family-wise {d.alpha:g} (Holm over {len(d.tests)} tests)")
-        print("claim    k  estimate       stderr     expected       z      |z| max  ok")
+        print(f"power     detects a relative error of each moment with {d.power:.0%} power; tolerance {tolerance:g}")
+        print("claim    k  estimate       stderr     expected       z      |z| max  ok   detects  trials needed")
         for t in d.tests:
+            enough = t.detectable is not None and t.detectable <= tolerance
+            needed = "-" if enough else ("> 10000" if t.trials_needed is None else str(t.trials_needed))
             print(
                 f"{t.claim[:8]:<8} {t.k:<2} {_fmt(t.estimate, 14)} {_fmt(t.stderr, 10)} "
-                f"{_fmt(t.expected, 14)} {t.z:<6.2f} {t.z_threshold:<8.2f} {'yes' if t.ok else 'NO'}"
+                f"{_fmt(t.expected, 14)} {t.z:<6.2f} {t.z_threshold:<8.2f} {'yes' if t.ok else 'NO ':<4} "
+                f"{_fmt(t.detectable if t.detectable is not None else math.inf, 8)} {needed}"
             )
         print(f"verdict   {result.verdict}")
-    return 0 if result.verdict == "confirmed" else 1
+    return 1 if result.verdict == "contradicted" else 0
 
 
 def _crosscheck_kernel(args: argparse.Namespace) -> int:
@@ -257,7 +293,7 @@ def handle_plot(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     """Add ``crosscheck`` and ``plot`` to the ``tpsym`` command."""
     from tpsym.numeric.experiment import DEFAULT_PROBES, DEFAULT_TRIALS
-    from tpsym.numeric.decision import DEFAULT_ALPHA
+    from tpsym.numeric.decision import DEFAULT_ALPHA, DEFAULT_TOLERANCE
 
     p = subparsers.add_parser(
         "crosscheck",
@@ -276,6 +312,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--trials", type=int, default=DEFAULT_TRIALS, metavar="T", help=f"trials per size (default {DEFAULT_TRIALS})")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="the run's seed (default 0)")
     p.add_argument("--alpha", type=float, default=DEFAULT_ALPHA, help=f"family-wise false-alarm rate (default {DEFAULT_ALPHA})")
+    p.add_argument(
+        "--tolerance", type=float, default=DEFAULT_TOLERANCE, metavar="REL",
+        help=f"confirmed only if every moment would show this relative error with 80%% power, else inconclusive (default {DEFAULT_TOLERANCE})",
+    )
     p.add_argument("--claim", action="append", metavar="M1,M2,...", help="claimed moments to test as well (repeatable)")
     p.add_argument("--no-derived", action="store_true", help="test only the --claim values")
     p.add_argument("--matrix-free", action="store_true", help="Hutchinson trace estimator (no eigendecomposition)")

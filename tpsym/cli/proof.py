@@ -20,28 +20,74 @@ __all__ = ["register"]
 
 
 def _verdict_of_error(err: Any) -> Any:
-    from tpsym.proof.claims import Claim
-    from tpsym.proof.verify import Verdict
+    from tpsym.proof.verify import error_verdict
 
-    claim = Claim(err.id, err.id, "-", "identity", file=err.file, line=err.line)
-    return Verdict(claim, "error", f"{err.where()}: {err.message}")
+    return error_verdict(err)
+
+
+def _verify_one(c: Any, options: dict[str, Any]) -> Any:
+    """The verdict of one loaded claim (or of a claim that failed to load)."""
+    from tpsym.proof.fileformat import ClaimError
+    from tpsym.proof.verify import verify_claim
+
+    if isinstance(c, ClaimError):
+        return _verdict_of_error(c)
+    return verify_claim(c, **options)
+
+
+def _jobs(value: str) -> int:
+    """``--jobs``: a whole number >= 1, or ``auto`` (one per available core)."""
+    import os
+
+    if value == "auto":
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not on Linux
+            return max(1, os.cpu_count() or 1)
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number >= 1 or 'auto', not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number >= 1 or 'auto', not {value!r}")
+    return n
 
 
 def _run(claims: list[Any], args: argparse.Namespace) -> list[Any]:
-    from tpsym.proof.fileformat import ClaimError
-    from tpsym.proof.verify import verify_claim
+    """Verify the claims in order; with ``--jobs N`` in N worker processes.
+
+    A verdict does not depend on the process that computes it (exact routes
+    are deterministic; numeric checks draw from their claim's seed with BLAS
+    held to one thread), so the verdicts and their order are those of a serial
+    run. Numeric claims, the slow ones, are started first; the lines are
+    printed in file order as soon as each is known.
+    """
     from tpsym.render.report import text_line
 
     check_range(args.digits, "--digits", 1, 10_000)
-    verdicts = []
-    for c in claims:
-        if isinstance(c, ClaimError):
-            v = _verdict_of_error(c)
-        else:
-            v = verify_claim(c, numeric=not args.no_numeric, fast_numeric=not args.full_numeric, tolerance=args.tolerance, digits=args.digits)
-        verdicts.append(v)
-        if not args.json:
-            print(text_line(v), flush=True)
+    options = {"numeric": not args.no_numeric, "fast_numeric": not args.full_numeric,
+               "tolerance": args.tolerance, "digits": args.digits}
+    jobs = min(getattr(args, "jobs", 1), len(claims))
+    verdicts: list[Any] = []
+    if jobs <= 1:
+        for c in claims:
+            verdicts.append(_verify_one(c, options))
+            if not args.json:
+                print(text_line(verdicts[-1]), flush=True)
+        return verdicts
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork starts workers at once, but is safe only from a single-threaded process
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    start = sorted(range(len(claims)), key=lambda i: getattr(claims[i], "numeric", None) is None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = {i: pool.submit(_verify_one, claims[i], options) for i in start}
+        for i in range(len(claims)):
+            verdicts.append(futures[i].result())
+            if not args.json:
+                print(text_line(verdicts[-1]), flush=True)
     return verdicts
 
 
@@ -228,6 +274,8 @@ def register(sub: Any) -> None:
     p.add_argument("--latex", metavar="FILE", help="write a LaTeX report of the run")
     p.add_argument("--certificates", metavar="DIR", help="write one JSON certificate per claim")
     p.add_argument("--digits", type=int, default=30, help="decimal digits of a certified verdict (default 30)")
+    p.add_argument("--jobs", type=_jobs, default="auto", metavar="N",
+                   help="worker processes (default auto: one per available core; 1 runs in this process)")
     p.set_defaults(func=_verify)
 
     c = sub.add_parser("check", help="prove, check or refute one claim given on the command line")

@@ -64,13 +64,10 @@ def as_param(value: Any, name: str) -> sympy.Expr:
     if isinstance(value, str):
         raise DomainError(f"{name}={value!r} is a string; pass a number or a sympy expression")
     if not isinstance(value, sympy.Expr):
-        try:
-            from fractions import Fraction
+        from fractions import Fraction
 
-            if isinstance(value, Fraction):
-                return sympy.Rational(value.numerator, value.denominator)
-        except ImportError:  # pragma: no cover
-            pass
+        if isinstance(value, Fraction):
+            return sympy.Rational(value.numerator, value.denominator)
         raise DomainError(f"{name}={value!r} is not a number or a sympy expression")
     if value.has(sympy.Float):
         raise DomainError(f"{name}={value} contains a float; tpsym is exact: write it as a fraction")

@@ -29,6 +29,7 @@ from tpsym.laws.base import Context, Law, as_param
 from tpsym.series import Series
 
 __all__ = [
+    "boxtimes_power",
     "BoxPlus",
     "BoxTimes",
     "BoxPower",
@@ -473,3 +474,7 @@ def compress(law: Law, fraction: Any) -> Scaled:
         raise InputError(f"compress needs a law as its first argument, not {law!r}")
     t = _check_fraction(fraction, "compress")
     return scale(boxplus_power(law, 1 / t), t)
+
+
+#: :func:`boxpower` under the name of its counterpart on moment sequences, :func:`tpsym.free.boxtimes_power`.
+boxtimes_power = boxpower

@@ -47,15 +47,19 @@ from tpsym.nets.jacobian import (
     jacobian_law,
     jacobian_mixed_moment,
 )
-from tpsym.nets.claims import claim_functions
+from tpsym.nets.claims import claim_functions, network_claim_functions
 from tpsym.nets.resnet import ResNetLaw, residual_block_moments, resnet_law
-from tpsym.nets.rnn import RNNLaw, rnn_law
+from tpsym.nets.resnet_limit import ResNetLimit, resnet_limit
+from tpsym.nets.rnn import RNNLaw, rnn_kernel, rnn_law
 
 __all__ = [
     "ResNetLaw",
     "resnet_law",
     "residual_block_moments",
     "RNNLaw",
+    "rnn_kernel",
+    "resnet_limit",
+    "ResNetLimit",
     "rnn_law",
     "ACTIVATION_NAMES",
     "Activation",
@@ -88,4 +92,5 @@ __all__ = [
     "jacobian_law",
     "jacobian_mixed_moment",
     "claim_functions",
+    "network_claim_functions",
 ]

@@ -3,12 +3,14 @@
 The values F(√q z) and the Gaussian weight are cached at the quadrature nodes,
 so that E[F^p] for several powers p (μ_1, ..., μ_K) costs one evaluation of
 F per node: mpmath's tanh-sinh rule uses the same nodes for the same
-intervals, degree and precision. The caller sets mpmath's working precision.
+intervals, degree and precision. The precision is that of the mpmath context
+the caller passes (a private one: no global precision is read or changed).
 
 >>> import mpmath
->>> with mpmath.workdps(30):
-...     nodes = GaussNodes(lambda x: x * x, mpmath.mpf(2), ())
-...     value, error = nodes.expect(1)
+>>> ctx = mpmath.MPContext()
+>>> ctx.dps = 30
+>>> nodes = GaussNodes(lambda x: x * x, ctx.mpf(2), (), ctx=ctx)
+>>> value, error = nodes.expect(1)
 >>> mpmath.nstr(value, 20), error < mpmath.mpf(10) ** -25
 ('2.0', True)
 """
@@ -28,7 +30,7 @@ __all__ = ["GaussNodes", "certified_expect", "double_expect"]
 
 
 class GaussNodes:
-    """E[F(h)^p] for h = √q·z, z ~ N(0, 1), at mpmath's working precision.
+    """E[F(h)^p] for h = √q·z, z ~ N(0, 1), in the mpmath context ``ctx`` (at its precision).
 
     F may return a tuple (several integrands sharing the nodes; pick one with
     ``component``). ``breakpoints`` are points in h where F is not smooth; the integral over z
@@ -37,23 +39,26 @@ class GaussNodes:
     a rounding allowance of a few units in the last place.
     """
 
-    __slots__ = ("_f", "_sq", "_cache", "_intervals", "_norm")
+    __slots__ = ("_f", "_sq", "_cache", "_intervals", "_norm", "_ctx")
 
-    def __init__(self, f: Callable[[mpmath.mpf], mpmath.mpf], q: mpmath.mpf, breakpoints: Iterable[float]) -> None:
+    def __init__(
+        self, f: Callable[[mpmath.mpf], mpmath.mpf], q: mpmath.mpf, breakpoints: Iterable[float], *, ctx: Any = mpmath.mp
+    ) -> None:
         if q <= 0:
             raise ValueError(f"{q=} must be positive for quadrature")
+        self._ctx = ctx
         self._f = f
-        self._sq = mpmath.sqrt(q)
+        self._sq = ctx.sqrt(ctx.mpf(q))
         self._cache: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
-        cuts = {mpmath.mpf(0)} | {mpmath.mpf(b) / self._sq for b in breakpoints}
-        self._intervals = [mpmath.ninf, *sorted(cuts), mpmath.inf]
-        self._norm = 1 / mpmath.sqrt(2 * mpmath.pi)
+        cuts = {ctx.mpf(0)} | {ctx.mpf(b) / self._sq for b in breakpoints}
+        self._intervals = [ctx.ninf, *sorted(cuts), ctx.inf]
+        self._norm = 1 / ctx.sqrt(2 * ctx.pi)
 
     def _node(self, z: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         hit = self._cache.get(z)
         if hit is None:
-            weight = self._norm * mpmath.exp(-z * z / 2)
-            value = self._f(self._sq * z) if weight else mpmath.mpf(0)
+            weight = self._norm * self._ctx.exp(-z * z / 2)
+            value = self._f(self._sq * z) if weight else self._ctx.mpf(0)
             if isinstance(value, tuple):
                 value = tuple(self._real(v, z) for v in value)
             else:
@@ -63,8 +68,8 @@ class GaussNodes:
         return hit
 
     def _real(self, value: object, z: mpmath.mpf) -> mpmath.mpf:
-        value = mpmath.mpmathify(value)
-        if isinstance(value, mpmath.mpc):
+        value = self._ctx.convert(value)
+        if isinstance(value, self._ctx.mpc):
             if value.imag:
                 raise ArithmeticError(f"the integrand is complex at h={self._sq * z}")
             value = value.real
@@ -84,9 +89,10 @@ class GaussNodes:
         kwargs = {"error": True}
         if maxdegree is not None:
             kwargs["maxdegree"] = maxdegree
-        value, error = mpmath.quad(integrand, self._intervals, **kwargs)
-        ulp = abs(value) * mpmath.mpf(2) ** (-mpmath.mp.prec + 4)
-        return mpmath.mpf(value), mpmath.mpf(error) + ulp
+        ctx = self._ctx
+        value, error = ctx.quad(integrand, self._intervals, **kwargs)
+        ulp = abs(value) * ctx.mpf(2) ** (-ctx.prec + 4)
+        return ctx.mpf(value), ctx.mpf(error) + ulp
 
 
 def double_expect(f: Callable[[float], float], q: float, breakpoints: Iterable[float]) -> tuple[float, float]:
@@ -100,7 +106,6 @@ def double_expect(f: Callable[[float], float], q: float, breakpoints: Iterable[f
     (True, True)
     """
     import math
-    import warnings
 
     from scipy import integrate
 
@@ -113,12 +118,13 @@ def double_expect(f: Callable[[float], float], q: float, breakpoints: Iterable[f
     cuts = sorted({0.0, *(float(b) / sq for b in breakpoints)})
     edges = [-math.inf, *cuts, math.inf]
     total = err = 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for a, b in zip(edges, edges[1:]):
-            value, error = integrate.quad(integrand, a, b, epsabs=1e-15, epsrel=1e-13, limit=200)
-            total += value
-            err += error
+    for a, b in zip(edges, edges[1:]):
+        # full_output: quad reports a hard interval in its result instead of warning, so no
+        # process-global warnings filter is touched (catch_warnings is not thread-safe);
+        # the error estimate it returns is what the caller propagates either way
+        value, error, *_ = integrate.quad(integrand, a, b, epsabs=1e-15, epsrel=1e-13, limit=200, full_output=1)
+        total += value
+        err += error
     if not (math.isfinite(total) and math.isfinite(err)):
         raise ArithmeticError(f"double-precision quadrature at {q=} is not finite")
     return total, err + 4e-16 * abs(total)

@@ -78,7 +78,8 @@ def _as_expr(value: Any, name: str) -> sympy.Expr:
     if isinstance(value, mpmath.mpf):
         if not mpmath.isfinite(value):
             raise DomainError(f"{name}={value!r} is not finite")
-        return sympy.Float(value, max(15, mpmath.mp.dps))
+        bits = max(53, value._mpf_[3])  # the number's own precision, not the caller's global one
+        return sympy.Float(value, max(15, mpmath.libmp.prec_to_dps(bits)))
     if isinstance(value, sympy.Basic):
         expr = sympy.S(value)  # a sympy object already, no parsing
         if not isinstance(expr, sympy.Expr) or expr.is_real is False:
@@ -89,14 +90,19 @@ def _as_expr(value: Any, name: str) -> sympy.Expr:
     raise InputError(f"{name}={value!r} is not a number or a sympy expression")
 
 
-def _to_mp(expr: sympy.Expr, name: str) -> mpmath.mpf:
-    """A numeric sympy expression as an mpmath number at the current precision."""
+def _to_mp(expr: sympy.Expr, name: str, ctx: Any = mpmath.mp) -> mpmath.mpf:
+    """A numeric sympy expression as a number of the mpmath context ``ctx`` (at its precision)."""
     if expr.free_symbols:
         raise InputError(
             f"{name}={expr} is symbolic; give a number for numerical evaluation"
         )
-    value = sympy.N(expr, mpmath.mp.dps + 5)
-    return mpmath.mpf(sympy.Float(value, mpmath.mp.dps + 5)._mpf_)
+    value = sympy.N(expr, ctx.dps + 5)
+    return ctx.mpf(sympy.Float(value, ctx.dps + 5)._mpf_)
+
+
+def mp_namespace(ctx: Any) -> dict[str, Any]:
+    """The public names of the mpmath context ``ctx`` (for :func:`sympy.lambdify`)."""
+    return {name: getattr(ctx, name) for name in dir(ctx) if not name.startswith("_")}
 
 
 class Activation:
@@ -158,12 +164,12 @@ class Activation:
         """φ' applied elementwise to a numpy array."""
         raise NotImplementedError
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        """φ(x) at mpmath's working precision."""
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        """φ(x) in the mpmath context ``ctx`` (at its precision; pass a private context)."""
         raise NotImplementedError
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        """φ'(x) at mpmath's working precision.
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        """φ'(x) in the mpmath context ``ctx`` (at its precision).
 
         Examples
         --------
@@ -276,11 +282,11 @@ class Linear(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return np.ones_like(np.asarray(x, dtype=float))
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return q
@@ -323,11 +329,11 @@ class ReLU(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return (np.asarray(x, dtype=float) > 0).astype(float)
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(x) if x > 0 else mpmath.mpf(0)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(x) if x > 0 else ctx.mpf(0)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1) if x > 0 else ctx.mpf(0)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return q / 2
@@ -398,11 +404,11 @@ class LeakyReLU(Activation):
         x = np.asarray(x, dtype=float)
         return np.where(x > 0, 1.0, self._a())
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(x) if x > 0 else _to_mp(self.slope, "slope") * x
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(x) if x > 0 else _to_mp(self.slope, "slope", ctx) * x
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1) if x > 0 else _to_mp(self.slope, "slope")
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1) if x > 0 else _to_mp(self.slope, "slope", ctx)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return (1 + self.slope**2) * q / 2
@@ -449,11 +455,11 @@ class HardTanh(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return (np.abs(np.asarray(x, dtype=float)) < 1).astype(float)
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return max(mpmath.mpf(-1), min(mpmath.mpf(1), mpmath.mpf(x)))
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return max(ctx.mpf(-1), min(ctx.mpf(1), ctx.mpf(x)))
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(1) if abs(x) < 1 else mpmath.mpf(0)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.mpf(1) if abs(x) < 1 else ctx.mpf(0)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         if _is_zero_q(q):
@@ -503,11 +509,11 @@ class Erf(Activation):
         x = np.asarray(x, dtype=float)
         return 2.0 / math.sqrt(math.pi) * np.exp(-x * x)
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.erf(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.erf(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-x * x)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return 2 / ctx.sqrt(ctx.pi) * ctx.exp(-x * x)
 
     def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr:
         return 2 / sympy.pi * sympy.asin(2 * q / (1 + 2 * q))
@@ -544,11 +550,11 @@ class Tanh(Activation):
     def dphi_numpy(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / np.cosh(np.asarray(x, dtype=float)) ** 2
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.tanh(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.tanh(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.sech(x) ** 2
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return ctx.sech(x) ** 2
 
     def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
         return (sympy.Integer(1), sympy.Integer(1))
@@ -663,7 +669,9 @@ class Formula(Activation):
                 f"activation formula {self.expr} has free symbols other than "
                 f"{self.variable}: {names}; substitute numbers for them"
             )
-        object.__setattr__(self, "breakpoints", _kinks(self.expr, self.variable))
+        exact = _exact_kinks(self.expr, self.variable)  # nested Max/Min too (hard tanh's -1)
+        points = _kinks(self.expr, self.variable) if exact is None else tuple(float(k) for k in exact)
+        object.__setattr__(self, "breakpoints", points)
 
     @property
     def spec(self) -> str:
@@ -693,18 +701,215 @@ class Formula(Activation):
         x = np.asarray(x, dtype=float)
         return np.broadcast_to(np.asarray(self._fn("dphi_numpy")(x), dtype=float), x.shape).copy()
 
-    def phi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return self._fn("phi_mpmath")(x)
+    def phi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return self._mp_fn("phi", ctx)(x)
 
-    def dphi_mpmath(self, x: mpmath.mpf) -> mpmath.mpf:
-        return self._fn("dphi_mpmath")(x)
+    def dphi_mpmath(self, x: mpmath.mpf, ctx: Any = mpmath.mp) -> mpmath.mpf:
+        return self._mp_fn("dphi", ctx)(x)
+
+    def _mp_fn(self, key: str, ctx: Any) -> Callable[..., Any]:
+        """φ or φ' compiled against the functions of the mpmath context ``ctx`` (cached per context)."""
+        cache_key = f"{key}_mpmath_{id(ctx)}"
+        hit = self._compiled.get(cache_key)
+        if hit is None or hit[0] is not ctx:
+            target = self.expr if key == "phi" else sympy.diff(self.expr, self.variable)
+            fn = sympy.lambdify(self.variable, target, modules=[mp_namespace(ctx), "mpmath"])
+            hit = (ctx, fn)
+            self._compiled[cache_key] = hit
+        return hit[1]
 
     def derivative_limits_at_zero(self) -> tuple[sympy.Expr, sympy.Expr]:
         d = sympy.diff(self.expr, self.variable)
         return (_limit(d, self.variable, "-"), _limit(d, self.variable, "+"))
 
+    def _polynomial_pieces(self) -> list[tuple[sympy.Expr, sympy.Expr, sympy.Poly]] | None:
+        hit = self._compiled.get("pieces", False)
+        if hit is False:
+            hit = _pieces(self.expr, self.variable)
+            self._compiled["pieces"] = hit
+        return hit
+
+    def second_moment_closed_form(self, q: sympy.Expr) -> sympy.Expr | None:
+        """E[φ(h)²] exactly when φ is a polynomial piece by piece (Max, Min, Abs, Piecewise of
+        polynomials with kinks in radicals): sums of incomplete Gaussian moments, in erf and exp.
+
+        >>> x = sympy.Symbol("x")
+        >>> Formula(sympy.Max(-1, sympy.Min(1, x)), x).second_moment_closed_form(sympy.Rational(1, 2)) == HardTanh().second_moment_closed_form(sympy.Rational(1, 2))
+        True
+        """
+        pieces = self._polynomial_pieces()
+        if pieces is None or sympy.S(q).is_zero:
+            return None
+        return sympy.expand(_piecewise_gauss([(a, b, p**2) for a, b, p in pieces], q))
+
+    def mu_closed_form(self, k: int | sympy.Expr, q: sympy.Expr) -> sympy.Expr | None:
+        """μ_k exactly for a formula that is a polynomial piece by piece (integer k).
+
+        >>> x = sympy.Symbol("x")
+        >>> Formula(sympy.Abs(x) + x, x).mu_closed_form(2, sympy.Symbol("q", positive=True))
+        8
+        """
+        k = sympy.S(k)
+        pieces = self._polynomial_pieces()
+        if pieces is None or not k.is_Integer or k < 0 or sympy.S(q).is_zero:
+            return None
+        if k == 0:
+            return sympy.Integer(1)
+        return sympy.expand(_piecewise_gauss([(a, b, p.diff(self.variable) ** (2 * int(k))) for a, b, p in pieces], q))
+
     def value_at_zero(self) -> sympy.Expr:
         return _limit(self.expr, self.variable, "+-")
+
+
+def _exact_kinks(expr: sympy.Expr, x: sympy.Symbol) -> list[sympy.Expr] | None:
+    """The exact real points where a piecewise formula may switch pieces, sorted; None when a
+    switching condition is not a polynomial in x or has a root not expressible in radicals."""
+    candidates: list[sympy.Expr] = []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Max, sympy.Min)):
+            args = node.args
+            candidates.extend(a - b for i, a in enumerate(args) for b in args[i + 1 :])
+        elif isinstance(node, (sympy.Abs, sympy.sign, sympy.Heaviside)):
+            candidates.append(node.args[0])
+        elif isinstance(node, sympy.Piecewise):
+            for _, cond in node.args:
+                if cond in (sympy.true, sympy.false):
+                    continue
+                rels = cond.atoms(sympy.core.relational.Relational)
+                if not rels:
+                    return None
+                candidates.extend(rel.lhs - rel.rhs for rel in rels)
+        elif isinstance(node, (sympy.floor, sympy.ceiling)):
+            return None
+    points: set[sympy.Expr] = set()
+    for cand in candidates:
+        if x not in cand.free_symbols:
+            continue
+        zeros = _zeros(cand, x)
+        if zeros is None:
+            return None
+        points |= zeros
+    return sorted(points, key=lambda r: sympy.N(r, 50))
+
+
+def _zeros(cand: sympy.Expr, x: sympy.Symbol) -> set[sympy.Expr] | None:
+    """Real points where ``cand`` (a polynomial, or a polynomial piece by piece) may change sign."""
+    try:
+        poly = sympy.Poly(cand, x)
+    except sympy.PolynomialError:
+        poly = None
+    if poly is not None and not poly.free_symbols - {x}:
+        if poly.is_zero or poly.degree() > 4:
+            return set() if poly.is_zero else None
+        roots = set()
+        for root in poly.real_roots():
+            if root.has(sympy.CRootOf):  # not in radicals: no closed form here
+                return None
+            roots.add(root)
+        return roots
+    pieces = _pieces(cand, x)  # nested Max/Min/Abs: the zeros of each piece inside it, and its ends
+    if pieces is None:
+        return None
+    out: set[sympy.Expr] = set()
+    for a, b, p in pieces:
+        out |= {e for e in (a, b) if e.is_finite}
+        if p.is_zero:
+            continue
+        sub = _zeros(p.as_expr(), x)
+        if sub is None:
+            return None
+        out |= {r for r in sub if (a is sympy.S.NegativeInfinity or r > a) and (b is sympy.S.Infinity or r < b)}
+    return out
+
+
+def _piece_poly(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Rational) -> sympy.Poly | None:
+    """The polynomial that a piecewise formula equals on the open piece containing ``at``, or None."""
+    if not expr.has(x):
+        return sympy.Poly(expr, x) if expr.is_number and expr.is_real else None
+    if expr == x:
+        return sympy.Poly(x, x)
+    if isinstance(expr, (sympy.Max, sympy.Min)):
+        values = [(a.subs(x, at), a) for a in expr.args]
+        pick = (max if isinstance(expr, sympy.Max) else min)(values, key=lambda v: v[0])[1]
+        return _piece_poly(pick, x, at)
+    if isinstance(expr, sympy.Abs):
+        inner = _piece_poly(expr.args[0], x, at)
+        if inner is None:
+            return None
+        return inner if expr.args[0].subs(x, at) >= 0 else -inner
+    if isinstance(expr, (sympy.sign, sympy.Heaviside)):
+        v = expr.args[0].subs(x, at)
+        if isinstance(expr, sympy.sign):
+            return sympy.Poly(1 if v > 0 else -1, x)
+        return sympy.Poly(1 if v > 0 else 0, x)
+    if isinstance(expr, sympy.Piecewise):
+        for piece, cond in expr.args:
+            if cond.subs(x, at) is sympy.true:
+                return _piece_poly(piece, x, at)
+        return None
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        parts = [_piece_poly(a, x, at) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        out = parts[0]
+        for p in parts[1:]:
+            out = out + p if isinstance(expr, sympy.Add) else out * p
+        return out
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and expr.exp >= 0:
+        base = _piece_poly(expr.base, x, at)
+        return None if base is None else base ** int(expr.exp)
+    return None
+
+
+def _pieces(expr: sympy.Expr, x: sympy.Symbol) -> list[tuple[sympy.Expr, sympy.Expr, sympy.Poly]] | None:
+    """[(a, b, p)]: the formula equals the polynomial p on (a, b), the pieces covering ℝ; or None."""
+    kinks = _exact_kinks(expr, x)
+    if kinks is None:
+        return None
+    edges = [sympy.S.NegativeInfinity, *kinks, sympy.S.Infinity]
+    out = []
+    for a, b in zip(edges, edges[1:]):
+        if a is sympy.S.NegativeInfinity:
+            at = sympy.floor(b) - 1 if b is not sympy.S.Infinity else sympy.Integer(0)
+        elif b is sympy.S.Infinity:
+            at = sympy.ceiling(a) + 1
+        else:
+            at = sympy.nsimplify(sympy.N((a + b) / 2, 30), rational=True)
+            if not (a < at < b):
+                return None
+        poly = _piece_poly(expr, x, sympy.Rational(at))
+        if poly is None:
+            return None
+        out.append((a, b, poly))
+    return out
+
+
+def _partial_moments(n_max: int, t: sympy.Expr, q: sympy.Expr) -> list[sympy.Expr]:
+    """I_n(t) = E[h^n; h < t] for h ~ N(0, q), n = 0..n_max, in closed form.
+
+    I_0 = (1 + erf(t/√(2q)))/2, I_1 = −q·f(t), I_n = (n − 1) q I_(n−2) − q t^(n−1) f(t)
+    with f the N(0, q) density (integration by parts); at t = ±∞ the full or no moments.
+    """
+    if t is sympy.S.NegativeInfinity:
+        return [sympy.Integer(0)] * (n_max + 1)
+    if t is sympy.S.Infinity:
+        return [sympy.Integer(0) if n % 2 else q ** (n // 2) * sympy.factorial2(n - 1) for n in range(n_max + 1)]
+    dens = sympy.exp(-(t**2) / (2 * q)) / sympy.sqrt(2 * sympy.pi * q)
+    out = [(1 + sympy.erf(t / sympy.sqrt(2 * q))) / 2, -q * dens]
+    for n in range(2, n_max + 1):
+        out.append((n - 1) * q * out[n - 2] - q * t ** (n - 1) * dens)
+    return out[: n_max + 1]
+
+
+def _piecewise_gauss(pieces: list[tuple[sympy.Expr, sympy.Expr, sympy.Poly]], q: sympy.Expr) -> sympy.Expr:
+    """E[p(h)] for h ~ N(0, q) and p given piece by piece (exact)."""
+    total = sympy.Integer(0)
+    for a, b, poly in pieces:
+        n_max = max(poly.degree(), 0)
+        hi, lo = _partial_moments(n_max, b, q), _partial_moments(n_max, a, q)
+        for (n,), c in poly.terms():
+            total += c * (hi[n] - lo[n])
+    return total
 
 
 def _limit(expr: sympy.Expr, x: sympy.Symbol, direction: str) -> sympy.Expr:

@@ -35,7 +35,7 @@ from tpsym.nets.meanfield import chi as _chi
 from tpsym.nets.meanfield import fixed_point as _fixed_point
 from tpsym.nets.meanfield import mu as _mu
 
-__all__ = ["claim_functions", "CLAIM_PRECISION"]
+__all__ = ["claim_functions", "network_claim_functions", "CLAIM_PRECISION"]
 
 #: Significant digits of numerical values returned to claims.
 CLAIM_PRECISION = 30
@@ -153,3 +153,8 @@ def claim_functions() -> dict[str, Callable[..., Any]]:
         "nngp": kernels.nngp, "ntk": kernels.ntk, "correlation_map": kernels.correlation_map,
         "c_star": kernels.c_star, "chi_c": kernels.chi_c, "depth_scale": kernels.depth_scale,
     }
+
+
+#: :func:`claim_functions` under a name apart from :func:`tpsym.proof.functions.claim_functions`
+#: (the whole table of the claim language, of which these are the network part).
+network_claim_functions = claim_functions

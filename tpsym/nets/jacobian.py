@@ -68,8 +68,17 @@ from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
 from tpsym.laws.operations import BoxPower, BoxTimes, Dilated, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
-from tpsym.certified import CertifiedConstant, certified_constant, to_ball
-from tpsym.nets.meanfield import DEFAULT_PRECISION, Quantity, _check_precision, _nonneg, certified_mean_field, mus
+from tpsym.certified import CertifiedConstant, NumericConstant, certified_constant, real_context, to_ball
+from tpsym.nets.meanfield import (
+    DEFAULT_PRECISION,
+    Quantity,
+    _certifier,
+    _check_precision,
+    _nonneg,
+    certifiable,
+    certified_mean_field,
+    mus,
+)
 from tpsym.nets.model import MLP, Layer
 
 __all__ = [
@@ -89,13 +98,10 @@ __all__ = [
 # =============================================================================
 def _float(value: Any, precision: int) -> sympy.Float:
     """An mpmath number as a sympy Float with ``precision`` significant digits."""
-    with mpmath.workdps(precision + 10):
-        text = mpmath.nstr(mpmath.mpf(value), precision + 3, strip_zeros=False)
+    ctx = real_context(precision + 10)  # private: mpmath's global precision is neither read nor changed
+    text = ctx.nstr(ctx.mpf(value), precision + 3, strip_zeros=False)
     return sympy.Float(text, precision)
 
-
-def _quantity_value(qty: Quantity, precision: int) -> sympy.Expr:
-    return sympy.S(qty.value) if qty.exact else _float(qty.value, precision)
 
 
 @lru_cache(maxsize=128)
@@ -103,12 +109,20 @@ def _mu_values(act: Activation, q: Quantity, precision: int, n: int) -> tuple[sy
     """μ_1..μ_n: exact closed forms; certified constants where the activation has a certified
     quadrature and q is exact or certifiable; else Floats of ``precision`` digits."""
     q_ball = _q_ball(q)
-    if q_ball is not None and act.is_numeric and _closed_mu(act, 1) is None and act.analytic_strip("dphi", 1) is not None:
-        # no closed form, certified quadrature available: μ_k are certified constants
+    if q_ball is not None and certifiable(act) and not (q.exact and _closed_mu(act, 1) is not None):
+        # not exact (no closed form, or a numerical q), but certifiable: μ_k are certified constants
         table = _CertifiedMuTable(act, q_ball)
-        label = sympy.sstr(q.value) if q.exact else f"q_star({act.spec})"
+        label = sympy.sstr(q.value) if q.exact else f"q~{mpmath.nstr(q.value, 10)}"
         return tuple(certified_constant(f"mu_{k}({act.spec}, {label})", table.entry(k)) for k in range(1, n + 1))
-    return tuple(_quantity_value(m, precision) for m in mus(act, n, q, precision=precision))
+    values = mus(act, n, q, precision=precision)
+    if all(m.exact for m in values):
+        return tuple(sympy.S(m.value) for m in values)
+    # computed by quadrature, not certifiable: constants that say tpsym computed them (never user floats)
+    label = sympy.sstr(q.value) if q.exact else f"q~{mpmath.nstr(q.value, 10)}"
+    return tuple(
+        sympy.S(m.value) if m.exact else NumericConstant(f"mu_{k}({act.spec}, {label})", m.value, m.error_bound)
+        for k, m in enumerate(values, 1)
+    )
 
 
 def _closed_mu(act: Activation, k: int) -> Any:
@@ -117,12 +131,9 @@ def _closed_mu(act: Activation, k: int) -> Any:
 
 def _q_ball(q: Quantity) -> Any:
     """A function digits -> ball of q, or None when q cannot be certified."""
-    if q.exact:
-        value = sympy.S(q.value)
-        if value.free_symbols or not value.is_positive:
-            return None
-        return lambda digits: to_ball(value, digits)
-    return q.certify
+    if q.exact and not sympy.S(q.value).is_positive:
+        return None
+    return _certifier(q)
 
 
 class _CertifiedMuTable:
@@ -178,8 +189,8 @@ class DerivativeLaw(Law):
 
     def numeric_moments(self, n: int) -> list[mpmath.mpf]:
         """μ_1..μ_n as mpmath numbers (used by :mod:`tpsym.laws.density`)."""
-        with mpmath.workdps(self.precision + 5):
-            return [mpmath.mpf(sympy.N(v, self.precision + 5)) for v in self.values(n)]
+        digits = self.precision + 5
+        return [mpmath.mp.make_mpf(sympy.Float(sympy.N(v, digits), digits)._mpf_) for v in self.values(n)]
 
     def gaussian_pushforward(self) -> tuple[Callable[[np.ndarray], np.ndarray], float]:
         """``(f, q)`` with this law that of ``f(h)``, ``h ~ N(0, q)``: ``f = φ'²`` (used by densities).
@@ -215,7 +226,7 @@ class DerivativeLaw(Law):
 
 @dataclass(frozen=True, slots=True)
 class GateLaw(Bernoulli):
-    """``p δ_b + (1 − p) δ_a`` with p known numerically (a sympy Float).
+    """``p δ_b + (1 − p) δ_a`` with p known numerically (a certified or, if q is not certifiable, a numeric constant).
 
     The law of D² of hard tanh at a numerical q*. ``p`` is an internal
     generator of the exact computation (its Float is put in on decoding);
@@ -358,7 +369,15 @@ def d2_law(activation: str | Activation, q: Any, *, precision: int = DEFAULT_PRE
         (p,) = mus(act, 1, qq, precision=precision)
         if p.exact:
             return bernoulli(sympy.S(p.value), 0, 1)
-        return GateLaw(_float(p.value, precision), sympy.Integer(0), sympy.Integer(1))
+        q_ball = _q_ball(qq)
+        if q_ball is None:
+            label = f"p({act.spec}, q~{mpmath.nstr(qq.value, 10)})"
+            return GateLaw(NumericConstant(label, p.value, p.error_bound), sympy.Integer(0), sympy.Integer(1))
+        # p = erf(1/√(2q)) at a certified q: a certified constant
+        q_const = certified_constant(f"q~{mpmath.nstr(qq.value, 10)}", q_ball)
+        p_expr = act.mu_closed_form(1, q_const)
+        p_const = certified_constant(f"p({act.spec}, q~{mpmath.nstr(qq.value, 10)})", lambda d: to_ball(p_expr, d))
+        return GateLaw(p_const, sympy.Integer(0), sympy.Integer(1))
     if not qq.exact and not act.is_numeric:  # pragma: no cover - guarded by mean field
         raise InputError(f"activation {act.spec} has symbolic parameters; give numbers")
     law = DerivativeLaw(act, qq, precision)
@@ -615,7 +634,7 @@ class JacobianLaw(BoxPower):
 
 
 def jacobian_law(
-    activation: str | tuple = "linear",
+    activation: str | tuple | Activation = "linear",
     weights: str | tuple = "gaussian",
     sigma_w2: Expr | tuple = 1,  # annotations are read as text by tpsym.spec
     sigma_b2: Expr | tuple = 0,

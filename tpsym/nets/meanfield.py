@@ -23,8 +23,8 @@ digits, or a :class:`~tpsym.errors.NumericError`.
 >>> mf = mean_field("tanh", sigma_w2=1.5, sigma_b2=0.05, precision=20)
 >>> mf.q.exact, mf.q.error_bound < 1e-20 * mf.q.value
 (False, True)
->>> print(mf.q)
-0.41803720053347785397871 ± 4.2e-24
+>>> print(mf.q)  # an enclosure: the fixed point lies within the bound, printed digits' rounding included
+0.4180372005334778539787 ± 5.5e-23
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ import mpmath
 import sympy
 
 from tpsym.errors import DomainError, InputError, NumericError
-from tpsym.certified import Ball, certified_constant, to_ball
+from tpsym.certified import Ball, certified_constant, real_context, shown, to_ball
 from tpsym.nets._gauss import GaussNodes, certified_expect, double_expect
-from tpsym.nets.activations import Activation, _as_expr, _to_mp, get_activation
+from tpsym.nets.activations import Activation, _as_expr, _to_mp, get_activation, mp_namespace
 
 __all__ = [
     "Quantity",
@@ -54,6 +54,7 @@ __all__ = [
     "CertifiedMeanField",
     "certified_fixed_point",
     "certified_mean_field",
+    "certifiable",
     "DEFAULT_PRECISION",
 ]
 
@@ -122,12 +123,13 @@ class Quantity:
         Examples
         --------
         >>> Quantity(mpmath.mpf(2) / 3, False, mpmath.mpf("1e-12")).format(6)
-        '0.666667 ± 1.0e-12'
+        '0.666667 ± 3.4e-7'
         """
         if self.exact:
             return sympy.sstr(self.value)
         digits = min(digits or _digits_of(self), _digits_of(self))
-        return f"{mpmath.nstr(self.value, digits)} ± {mpmath.nstr(self.error_bound, 2)}"
+        text, bound = shown(self.value, self.error_bound, digits)
+        return f"{text} ± {bound}"
 
     def to_json(self, digits: int | None = None) -> dict[str, Any]:
         """A JSON-ready dict: value (string), float, exact, error_bound (string).
@@ -142,12 +144,8 @@ class Quantity:
             as_float = None if value.free_symbols else float(value)
             return {"value": sympy.sstr(value), "float": as_float, "exact": True, "error_bound": "0"}
         digits = min(digits or _digits_of(self), _digits_of(self))
-        return {
-            "value": mpmath.nstr(self.value, digits),
-            "float": float(self.value),
-            "exact": False,
-            "error_bound": mpmath.nstr(self.error_bound, 2),
-        }
+        text, bound = shown(self.value, self.error_bound, digits)
+        return {"value": text, "float": float(self.value), "exact": False, "error_bound": bound}
 
 
 def _digits_of(qty: Quantity) -> int:
@@ -283,8 +281,13 @@ def _check_k(k: Any) -> sympy.Expr:
 
 
 # --------------------------------------------------------------- kernels ----
-def _mp(expr: sympy.Expr, name: str) -> mpmath.mpf:
-    return _to_mp(sympy.S(expr), name)
+def _mp(expr: sympy.Expr, name: str, ctx: Any) -> mpmath.mpf:
+    return _to_mp(sympy.S(expr), name, ctx)
+
+
+def _out(value: Any) -> mpmath.mpf:
+    """A number of a private context as a plain mpmath number (same binary value, no rounding)."""
+    return mpmath.mp.make_mpf(value._mpf_)
 
 
 @functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
@@ -296,11 +299,17 @@ def _closed(act: Activation, kind: str, k: sympy.Expr) -> sympy.Expr | None:
 
 
 @functools.lru_cache(maxsize=256, typed=True)  # Float(1.5) == Rational(3, 2) must not share a result
-def _closed_mp(act: Activation, kind: str, k: sympy.Expr) -> Any:
+def _closed_mp(act: Activation, kind: str, k: sympy.Expr, ctx: Any) -> Any:
+    """The closed form compiled against the functions of the private context ``ctx``, or None."""
     expr = _closed(act, kind, k)
     if expr is None or expr.free_symbols - {_Q}:
         return None
-    return sympy.lambdify(_Q, expr, modules="mpmath")
+    return sympy.lambdify(_Q, expr, modules=[mp_namespace(ctx), "mpmath"])
+
+
+def _has_closed(act: Activation, kind: str, k: sympy.Expr) -> bool:
+    expr = _closed(act, kind, k)
+    return expr is not None and not expr.free_symbols - {_Q}
 
 
 def _at_zero(act: Activation, kind: str, k: sympy.Expr) -> sympy.Expr:
@@ -313,33 +322,36 @@ def _at_zero(act: Activation, kind: str, k: sympy.Expr) -> sympy.Expr:
     return (left ** (2 * k) + right ** (2 * k)) / 2
 
 
-def _inner(act: Activation, kind: str) -> Any:
+def _inner(act: Activation, kind: str, ctx: Any) -> Any:
     if kind == "phi2":
-        return lambda x: act.phi_mpmath(x) ** 2
-    return lambda x: act.dphi_mpmath(x) ** 2
+        return lambda x: act.phi_mpmath(x, ctx) ** 2
+    return lambda x: act.dphi_mpmath(x, ctx) ** 2
 
 
-def _numeric_at(act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf) -> list[tuple[mpmath.mpf, mpmath.mpf]]:
-    """(value, error) of each requested expectation at a numerical q ≥ 0 (working precision)."""
+def _numeric_at(
+    act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf, ctx: Any
+) -> list[tuple[mpmath.mpf, mpmath.mpf]]:
+    """(value, error) of each requested expectation at a numerical q ≥ 0, in the private context ``ctx``."""
+    q = ctx.mpf(q)
     if q == 0:
-        return [(_mp(_at_zero(act, kind, k), "value"), mpmath.mpf(0)) for k in ks]
+        return [(_mp(_at_zero(act, kind, k), "value", ctx), ctx.mpf(0)) for k in ks]
     out: list[tuple[mpmath.mpf, mpmath.mpf] | None] = [None] * len(ks)
     missing = []
     for i, k in enumerate(ks):
-        fn = _closed_mp(act, kind, k)
+        fn = _closed_mp(act, kind, k, ctx)
         if fn is None:
             missing.append(i)
         else:
-            value = mpmath.mpf(fn(q))
+            value = ctx.mpf(fn(q))
             # a closed form may cancel (hard tanh at small q: q·erf(…) + 1 − erf(…) − …), so its
-            # error is measured against the same form at 64 more bits, not assumed relative
-            with mpmath.workprec(mpmath.mp.prec + 64):
-                finer = mpmath.mpf(fn(q))
-            out[i] = (value, abs(finer - value) + abs(value) * mpmath.mpf(2) ** (-mpmath.mp.prec + 8))
+            # error is measured against the same form at 64 more bits (about 20 more digits), not assumed relative
+            fine = real_context(ctx.dps + 20)
+            finer = ctx.mpf(fine.mpf(_closed_mp(act, kind, k, fine)(fine.mpf(q))))
+            out[i] = (value, abs(finer - value) + abs(value) * ctx.mpf(2) ** (-ctx.prec + 8))
     if missing:
         if not act.is_numeric:
             raise InputError(f"activation {act.spec} has symbolic parameters; give numbers")
-        nodes = GaussNodes(_inner(act, kind), q, act.breakpoints)
+        nodes = GaussNodes(_inner(act, kind, ctx), q, act.breakpoints, ctx=ctx)
         try:
             for i in missing:
                 power = 1 if kind == "phi2" else int(ks[i])
@@ -350,7 +362,8 @@ def _numeric_at(act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf)
 
 
 def _check_error(value: mpmath.mpf, error: mpmath.mpf, precision: int, what: str) -> None:
-    tol = mpmath.mpf(10) ** (-precision) * (abs(value) if value else 1)
+    ctx = real_context(precision + _GUARD)
+    tol = ctx.mpf(10) ** (-precision) * (abs(ctx.mpf(value)) if value else 1)
     if not error <= tol:
         raise NumericError(
             f"{what} could not reach {precision} significant digits: "
@@ -381,26 +394,43 @@ def _expectations(
                     f"{what} of {act.spec} has no closed form; "
                     f"give numbers (q={sympy.sstr(qv)}) for quadrature"
                 )
-            with mpmath.workdps(precision + _GUARD):
-                qmp = _mp(qv, "q")
-                values = _numeric_at(act, kind, [ks[i] for i in pending], qmp)
-                for i, (value, error) in zip(pending, values):
-                    _check_error(value, error, precision, what)
-                    results[i] = Quantity(value, False, error)
+            if qv.is_positive and all(k.is_Integer for k in ks) and certifiable(act, kind):
+                # enclosed rigorously (and faster than adaptive quadrature): midpoint ± radius
+                balls = _certified_expectations(act, kind, [int(ks[i]) for i in pending], to_ball(qv, precision + 5), precision + 2)
+                for i, ball in zip(pending, balls):
+                    results[i] = _from_ball(ball, precision, what)
+                return results  # type: ignore[return-value]
+            ctx = real_context(precision + _GUARD)
+            qmp = _mp(qv, "q", ctx)
+            values = _numeric_at(act, kind, [ks[i] for i in pending], qmp, ctx)
+            for i, (value, error) in zip(pending, values):
+                _check_error(value, error, precision, what)
+                results[i] = Quantity(_out(value), False, _out(error))
         return results  # type: ignore[return-value]
+    if q.certify is not None and all(k.is_Integer for k in ks) and certifiable(act, kind):
+        # q is certifiable: enclose the expectations for every q in q's ball
+        balls = _certified_expectations(act, kind, [int(k) for k in ks], q.certify(precision + 5), precision + 2)
+        return [_from_ball(b, precision, what) for b in balls]
     # numerical q with an error bound: evaluate at q and q ± δ (first-order propagation)
-    with mpmath.workdps(precision + _GUARD):
-        qmp, delta = mpmath.mpf(q.value), mpmath.mpf(q.error_bound)
-        center = _numeric_at(act, kind, ks, qmp)
-        slopes = _sensitivity(act, kind, ks, qmp) if delta > 0 and qmp > 0 else [0] * len(ks)
-        out = []
-        for (value, error), slope in zip(center, slopes):
-            # the quadrature must reach the precision; the part of the error that q's own error
-            # carries (large for high k: mu_k moves like q^k) is reported in the bound, not refused
-            _check_error(value, error, precision, what)
-            total = error + 2 * mpmath.mpf(slope) * delta  # first order in q's error, ×2 margin
-            out.append(Quantity(value, False, total))
-        return out
+    ctx = real_context(precision + _GUARD)
+    qmp, delta = ctx.mpf(q.value), ctx.mpf(q.error_bound)
+    center = _numeric_at(act, kind, ks, qmp, ctx)
+    slopes = _sensitivity(act, kind, ks, qmp) if delta > 0 and qmp > 0 else [0] * len(ks)
+    out = []
+    for (value, error), slope in zip(center, slopes):
+        # the quadrature must reach the precision; the part of the error that q's own error
+        # carries (large for high k: mu_k moves like q^k) is reported in the bound, not refused
+        _check_error(value, error, precision, what)
+        total = error + 2 * ctx.mpf(slope) * delta  # first order in q's error, ×2 margin
+        out.append(Quantity(_out(value), False, _out(total)))
+    return out
+
+
+def _from_ball(ball: Ball, precision: int, what: str) -> Quantity:
+    """A numerical Quantity from a certified ball: its midpoint, and its radius as a (rigorous) error bound."""
+    value, error = ball.mid(), ball.radius()
+    _check_error(value, error, precision, what)
+    return Quantity(value, False, error)
 
 
 def _sensitivity(act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf) -> list[float]:
@@ -409,12 +439,12 @@ def _sensitivity(act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf
     qf = float(q)
     up, down = qf * (1 + h), qf * (1 - h)
     out: list[float] = []
+    ctx = real_context(20)
     for k in ks:
-        fn = _closed_mp(act, kind, k)
+        fn = _closed_mp(act, kind, k, ctx)
         try:
             if fn is not None:
-                with mpmath.workdps(20):
-                    diff = float(fn(mpmath.mpf(up)) - fn(mpmath.mpf(down)))
+                diff = float(fn(ctx.mpf(up)) - fn(ctx.mpf(down)))
             else:
                 power = 1 if kind == "phi2" else int(k)
                 base = act.phi_numpy if kind == "phi2" else act.dphi_numpy
@@ -424,10 +454,10 @@ def _sensitivity(act: Activation, kind: str, ks: list[sympy.Expr], q: mpmath.mpf
 
                 diff = double_expect(f, up, act.breakpoints)[0] - double_expect(f, down, act.breakpoints)[0]
         except (ArithmeticError, ValueError, TypeError):
-            with mpmath.workdps(_SCAN_DPS):
-                a = _numeric_at(act, kind, [k], mpmath.mpf(up))[0][0]
-                b = _numeric_at(act, kind, [k], mpmath.mpf(down))[0][0]
-                diff = float(a - b)
+            scan = real_context(_SCAN_DPS)
+            a = _numeric_at(act, kind, [k], scan.mpf(up), scan)[0][0]
+            b = _numeric_at(act, kind, [k], scan.mpf(down), scan)[0][0]
+            diff = float(a - b)
         out.append(abs(diff) / (up - down) + 1e-9)
     return out
 
@@ -438,11 +468,11 @@ def _times(
     """factor · qty + plus, for exact factor and plus."""
     if qty.exact:
         return _exact(sympy.expand(factor * qty.value + plus))
-    with mpmath.workdps(precision + _GUARD):
-        f = _mp(factor, "factor")
-        value = f * qty.value + _mp(plus, "plus")
-        error = abs(f) * qty.error_bound + abs(value) * mpmath.mpf(2) ** (-mpmath.mp.prec + 4)
-    return Quantity(value, False, error)
+    ctx = real_context(precision + _GUARD)
+    f = _mp(factor, "factor", ctx)
+    value = f * ctx.mpf(qty.value) + _mp(plus, "plus", ctx)
+    error = abs(f) * ctx.mpf(qty.error_bound) + abs(value) * ctx.mpf(2) ** (-ctx.prec + 4)
+    return Quantity(_out(value), False, _out(error))
 
 
 # ----------------------------------------------------------- public API ----
@@ -484,8 +514,66 @@ def length_map(
     act = get_activation(activation)
     precision = _check_precision(precision)
     sw, sb = _nonneg(sigma_w2, "sigma_w2"), _nonneg(sigma_b2, "sigma_b2")
-    (second,) = _expectations(act, "phi2", [sympy.Integer(1)], _as_q(q), precision, "E[phi(h)^2]")
-    return _times(sw, second, precision, sb)
+    qq = _as_q(q)
+    (second,) = _expectations(act, "phi2", [sympy.Integer(1)], qq, precision, "E[phi(h)^2]")
+    out = _times(sw, second, precision, sb)
+    q_certify = _certifier(qq)
+    if not out.exact and q_certify is not None and certifiable(act, "phi2") and not (sw.free_symbols or sb.free_symbols):
+        out = replace(out, certify=_LengthMapCertifier(act, sw, sb, q_certify))
+    return out
+
+
+def certifiable(act: Activation, kind: str = "dphi") -> bool:
+    """Whether E[φ(h)²] (``"phi2"``) or μ_k (``"dphi"``) of ``act`` can be enclosed in balls.
+
+    It can when the activation has numeric parameters and either a closed
+    form (evaluated in interval arithmetic) or an analytic-strip bound for
+    certified quadrature (:meth:`Activation.analytic_strip`).
+
+    Examples
+    --------
+    >>> [certifiable(get_activation(n)) for n in ("tanh", "hard_tanh", "erf", "relu")]
+    [True, True, True, True]
+    >>> from tpsym.nets.activations import Formula, X
+    >>> certifiable(Formula(sympy.sin(X) + X, X))
+    False
+    """
+    if not act.is_numeric:
+        return False
+    return _has_closed(act, kind, sympy.Integer(1)) or act.analytic_strip(kind, 1) is not None
+
+
+def _certifier(q: Quantity) -> Any:
+    """``digits -> Ball`` enclosing q (exact and numeric, or certifiable), else None."""
+    if q.exact:
+        value = sympy.S(q.value)
+        if value.free_symbols or not value.is_nonnegative:
+            return None
+        return _ExactCertifier(value)
+    return q.certify
+
+
+@dataclass(frozen=True, slots=True)
+class _ExactCertifier:
+    value: sympy.Expr
+
+    def __call__(self, digits: int) -> Ball:
+        return to_ball(self.value, digits)
+
+
+@dataclass(frozen=True, slots=True)
+class _LengthMapCertifier:
+    """``certify(digits)`` of L(q) = σ_w² E[φ(√q z)²] + σ_b² for a certifiable q."""
+
+    act: Activation
+    sw: sympy.Expr
+    sb: sympy.Expr
+    q: Any
+
+    def __call__(self, digits: int) -> Ball:
+        work = digits + 5
+        (second,) = _certified_expectations(self.act, "phi2", [1], self.q(work + 5), work)
+        return to_ball(self.sw, work) * second + to_ball(self.sb, work)
 
 
 def fixed_point_condition(act: Activation, sw: Any, sb: Any) -> sympy.Basic:
@@ -553,16 +641,22 @@ def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int
         slope0 = sympy.expand(sw * (left**2 + right**2) / 2)  # L'(0+)
         if slope0 < 1:
             return _exact(0), True
-        with mpmath.workdps(_SCAN_DPS):
-            g = _scan_factory(act, sw, sb)
-            q = mpmath.mpf("1e-6")
-            if slope0 == 1 and g(q)[0] <= 0:
-                return _exact(0), True
-            while g(q)[0] <= 0:
-                q /= 16
-                if q < mpmath.mpf("1e-60"):
-                    raise NumericError(f"cannot find q > 0 with L(q) > q for {act.spec} near 0")
-            start = q
+        scan = real_context(_SCAN_DPS)
+        g = _scan_factory(act, sw, sb, scan)
+        q = scan.mpf("1e-6")
+        if slope0 == 1 and g(q)[0] <= 0:
+            return _exact(0), True
+        while g(q)[0] <= 0:
+            q /= 16
+            if q < scan.mpf("1e-60"):
+                raise NumericError(f"cannot find q > 0 with L(q) > q for {act.spec} near 0")
+        start = q
+    if start is None and precision > _SCAN_DPS and certifiable(act, "phi2"):
+        # the certified route: a ball from a certified sign change (its own rough start uses the
+        # low-precision route below); the ball's radius is the error bound
+        ball = _certified_fixed_point(act, sw, sb, precision)
+        qty = _from_ball(ball, precision, "q*")
+        return replace(qty, certify=_FixedPointCertifier(act, sw, sb)), True
     qty, stable = _positive_root(act, sw, sb, precision, start)
     return replace(qty, certify=_FixedPointCertifier(act, sw, sb)), stable
 
@@ -579,14 +673,14 @@ class _FixedPointCertifier:
         return _certified_fixed_point(self.act, self.sw, self.sb, digits)
 
 
-def _scan_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> Any:
+def _scan_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr, ctx: Any) -> Any:
     """g(q) = L(q) − q as (value, error) for the scan: double precision where possible.
 
     Only guides the search (bracket and first guess); the root is certified at
     full precision afterwards. Falls back to mpmath at _SCAN_DPS digits.
     """
-    slow = _g_factory(act, sw, sb)
-    if _closed_mp(act, "phi2", sympy.Integer(1)) is not None:
+    slow = _g_factory(act, sw, sb, ctx)
+    if _has_closed(act, "phi2", sympy.Integer(1)):
         return slow
     swf, sbf = float(sw), float(sb)
 
@@ -598,20 +692,21 @@ def _scan_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> Any:
             value, error = double_expect(f, float(q), act.breakpoints)
         except (ArithmeticError, ValueError, TypeError):
             return slow(q)
-        return mpmath.mpf(swf * value + sbf) - q, mpmath.mpf(swf * error + 1e-15 * float(q))
+        return ctx.mpf(swf * value + sbf) - q, ctx.mpf(swf * error + 1e-15 * float(q))
 
     return g
 
 
-def _g_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> Any:
-    """g(q) = L(q) − q as (value, error) at mpmath's working precision."""
-    swm, sbm = _mp(sw, "sigma_w2"), _mp(sb, "sigma_b2")
+def _g_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr, ctx: Any) -> Any:
+    """g(q) = L(q) − q as (value, error) in the private context ``ctx``."""
+    swm, sbm = _mp(sw, "sigma_w2", ctx), _mp(sb, "sigma_b2", ctx)
 
     def g(q: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        ((value, error),) = _numeric_at(act, "phi2", [sympy.Integer(1)], q)
+        q = ctx.mpf(q)
+        ((value, error),) = _numeric_at(act, "phi2", [sympy.Integer(1)], q, ctx)
         # the rounding of σ_w² E + σ_b² − q counts too: near a tangency L(q) ≈ q and the
         # difference cancels (hard tanh at σ_w² = 1: L(q) − q ≈ −e^(−1/2q) is below any precision)
-        rounding = 4 * mpmath.eps * (abs(swm * value) + abs(sbm) + abs(q))
+        rounding = 4 * ctx.eps * (abs(swm * value) + abs(sbm) + abs(q))
         return swm * value + sbm - q, swm * error + rounding
 
     return g
@@ -621,54 +716,55 @@ def _positive_root(
     act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int, start: mpmath.mpf | None
 ) -> tuple[Quantity, bool | None]:
     """The smallest q > 0 where g = L − q changes sign from + to −, certified."""
-    with mpmath.workdps(_SCAN_DPS):
-        g = _scan_factory(act, sw, sb)
-        zero_offset = start is not None
-        if start is None:
-            start = g(mpmath.mpf(0))[0]  # L(0) > 0
-        lo, hi = mpmath.mpf(0) if not zero_offset else start / 2, start
+    scan = real_context(_SCAN_DPS)
+    g = _scan_factory(act, sw, sb, scan)
+    zero_offset = start is not None
+    if start is None:
+        start = g(scan.mpf(0))[0]  # L(0) > 0
+    start = scan.mpf(start)
+    lo, hi = scan.mpf(0) if not zero_offset else start / 2, start
+    g_hi, e_hi = g(hi)
+    while g_hi + e_hi >= 0:  # not certainly negative yet
+        lo, hi = hi, 2 * hi
+        if hi > _MAX_SCAN_Q * max(1, start):
+            if zero_offset:
+                # q = 0 is a fixed point, unstable, and no positive one exists
+                return _exact(0), False
+            raise DomainError(
+                f"no fixed point q* of the length map of {act.spec} with "
+                f"sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}: "
+                f"L(q) > q for every q up to {mpmath.nstr(hi, 3)}, so q^l grows without bound"
+            )
         g_hi, e_hi = g(hi)
-        while g_hi + e_hi >= 0:  # not certainly negative yet
-            lo, hi = hi, 2 * hi
-            if hi > _MAX_SCAN_Q * max(1, start):
-                if zero_offset:
-                    # q = 0 is a fixed point, unstable, and no positive one exists
-                    return _exact(0), False
-                raise DomainError(
-                    f"no fixed point q* of the length map of {act.spec} with "
-                    f"sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}: "
-                    f"L(q) > q for every q up to {mpmath.nstr(hi, 3)}, so q^l grows without bound"
-                )
-            g_hi, e_hi = g(hi)
-        # low-precision bisection / regula falsi to ~12 digits
-        g_lo = g(lo)[0]
-        for _ in range(200):
-            if hi - lo <= mpmath.mpf("1e-12") * hi:
-                break
-            mid = (lo * g_hi - hi * g_lo) / (g_hi - g_lo) if g_lo > 0 > g_hi else (lo + hi) / 2
-            if not lo < mid < hi or (hi - lo) > mpmath.mpf("0.1") * hi:
-                mid = (lo + hi) / 2
-            g_mid = g(mid)[0]
-            if g_mid > 0:
-                lo, g_lo = mid, g_mid
-            else:
-                hi, g_hi = mid, g_mid
-        guess = (lo + hi) / 2
-    wp = precision + _GUARD
-    with mpmath.workdps(wp):
-        g = _g_factory(act, sw, sb)
-        if _closed_mp(act, "phi2", sympy.Integer(1)) is None:
-            root = _newton(act, sw, sb, mpmath.mpf(guess), wp)
+    # low-precision bisection / regula falsi to ~12 digits
+    g_lo = g(lo)[0]
+    for _ in range(200):
+        if hi - lo <= scan.mpf("1e-12") * hi:
+            break
+        mid = (lo * g_hi - hi * g_lo) / (g_hi - g_lo) if g_lo > 0 > g_hi else (lo + hi) / 2
+        if not lo < mid < hi or (hi - lo) > scan.mpf("0.1") * hi:
+            mid = (lo + hi) / 2
+        g_mid = g(mid)[0]
+        if g_mid > 0:
+            lo, g_lo = mid, g_mid
         else:
-            root = _secant(act, g, mpmath.mpf(guess), wp)
-        # certify: a sign change of g across [root − δ, root + δ], beyond the errors
-        for extra in (3, 2, 1, 0):
-            delta = mpmath.mpf(10) ** (-(precision + extra)) * root
-            (a, ea), (b, eb) = g(root - delta), g(root + delta)
-            if a - ea > 0 and b + eb < 0:
-                return Quantity(root, False, delta), True
-            if a + ea < 0 and b - eb > 0:
-                return Quantity(root, False, delta), False
+            hi, g_hi = mid, g_mid
+    guess = (lo + hi) / 2
+    wp = precision + _GUARD
+    ctx = real_context(wp)
+    g = _g_factory(act, sw, sb, ctx)
+    if not _has_closed(act, "phi2", sympy.Integer(1)):
+        root = _newton(act, sw, sb, ctx.mpf(guess), ctx)
+    else:
+        root = _secant(act, g, ctx.mpf(guess), ctx)
+    # certify: a sign change of g across [root − δ, root + δ], beyond the errors
+    for extra in (3, 2, 1, 0):
+        delta = ctx.mpf(10) ** (-(precision + extra)) * root
+        (a, ea), (b, eb) = g(root - delta), g(root + delta)
+        if a - ea > 0 and b + eb < 0:
+            return Quantity(_out(root), False, _out(delta)), True
+        if a + ea < 0 and b - eb > 0:
+            return Quantity(_out(root), False, _out(delta)), False
     raise NumericError(
         f"cannot certify the fixed point q* ≈ {mpmath.nstr(root, 12)} of {act.spec} to "
         f"{precision} digits: no certified sign change of L(q) − q around it "
@@ -676,9 +772,9 @@ def _positive_root(
     )
 
 
-def _secant(act: Activation, g: Any, x0: mpmath.mpf, wp: int) -> mpmath.mpf:
-    """Secant iteration for g(q) = 0 from a double-precision guess."""
-    x1 = x0 * (1 + mpmath.mpf("1e-9"))
+def _secant(act: Activation, g: Any, x0: mpmath.mpf, ctx: Any) -> mpmath.mpf:
+    """Secant iteration for g(q) = 0 from a double-precision guess, in the private context ``ctx``."""
+    x1 = x0 * (1 + ctx.mpf("1e-9"))
     f0, f1 = g(x0)[0], g(x1)[0]
     for _ in range(60):
         if f1 == f0:
@@ -687,29 +783,30 @@ def _secant(act: Activation, g: Any, x0: mpmath.mpf, wp: int) -> mpmath.mpf:
         if not x2 > 0:
             raise NumericError(f"the secant iteration for q* of {act.spec} left q > 0")
         x0, f0, x1 = x1, f1, x2
-        if abs(x1 - x0) <= mpmath.mpf(10) ** (-(wp - 3)) * abs(x1):
+        if abs(x1 - x0) <= ctx.mpf(10) ** (-(ctx.dps - 3)) * abs(x1):
             break
         f1 = g(x1)[0]
     return x1
 
 
-def _newton(act: Activation, sw: sympy.Expr, sb: sympy.Expr, x: mpmath.mpf, wp: int) -> mpmath.mpf:
+def _newton(act: Activation, sw: sympy.Expr, sb: sympy.Expr, x: mpmath.mpf, ctx: Any) -> mpmath.mpf:
     """Newton iteration for g(q) = σ_w² E[φ(√q z)²] + σ_b² − q = 0.
 
     g'(q) = σ_w² E[φ(h) φ'(h) h] / q − 1 (differentiate under the integral,
     h = √q z), from the same quadrature nodes as g. Stops when the step is
     below 10^-(wp/2 + 2) relative: quadratic convergence makes the iterate
-    good to about wp digits, which the certification then checks.
+    good to about wp digits (the precision of the private context ``ctx``),
+    which the certification then checks.
     """
-    swm, sbm = _mp(sw, "sigma_w2"), _mp(sb, "sigma_b2")
+    swm, sbm = _mp(sw, "sigma_w2", ctx), _mp(sb, "sigma_b2", ctx)
 
     def both(h: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        p = act.phi_mpmath(h)
-        return p * p, p * act.dphi_mpmath(h) * h
+        p = act.phi_mpmath(h, ctx)
+        return p * p, p * act.dphi_mpmath(h, ctx) * h
 
-    stop = mpmath.mpf(10) ** (-(wp // 2 + 2))
+    stop = ctx.mpf(10) ** (-(ctx.dps // 2 + 2))
     for _ in range(30):
-        nodes = GaussNodes(both, x, act.breakpoints)
+        nodes = GaussNodes(both, x, act.breakpoints, ctx=ctx)
         try:
             value = nodes.expect(1, component=0)[0]
             slope = nodes.expect(1, component=1)[0]
@@ -817,7 +914,7 @@ def mus(
     >>> mus("erf", 2, q)
     (Quantity(value=4/(pi*sqrt(4*q + 1)), exact=True, error_bound=0), Quantity(value=16/(pi**2*sqrt(8*q + 1)), exact=True, error_bound=0))
     >>> [m.format(12) for m in mus("tanh", 2, 1, precision=15)]
-    ['0.464402902448 ± 9.8e-26', '0.341509207317 ± 7.1e-26']
+    ['0.464402902448 ± 2.7e-13', '0.341509207317 ± 3.4e-13']
     """
     act = get_activation(activation)
     precision = _check_precision(precision)
@@ -861,8 +958,8 @@ def _is_one(qty: Quantity) -> bool | None:
         if diff.is_zero is not None:
             return bool(diff.is_zero)
         return abs(sympy.N(diff, 60)) < sympy.Float("1e-50")
-    with mpmath.workdps(1000):  # exact enough for any stored value
-        return bool(abs(qty.value - 1) <= qty.error_bound)
+    # exact binary arithmetic: no rounding, no global precision
+    return bool(abs(mpmath.fsub(qty.value, 1, exact=True)) <= qty.error_bound)
 
 
 def chi(

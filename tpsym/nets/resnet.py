@@ -29,13 +29,14 @@ polynomial in L, :class:`~tpsym.laws.BoxPower`). The one-block law:
 (arXiv 1809.08848), whose large-depth limit exists because L·(S_block − 1)
 converges.
 
-**ReLU blocks** (Gaussian weights, an int depth): the D_l commute with each
-other and are not free from the stream, so the factors are not *-free;
-the law is computed exactly by a transfer recursion over the diagonal
-algebra (below), one step per block, and the result is returned as a
-⊠-power with exponent 1. Other activations are refused with a clear error
-(their D_l depend on the growing length of the stream), and the numeric
-layer samples the real network.
+**ReLU, leaky ReLU and erf blocks** (Gaussian weights, an int depth): the
+D_l commute with each other and are not free from the stream, so the
+factors are not *-free; the law is computed exactly by a transfer recursion
+over the diagonal algebra (below), one step per block, and the result is
+returned as a ⊠-power with exponent 1. For erf, E[d_l^a] follows the length
+q^l of the stream (mean field from p^0 = 1; numeric parameters). tanh and
+hard tanh are refused with a clear error (no closed form for E[φ'(h)^a] at
+the growing length), and the numeric layer samples the real network.
 
 Examples
 --------
@@ -61,7 +62,7 @@ from sympy import Expr
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law, as_param
 from tpsym.laws.operations import BoxPower
-from tpsym.nets.activations import LeakyReLU, Linear, ReLU
+from tpsym.nets.activations import Erf, LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import _activation, _depth, _positive_sigma_w2, _word
 from tpsym.nets.meanfield import _nonneg
 from tpsym.nets.model import _check_depth, _check_weights
@@ -268,12 +269,35 @@ def _step(prev: dict, t: Any, mu: Any, k: int) -> dict:
     return new
 
 
+@lru_cache(maxsize=None)
+def _erf_lengths(sigma_w2: sympy.Expr, sigma_b2: sympy.Expr, alpha2: sympy.Expr, depth: int) -> tuple[sympy.Expr, ...]:
+    """q^1..q^L of an erf residual stream from p^0 = 1 (Yang & Schoenholz, arXiv 1712.08969, Sec. 3).
+
+    q^l = σ_w² p^(l−1) + σ_b², p^l = p^(l−1) + α² E[erf(√q^l z)²], with
+    E[erf(√q z)²] = (2/π) arcsin(2q/(1 + 2q)) (Williams 1997).
+    """
+    p = sympy.Integer(1)
+    out = []
+    for _ in range(depth):
+        q = sigma_w2 * p + sigma_b2
+        out.append(q)
+        p = p + alpha2 * 2 / sympy.pi * sympy.asin(2 * q / (1 + 2 * q))
+    return tuple(out)
+
+
+def _erf_mu(kind: tuple, layer: int, a: int) -> sympy.Expr:
+    """E[d^a] for d = erf'(h) = (2/√π) e^(−h²), h ~ N(0, q^layer): (2/√π)^a / √(1 + 2 a q)."""
+    q = _erf_lengths(*kind[1:], layer)[layer - 1]
+    return (2 / sympy.sqrt(sympy.pi)) ** a / sympy.sqrt(1 + 2 * a * q)
+
+
 @dataclass(frozen=True, slots=True)
 class _DiagonalResidual(Law):
     """The law of J Jᵀ of a residual network with Gaussian weights and diagonal D_l (a part of :class:`ResNetLaw`).
 
     ``t`` = α²σ_w², ``depth`` an int, ``mu`` the moments E[d^a], a = 1, 2, ...
-    of one D_l entry, given as a kind: ``("relu",)``, ``("leaky_relu", slope)``.
+    of one D_l entry, given as a kind: ``("relu",)``, ``("leaky_relu", slope)``,
+    ``("erf", σ_w², σ_b², α²)`` (then E[d_l^a] follows the length q^l of the stream).
     """
 
     t: sympy.Expr
@@ -283,24 +307,38 @@ class _DiagonalResidual(Law):
     def _params(self) -> tuple[sympy.Expr, ...]:
         return (self.t, *self.kind[1:])
 
+    def _erf_symbols(self, n: int) -> dict[tuple[int, int], sympy.Symbol]:
+        return {(l, a): sympy.Symbol(f"_erf_mu_{l}_{a}") for l in range(1, self.depth + 1) for a in range(1, 2 * n + 1)}
+
+    def _internal_symbols(self, n: int) -> dict[sympy.Symbol, sympy.Expr]:
+        if self.kind[0] != "erf":
+            return {}
+        return {sym: _erf_mu(self.kind, l, a) for (l, a), sym in self._erf_symbols(n).items()}
+
     def _moments(self, ctx: Context, n: int) -> list[Any]:
         F = ctx.field
         one = F.one
         t = ctx.encode(self.t)
+        mus: list[Any]
         if self.kind[0] == "relu":
             half = one / (one + one)
 
             def mu(a: int) -> Any:
                 return one if a == 0 else half
-        else:
+            mus = [mu] * self.depth
+        elif self.kind[0] == "leaky_relu":
             slope = ctx.encode(self.kind[1])
             half = one / (one + one)
 
             def mu(a: int) -> Any:
                 return one if a == 0 else half * (one + slope**a)
+            mus = [mu] * self.depth
+        else:  # erf: E[d_l^a] is a generator standing for its exact value (see _internal_symbols)
+            gens = {key: ctx.encode(sym) for key, sym in self._erf_symbols(n).items()}
+            mus = [(lambda l: (lambda a: one if a == 0 else gens[(l, a)]))(l) for l in range(1, self.depth + 1)]
         c = {j: {(tuple(range(j)),): one} for j in range(1, n + 1)}
-        for _ in range(self.depth):
-            c = _step(c, t, mu, n)
+        for layer in range(self.depth):
+            c = _step(c, t, mus[layer], n)
         zero = one - one
         out = []
         for j in range(1, n + 1):
@@ -358,17 +396,23 @@ class ResNetLaw(BoxPower):
         for name, v in (("sigma_w2", self.sigma_w2), ("sigma_b2", self.sigma_b2), ("alpha", self.alpha), ("depth", sympy.S(self.depth))):
             if not v.is_number:
                 raise InputError(f"{name}={sympy.sstr(v)} is symbolic; give numbers to sample the network")
+        act: Any = self.activation.name
+        if isinstance(self.activation, LeakyReLU):
+            if not sympy.S(self.activation.slope).is_number:
+                raise InputError(f"slope={sympy.sstr(self.activation.slope)} is symbolic; give a number to sample the network")
+            act = self.activation
         return ResidualSampler(
-            depth=int(self.depth), activation=self.activation.name, weights=self.weights,
+            depth=int(self.depth), activation=act, weights=self.weights,
             sigma_w2=float(self.sigma_w2), sigma_b2=float(self.sigma_b2), alpha=float(self.alpha),
             label=str(self),
         )
 
     def _spec(self) -> str:
+        slope = f", slope={sympy.sstr(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
         return (
             f"resnet(activation={self.activation.name}, weights={self.weights}, "
             f"sigma_w2={sympy.sstr(self.sigma_w2)}, sigma_b2={sympy.sstr(self.sigma_b2)}, "
-            f"depth={sympy.sstr(self.depth)}, alpha={sympy.sstr(self.alpha)})"
+            f"depth={sympy.sstr(self.depth)}, alpha={sympy.sstr(self.alpha)}{slope})"
         )
 
     def _latex(self, printer: Any) -> str:
@@ -386,6 +430,7 @@ def resnet_law(
     depth: int | Expr = 1,
     alpha: Expr = 1,
     widths: tuple | None = None,
+    slope: Expr | None = None,
 ) -> ResNetLaw:
     """The law of J Jᵀ, J = Π_l (I + α D_l W_l), of a residual network (linear or ReLU blocks).
 
@@ -409,6 +454,8 @@ def resnet_law(
     widths : tuple, optional
         ``(N_0, ..., N_L)``; a residual block adds x^(l−1) to a vector of
         width N_l, so every width must be the same (anything else is refused).
+    slope : number or sympy expression, optional
+        Leaky ReLU's negative-side slope (``activation=leaky_relu``).
 
     Raises
     ------
@@ -427,7 +474,7 @@ def resnet_law(
     ...
     tpsym.errors.DomainError: alpha=sqrt(2)*I is not real
     """
-    act = _activation(activation, None)
+    act = _activation(activation, slope)
     w = _check_weights(_word(weights, "weights"))
     sw = _positive_sigma_w2(sigma_w2)
     sb = _nonneg(sigma_b2, "sigma_b2")
@@ -444,11 +491,11 @@ def resnet_law(
     if isinstance(act, Linear):
         exponent = sympy.Integer(d) if isinstance(d, int) else d
         return ResNetLaw(_ResidualBlock(w, t), exponent, act, w, sw, sb, d, al)
-    if not isinstance(act, (ReLU, LeakyReLU)):
+    if not isinstance(act, (ReLU, LeakyReLU, Erf)):
         raise InputError(
-            f"resnet(activation={act.name}): the law of J Jᵀ is derived for linear, relu and leaky_relu "
-            "blocks (whose D_l do not depend on the growing length of the residual stream); "
-            "sample it with tpsym.numeric.architectures.ResidualSampler"
+            f"resnet(activation={act.name}): the law of J Jᵀ is derived for linear, relu, leaky_relu and erf "
+            "blocks (tanh and hard_tanh: E[φ'(h)^a] at the growing length of the residual stream has no "
+            "closed form); sample it with tpsym.numeric.architectures.ResidualSampler"
         )
     if w != "gaussian":
         raise InputError(
@@ -458,4 +505,13 @@ def resnet_law(
     if not isinstance(d, int):
         raise InputError(f"resnet(activation={act.name}): depth={d} must be an int for a nonlinear block")
     kind: tuple = ("leaky_relu", act.slope) if isinstance(act, LeakyReLU) else ("relu",)
+    if isinstance(act, Erf):
+        al2 = sympy.expand(al**2)
+        for name, v in (("sigma_w2", sw), ("sigma_b2", sb), ("alpha", al2)):
+            if not v.is_number:
+                raise InputError(
+                    f"resnet(activation=erf): {name}={sympy.sstr(v)} is symbolic; the erf block's E[φ'(h^l)^a] "
+                    "follows the length q^l of the stream, derived for numbers"
+                )
+        kind = ("erf", sw, sb, al2)
     return ResNetLaw(_DiagonalResidual(t, d, kind), sympy.Integer(1), act, w, sw, sb, d, al)

@@ -18,10 +18,31 @@ with moments σ_w^(2Tk) binomial((T+1)k, k)/(Tk + 1) for every k and a
 symbolic T (an all-order identity of :class:`~tpsym.laws.BoxPower`). The
 input drive U u^t and the bias b do not enter the linear Jacobian.
 
-**Nonlinear steps** are not derived: D_t depends on the same W, and
-the D_t of one neuron are correlated across time; :func:`rnn_law` refuses
-them, and :class:`tpsym.numeric.architectures.RecurrentSampler` samples the
-real network (tied, or untied to show where the two differ).
+**ReLU and leaky ReLU steps.** D_t = diag φ'(h^t) depends on the same W,
+and the pre-activations of one neuron are jointly Gaussian across time with
+the covariance of the recursion (``K(t, s) = σ_w² E[φ(h^(t−1)) φ(h^(s−1))]
++ σ_u² δ_ts + σ_b²``, x^0 standard), so the D_t are correlated across time.
+By Yang's Free Independence Principle (Tensor Programs III, arXiv
+2009.10685, which holds for any architecture, weight sharing included) the
+one W is a circular element free from the commutative algebra of
+D_1, ..., D_T. In a *-word of J = D_T c ··· D_1 c and Jᵀ, read c as a step
+down and cᵀ as a step up: the gap between the c's of step t and t+1 lies at
+height t. A pair (c, cᵀ) of a non-crossing pairing encloses a balanced
+sub-word, so both its letters sit at the same height, that is the same
+step: every pairing the tied word admits is one the untied word
+D_T W_T ··· D_1 W_1 admits, with the same weight, and every Kreweras block
+holds the D's of one height only. Hence
+
+    law(J Jᵀ) = (σ_w² MP(1) ⊠ law(D_1²))^{⊠ T},
+
+the law of the untied network (the MLP ``jacobian(..., depth=T)``): only
+the marginal law of each D_t enters, never their correlation across time,
+and for ReLU that marginal (P(h > 0) = 1/2) depends on neither σ_u², σ_b²
+nor the length. :mod:`tests.nets.test_rnn` checks this against the FIP
+engine run on the tied word with the full cross-time orthant law, and the
+claims against sampled real networks. Other activations (erf, tanh: D_t's
+marginal follows the length q_t of the recursion) are refused;
+:class:`tpsym.numeric.architectures.RecurrentSampler` samples them.
 
 Examples
 --------
@@ -42,12 +63,12 @@ from sympy import Expr
 from tpsym.errors import InputError
 from tpsym.laws.catalogue import mp
 from tpsym.laws.operations import BoxPower, scale
-from tpsym.nets.activations import Linear
+from tpsym.nets.activations import LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import _activation, _positive_sigma_w2
 from tpsym.nets.meanfield import _nonneg
 from tpsym.nets.model import _check_depth
 
-__all__ = ["RNNLaw", "rnn_law"]
+__all__ = ["RNNLaw", "rnn_law", "rnn_kernel"]
 
 
 def _steps(value: Any) -> int | sympy.Expr:
@@ -83,6 +104,12 @@ class RNNLaw(BoxPower):
     sigma_b2: sympy.Expr = sympy.Integer(0)
     steps: Any = 1
 
+    @property
+    def parameters(self) -> frozenset[sympy.Symbol]:
+        """The free symbols of the law's parameters (the drive and bias do not enter the law, but are the network's)."""
+        extra = frozenset().union(*(sympy.S(v).free_symbols for v in (self.sigma_u2, self.sigma_b2)))
+        return frozenset(BoxPower.parameters.fget(self)) | extra  # type: ignore[attr-defined]
+
     def equivalent(self) -> BoxPower:
         """The plain ⊠-power this law equals."""
         return BoxPower(self.base, self.exponent)
@@ -95,19 +122,76 @@ class RNNLaw(BoxPower):
             if not v.is_number:
                 raise InputError(f"{name}={sympy.sstr(v)} is symbolic; give numbers to sample the network")
         return RecurrentSampler(
-            steps=int(self.steps), activation=self.activation.name, sigma_w2=float(self.sigma_w2),
+            steps=int(self.steps), activation=_numeric_activation(self.activation), sigma_w2=float(self.sigma_w2),
             sigma_u2=float(self.sigma_u2), sigma_b2=float(self.sigma_b2), tied=tied, label=str(self),
         )
 
     def _spec(self) -> str:
+        slope = f", slope={sympy.sstr(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
         return (
             f"rnn(activation={self.activation.name}, sigma_w2={sympy.sstr(self.sigma_w2)}, "
             f"sigma_u2={sympy.sstr(self.sigma_u2)}, sigma_b2={sympy.sstr(self.sigma_b2)}, "
-            f"steps={sympy.sstr(self.steps)})"
+            f"steps={sympy.sstr(self.steps)}{slope})"
         )
 
     def _latex(self, printer: Any) -> str:
         return rf"\mathcal{{J}}^{{\mathrm{{rnn}}}}_{{\mathrm{{{self.activation.name}}}}}\left({printer._print(self.exponent)}\right)"
+
+
+def rnn_kernel(
+    activation: str = "relu",
+    sigma_w2: Expr = 1,
+    sigma_u2: Expr = 0,
+    sigma_b2: Expr = 0,
+    steps: int = 1,
+    *,
+    tied: bool = True,
+    slope: Expr | None = None,
+) -> sympy.Matrix:
+    """The covariance K(t, s) of one neuron's pre-activations h^t, h^s across the steps, t, s = 1..T.
+
+    The NNGP kernel across time of h^t = W x^(t−1) + U u^t + b with x^0 and
+    the u^t standard Gaussian: K(t, t) = σ_w² E[φ(h^(t−1))²] + σ_u² + σ_b²,
+    and for t ≠ s, K(t, s) = σ_w² E[φ(h^(t−1)) φ(h^(s−1))] + σ_b² with one W
+    (``tied``; E[φ(h^(t−1)) x^0] = 0, x^0 being independent of every h), or
+    σ_b² alone with a fresh W per step. φ(h^0) means x^0 (Tensor Programs
+    I, arXiv 1910.12478: the Z^(W x) of one W are jointly Gaussian with the
+    covariance of the x's). Exact for the activations
+    :func:`tpsym.nets.kernels.pair_expectation` knows in closed form.
+
+    >>> rnn_kernel("relu", sigma_w2=2, steps=3).tolist()  # h^1 = W x^0 is independent of the later h's
+    [[2, 0, 0], [0, 2, 2/pi], [0, 2/pi, 2]]
+    """
+    from tpsym.nets.kernels import pair_expectation
+
+    act = _activation(activation, slope)
+    sw = _positive_sigma_w2(sigma_w2)
+    su = _nonneg(sigma_u2, "sigma_u2")
+    sb = _nonneg(sigma_b2, "sigma_b2")
+    t = _steps(steps)
+    if not isinstance(t, int):
+        raise InputError(f"steps={t} must be an int for the kernel matrix")
+    K = sympy.zeros(t, t)
+    for a in range(t):
+        for b in range(a + 1):
+            if a == b:
+                prev = sympy.Integer(1) if a == 0 else pair_expectation(act, K[a - 1, a - 1], K[a - 1, a - 1], K[a - 1, a - 1])
+                v = sw * prev + su + sb
+            elif tied and b >= 1:
+                v = sw * pair_expectation(act, K[a - 1, a - 1], K[b - 1, b - 1], K[a - 1, b - 1]) + sb
+            else:
+                v = sb
+            K[a, b] = K[b, a] = sympy.simplify(v)
+    return K
+
+
+def _numeric_activation(act: Any) -> Any:
+    """The activation as the numeric layer names it (leaky ReLU with its slope)."""
+    if isinstance(act, LeakyReLU):
+        if not sympy.S(act.slope).is_number:
+            raise InputError(f"slope={sympy.sstr(act.slope)} is symbolic; give a number to sample the network")
+        return act
+    return act.name
 
 
 def rnn_law(
@@ -116,6 +200,7 @@ def rnn_law(
     sigma_u2: Expr = 0,
     sigma_b2: Expr = 0,
     steps: int | Expr = 1,
+    slope: Expr | None = None,
 ) -> RNNLaw:
     """The law of J Jᵀ, J = D_T W ··· D_1 W with one W, of a recurrent network.
 
@@ -125,11 +210,15 @@ def rnn_law(
     Parameters
     ----------
     activation : str
-        ``linear`` (derived for every T); other activations are refused.
+        ``linear``, ``relu`` or ``leaky_relu`` (derived for every T, symbolic
+        too: the ⊠-power of one untied step, see the module); other
+        activations are refused.
     sigma_w2, sigma_u2, sigma_b2 : number or sympy expression
         σ_w² > 0; σ_u², σ_b² ≥ 0 (the input drive and the bias).
     steps : int or sympy symbol
         T ≥ 1.
+    slope : number or sympy expression, optional
+        Leaky ReLU's negative-side slope.
 
     Raises
     ------
@@ -143,21 +232,28 @@ def rnn_law(
     >>> T = sympy.Symbol("T", positive=True, integer=True)
     >>> rnn_law("linear", sigma_w2=1, steps=T).moments(2)
     (1, T + 1)
+    >>> rnn_law("relu", sigma_w2=2, sigma_u2=1, steps=3).moments(3)  # the untied ReLU network's moments
+    (1, 7, 67)
     >>> rnn_law(steps=0)
     Traceback (most recent call last):
     ...
     tpsym.errors.InputError: steps=0 is not a positive integer
     """
-    act = _activation(activation, None)
+    act = _activation(activation, slope)
     sw = _positive_sigma_w2(sigma_w2)
     su = _nonneg(sigma_u2, "sigma_u2")
     sb = _nonneg(sigma_b2, "sigma_b2")
     t = _steps(steps)
-    if not isinstance(act, Linear):
+    exponent = sympy.Integer(t) if isinstance(t, int) else t
+    if isinstance(act, Linear):
+        return RNNLaw(scale(mp(ratio=1), sw), exponent, act, sw, su, sb, t)
+    if not isinstance(act, (ReLU, LeakyReLU)):
         raise InputError(
-            f"rnn(activation={act.name}): the law of J Jᵀ is derived for linear steps only "
-            "(the D_t share one W and are correlated across time); "
+            f"rnn(activation={act.name}): the law of J Jᵀ is derived for linear, relu and leaky_relu steps "
+            "(whose D_t have a marginal law free of the length q_t of the recursion); "
             "sample it with tpsym.numeric.architectures.RecurrentSampler"
         )
-    exponent = sympy.Integer(t) if isinstance(t, int) else t
-    return RNNLaw(scale(mp(ratio=1), sw), exponent, act, sw, su, sb, t)
+    from tpsym.nets.jacobian import jacobian_law  # one untied step: σ_w² MP(1) ⊠ law(D²)
+
+    step = jacobian_law(act, "gaussian", sigma_w2=sw, sigma_b2=0, depth=1, q=1)
+    return RNNLaw(step, exponent, act, sw, su, sb, t)

@@ -17,6 +17,14 @@ the interface of :class:`tpsym.numeric.network.NetworkSampler` that
 :func:`tpsym.numeric.crosscheck` uses (``sample``, ``operator``,
 ``dense_bytes``, ``matrix_free_bytes``, ``expected_moments``).
 
+**Matrix-free** (``crosscheck(..., matrix_free=True)``): ``operator(rng, n)``
+runs the forward pass with every Gaussian W held as the seed of its entries
+(:class:`tpsym.numeric.network.GaussianLayer`, regenerated row block by row
+block in every product, or generated once and held with ``keep=True``, the
+same values bit for bit) and returns J as products — J V and Jᵀ V, one
+layer at a time — for the Hutchinson estimator; J is never formed. Its draws
+are not the dense path's (which draws W with ``rng.standard_normal``).
+
 Examples
 --------
 >>> import numpy as np
@@ -36,10 +44,10 @@ from typing import Any
 import numpy as np
 
 from tpsym.errors import InputError
-from tpsym.numeric.network import resolve_activation
+from tpsym.numeric.network import DenseLayer, GaussianLayer, resolve_activation
 from tpsym.numeric.samplers import haar_orthogonal
 
-__all__ = ["ResidualSampler", "RecurrentSampler"]
+__all__ = ["ResidualSampler", "RecurrentSampler", "ArchitectureOperator"]
 
 
 def _weights(rng: np.random.Generator, n: int, kind: str, sigma2: float) -> np.ndarray:
@@ -54,6 +62,59 @@ def _check(n: int) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InputError(f"n={n!r} is not a positive int")
     return int(n)
+
+
+def _layer(rng: np.random.Generator, n: int, kind: str, sigma2: float, keep: bool) -> Any:
+    """A weight matrix for matrix-free products: Gaussian as a seed (held with ``keep``), orthogonal dense."""
+    if kind == "gaussian":
+        layer = GaussianLayer(entropy=int(rng.integers(2**63)), n=n, scale=float(np.sqrt(sigma2 / n)))
+        return layer.keep() if keep else layer
+    return DenseLayer(_weights(rng, n, kind, sigma2))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ArchitectureOperator:
+    """J of one drawn network as products (the :class:`~tpsym.numeric.estimate.GramOperator` of J Jᵀ).
+
+    ``steps`` lists the layers from the input: ``(W, d, alpha)`` is the
+    residual block V ↦ V + α d ⊙ (W V) when ``alpha`` is a number, the
+    recurrent step V ↦ d ⊙ (W V) when it is None.
+    """
+
+    n: int
+    steps: tuple
+
+    def matvec(self, v: np.ndarray) -> np.ndarray:
+        """J V."""
+        v = np.asarray(v, dtype=np.float64)
+        for w, d, alpha in self.steps:
+            wv = _rows(d, w.matmul(v))
+            v = wv if alpha is None else v + alpha * wv
+        return v
+
+    def rmatvec(self, v: np.ndarray) -> np.ndarray:
+        """Jᵀ V."""
+        v = np.asarray(v, dtype=np.float64)
+        for w, d, alpha in reversed(self.steps):
+            wv = w.rmatmul(_rows(d, v))
+            v = wv if alpha is None else v + alpha * wv
+        return v
+
+    def __call__(self, v: np.ndarray) -> np.ndarray:
+        """J Jᵀ V."""
+        return self.matvec(self.rmatvec(v))
+
+
+def _rows(d: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return d * v if v.ndim == 1 else d[:, None] * v
+
+
+def _matrix_free_bytes(n: int, probes: int, order: int, stored: int, kept: int) -> float:
+    """Probe blocks (the Hutchinson iterates), one weight row block, the D's, and the held matrices."""
+    from tpsym.numeric.network import _CHUNK_ELEMENTS
+
+    vectors = 8.0 * n * probes * (order // 2 + 3)
+    return vectors + 8.0 * min(n * n, _CHUNK_ELEMENTS) + 8.0 * n * n * (stored + kept)
 
 
 class _DenseJacobianTarget:
@@ -130,6 +191,25 @@ class ResidualSampler(_DenseJacobianTarget):
             j = j + self.alpha * (d[:, None] * (w @ j))  # (I + α D W) J
         return j
 
+    def operator(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> ArchitectureOperator:
+        """J of one forward pass as products (matrix-free; see the module)."""
+        n = _check(n)
+        act = resolve_activation(self.activation)
+        x = rng.standard_normal(n)
+        steps = []
+        for _ in range(self.depth):
+            w = _layer(rng, n, self.weights, self.sigma_w2, keep)
+            b = rng.standard_normal(n) * np.sqrt(self.sigma_b2)
+            h = w.matmul(x) + b
+            steps.append((w, np.asarray(act.dphi(h), dtype=np.float64), float(self.alpha)))
+            x = x + self.alpha * np.asarray(act.phi(h), dtype=np.float64)
+        return ArchitectureOperator(n, tuple(steps))
+
+    def matrix_free_bytes(self, n: int, probes: int = 64, order: int = 8, *, kept: bool = False) -> float:
+        """Memory of one matrix-free trial: orthogonal layers are held, Gaussian ones too with ``kept``."""
+        stored = self.depth if self.weights == "orthogonal" else 0
+        return _matrix_free_bytes(n, probes, order, stored, self.depth - stored if kept else 0)
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,4 +254,28 @@ class RecurrentSampler(_DenseJacobianTarget):
             x = np.asarray(act.phi(h), dtype=np.float64)
             j = d[:, None] * (w @ j)
         return j
+
+    def operator(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> ArchitectureOperator:
+        """J of one run as products (matrix-free; one W object shared by every step when tied)."""
+        n = _check(n)
+        act = resolve_activation(self.activation)
+        w = _layer(rng, n, "gaussian", self.sigma_w2, keep)
+        u = _layer(rng, n, "gaussian", self.sigma_u2, keep) if self.sigma_u2 > 0 else None
+        b = rng.standard_normal(n) * np.sqrt(self.sigma_b2)
+        x = rng.standard_normal(n)
+        steps = []
+        for step in range(self.steps):
+            if step and not self.tied:
+                w = _layer(rng, n, "gaussian", self.sigma_w2, keep)
+            h = w.matmul(x) + b
+            if u is not None:
+                h = h + u.matmul(rng.standard_normal(n))
+            steps.append((w, np.asarray(act.dphi(h), dtype=np.float64), None))
+            x = np.asarray(act.phi(h), dtype=np.float64)
+        return ArchitectureOperator(n, tuple(steps))
+
+    def matrix_free_bytes(self, n: int, probes: int = 64, order: int = 8, *, kept: bool = False) -> float:
+        """Memory of one matrix-free trial (with ``kept``: W, U and, untied, every step's W held)."""
+        held = (1 if self.tied else self.steps) + (1 if self.sigma_u2 > 0 else 0)
+        return _matrix_free_bytes(n, probes, order, 0, held if kept else 0)
 

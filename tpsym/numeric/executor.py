@@ -202,7 +202,9 @@ class DaskExecutor:
     def map(self, fn: Callable[[T], R], jobs: Sequence[T], *, progress: bool = False) -> list[R]:
         try:
             from distributed import Client
-        except ImportError:
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").partition(".")[0] not in ("distributed", "dask"):  # a broken install is not a missing extra
+                raise
             raise InputError(
                 "the Dask executor needs dask.distributed: pip install 'tpsym[dask]'"
             ) from None

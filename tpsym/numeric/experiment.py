@@ -94,13 +94,10 @@ def as_target(target: Any) -> Any:
     """
     if hasattr(target, "sample") and hasattr(target, "operator"):
         return target
-    try:
-        from tpsym.nets import MLP
-    except ImportError:  # pragma: no cover - nets is part of the package
-        MLP = ()  # type: ignore[assignment]
+    from tpsym.nets import MLP  # part of the package: a broken import is a bug to show, not a missing route
     from tpsym.numeric.network import NetworkSampler
 
-    if MLP and isinstance(target, MLP):
+    if isinstance(target, MLP):
         return NetworkSampler.from_mlp(target)
     from tpsym.laws import Law
     from tpsym.numeric.sampling import LawSampler

@@ -795,7 +795,9 @@ class NetworkSampler:
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """The dense ``J Jᵀ`` (``Jᵀ J`` when ``gram == "input"``)."""
-        j = jacobian(self.forward(rng, n))
+        # the dense product needs every matrix anyway: generate each once (the forward
+        # pass and the product read the same held blocks, so the values are identical)
+        j = jacobian(self.forward(rng, n, keep=True))
         return j.T @ j if self.gram == "input" else j @ j.T
 
     def operator(self, rng: np.random.Generator, n: int, *, keep: bool = False) -> JacobianOperator:
@@ -829,7 +831,7 @@ class NetworkSampler:
         >>> bool(np.array_equal(a, s.sample(np.random.default_rng(1), 40))), 0 < c < 2
         (True, True)
         """
-        f = self.forward(rng, n)
+        f = self.forward(rng, n, keep=True)
         j = jacobian(f)
         return (j.T @ j if self.gram == "input" else j @ j.T), self.control(f)
 

@@ -131,7 +131,9 @@ def plot_spectrum(
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-    except ImportError as exc:  # matplotlib is the optional extra [plot]
+    except ModuleNotFoundError as exc:  # matplotlib is the optional extra [plot]
+        if (exc.name or "").partition(".")[0] != "matplotlib":  # a broken matplotlib install is not a missing extra
+            raise
         raise MissingDependencyError("plots need matplotlib: pip install 'tpsym[plot]'") from exc
 
     path = Path(out)

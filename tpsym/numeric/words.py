@@ -123,11 +123,15 @@ def word_crosscheck(
     seed: int,
     alpha: float,
     words: Callable[[], Any] | None = None,
+    tolerance: float | None = None,
 ) -> dict[str, Any]:
     """Estimate ``formula`` (a function of one draw) over trials and sizes; decide against ``expected``.
 
     Returns the JSON record of :func:`tpsym.proof.numeric.run_numeric` (order 1:
-    the one estimated quantity is reported as ``m_1``).
+    the one estimated quantity is reported as ``m_1``). With a ``tolerance``
+    the verdict is ``confirmed`` only when the estimate would have shown that
+    relative error with 80 % power (else ``inconclusive``); the record holds
+    the detectable error and the trials that would reach the tolerance.
     """
     from tpsym.numeric.decision import MomentEstimate, decide_family
 
@@ -146,7 +150,7 @@ def word_crosscheck(
         means.append(float(x.mean()))
         errs.append(max(float(x.std(ddof=1) / np.sqrt(trials)), 1e-15 * max(1.0, abs(float(x.mean())))))
     est = MomentEstimate.from_sweep(1, sizes, means, errs, df=trials - 1)
-    decision = decide_family([("derived", [est], [float(expected)])], alpha=alpha)
+    decision = decide_family([("derived", [est], [float(expected)])], alpha=alpha, tolerance=tolerance, trials=trials)
     record = decision.to_dict()
     record.update({"order": 1, "sizes": list(sizes), "trials": trials, "per_size": [list(p) for p in est.per_size]})
     return record

@@ -25,21 +25,18 @@ from typing import Any
 
 import sympy
 
-from tpsym.errors import DomainError, TpsymError
+from tpsym.errors import CertificateError, DomainError, TpsymError
 from tpsym.laws.algebraic import Y, Z, algebraic_equation, cumulant_equation
 from tpsym.laws.base import Law
-from tpsym.proof.algebraic import (
-    ProofFailure,
-    prove_even_term,
-    prove_generating_function,
-    prove_term,
-    recurrence_from_algebraic,
-)
-from tpsym.proof.claims import Claim
-from tpsym.proof.functions import _Recorder, claim_functions
-from tpsym.proof.verify import plain
+from tpsym.proof.claims import Claim, plain
+from tpsym.proof.equation import recurrence_from_algebraic
+from tpsym.proof.failures import ProofFailure
+from tpsym.proof.functions import Recorder, claim_functions
+from tpsym.proof.hypergeometric import prove_even_term, prove_term
+from tpsym.proof.radical import prove_generating_function
+from tpsym.proof.record import AllOrderProof
 
-__all__ = ["prove_all_orders", "prove_same_law", "prove_law_generating_function", "ProofFailure"]
+__all__ = ["prove_all_orders", "prove_same_law", "prove_law_generating_function", "recheck_proof", "ProofFailure"]
 
 
 def _affine(index: sympy.Expr, k: sympy.Symbol) -> tuple[int, int]:
@@ -87,7 +84,7 @@ def prove_all_orders(claim: Claim) -> dict[str, Any]:
     start_k = int(sympy.Integer(loop.start)) if loop.start.lstrip("-").isdigit() else None
     if start_k is None:
         raise ProofFailure(f"the loop start {loop.start!r} must be an integer")
-    recorder = _Recorder()
+    recorder = Recorder()
     sides = parse_claim(claim.statement, functions=claim_functions("series", recorder), locals={**claim.symbols(), loop.var: k})
     lhs, rhs = sides.lhs, sides.rhs
     placeholders = {c.placeholder for c in recorder.calls}
@@ -235,9 +232,6 @@ def prove_law_generating_function(law: Law, F: sympy.Expr, initial: list[Any]) -
 
 def recheck_proof(record: dict[str, Any]) -> None:
     """Re-check a stored all-order proof; raise :class:`~tpsym.errors.CertificateError` if it fails."""
-    from tpsym.errors import CertificateError
-    from tpsym.proof.algebraic import AllOrderProof
-
     if not isinstance(record, dict):
         raise CertificateError(f"the proof record is not a table: {record!r}")
     if "proof" in record:

@@ -36,14 +36,16 @@ import json
 import platform
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tpsym.errors import CertificateError, TpsymError
+from tpsym.proof.allorders import recheck_proof
 from tpsym.proof.claims import Claim
+from tpsym.proof.fileformat import claim_from_table
 from tpsym.proof.verify import DEFAULT_DIGITS, Verdict, verify_claim
 
-__all__ = ["FORMAT", "certificate", "recheck", "RecheckResult", "versions", "UNBOUND_NOTE"]
+__all__ = ["FORMAT", "certificate", "recheck", "RecheckResult", "digest", "versions", "UNBOUND_NOTE"]
 
 FORMAT = "tpsym-certificate/1"
 
@@ -78,8 +80,23 @@ def _claim_record(c: Claim) -> dict[str, Any]:
     return rec
 
 
-def _digest(body: dict[str, Any]) -> str:
+def digest(cert: Mapping[str, Any]) -> str:
+    """The SHA-256 digest of a certificate's content: every field but ``"digest"``.
+
+    :func:`certificate` stores it under ``"digest"``; :func:`recheck` reports
+    a certificate whose content no longer matches it.
+
+    >>> from tpsym.proof.claims import Claim
+    >>> cert = certificate(verify_claim(Claim("one", "m_0", "-", "identity", statement="moment(semicircle(), 0) == 1")))
+    >>> digest(cert) == cert["digest"]
+    True
+    """
+    body = {k: v for k, v in cert.items() if k != "digest"}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+#: The former private name of :func:`digest` (same value on a body without ``"digest"``).
+_digest = digest
 
 
 def certificate(verdict: Verdict) -> dict[str, Any]:
@@ -109,7 +126,7 @@ def certificate(verdict: Verdict) -> dict[str, Any]:
         "versions": versions(),
     }
     body = json.loads(json.dumps(body, default=str))
-    return {**body, "digest": _digest(body)}
+    return {**body, "digest": digest(body)}
 
 
 @dataclass
@@ -304,19 +321,15 @@ def recheck(cert: Any, *, against: Sequence[Claim] | None = None, resample: bool
     RecheckResult
         ``holds`` is True when every recorded value is re-derived.
     """
-    from tpsym.proof.allorders import recheck_proof
-    from tpsym.proof.fileformat import _claim
-
     if not isinstance(cert, dict) or cert.get("format") != FORMAT:
         raise CertificateError(f"not a tpsym certificate (expected format {FORMAT!r})")
     claim_rec = cert.get("claim")
     cid = claim_rec.get("id", "?") if isinstance(claim_rec, dict) else "?"
     result = RecheckResult(True, str(cid))
-    body = {k: v for k, v in cert.items() if k != "digest"}
-    if cert.get("digest") != _digest(body):
+    if cert.get("digest") != digest(cert):
         result.problems.append("the digest does not match the content: the certificate was changed after it was written")
     try:
-        claim = _claim(claim_rec, "<certificate>", None)
+        claim = claim_from_table(claim_rec, "<certificate>")
     except TpsymError as exc:
         if cert.get("verdict") == "error":
             result.problems.append(f"the certificate records a claim that could not be read ({cert.get('summary')}): nothing to re-derive")

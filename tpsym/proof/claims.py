@@ -25,9 +25,10 @@ from typing import Any, Literal
 
 import sympy
 
+from tpsym.certified import CertifiedConstant, NumericConstant
 from tpsym.errors import InputError, ProofFileError
 
-__all__ = ["Loop", "Claim", "NumericSettings", "parse_loop", "ASSUMPTION_WORDS", "StatementKind"]
+__all__ = ["Loop", "Claim", "NumericSettings", "parse_loop", "ASSUMPTION_WORDS", "StatementKind", "plain"]
 
 StatementKind = Literal["identity", "same_law", "generating_function", "numeric"]
 
@@ -177,3 +178,22 @@ class Claim:
     def all_orders(self) -> bool:
         """Whether the claim is stated for every value of an unbounded loop."""
         return any(loop.unbounded for loop in self.loops)
+
+
+def plain(e: Any) -> Any:
+    """The expression with every symbol replaced by the plain symbol of the same name.
+
+    Assumptions declared by a claim are kept apart from its computations, so
+    that ``L`` (positive integer) and ``L`` are one generator.
+
+    >>> plain(sympy.Symbol("L", positive=True) - sympy.Symbol("L"))
+    0
+    """
+    if not isinstance(e, sympy.Basic):
+        return e
+    repl = {
+        s: sympy.Symbol(s.name)
+        for s in e.free_symbols
+        if isinstance(s, sympy.Symbol) and s.assumptions0 and not isinstance(s, (CertifiedConstant, NumericConstant))  # constants stay
+    }
+    return e.xreplace(repl) if repl else e

@@ -47,7 +47,7 @@ from tpsym.errors import ProofFileError, TpsymError
 from tpsym.proof.claims import ASSUMPTION_WORDS, Claim, NumericSettings, parse_loop
 
 __all__ = [
-    "ClaimError", "load_claims", "parse_claims", "find_proof_files", "CLAIM_KEYS", "NUMERIC_KEYS", "GENERATING_FUNCTION_KEYS",
+    "ClaimError", "load_claims", "parse_claims", "claim_from_table", "find_proof_files", "CLAIM_KEYS", "NUMERIC_KEYS", "GENERATING_FUNCTION_KEYS",
     "MAX_ORDER",
 ]
 
@@ -182,7 +182,27 @@ def _numeric(table: Any) -> NumericSettings:
     return settings
 
 
-def _claim(table: Any, file: str, line: int | None) -> Claim:
+def claim_from_table(table: Any, file: str = "<table>", line: int | None = None) -> Claim:
+    """The :class:`Claim` of one ``[[claim]]`` table (a dict, as ``tomllib`` reads it).
+
+    The checks of a proof file apply; ``file`` and ``line`` say where the
+    table came from.
+
+    Raises
+    ------
+    ProofFileError
+        The table is not a valid claim (the message names the key).
+
+    Examples
+    --------
+    >>> claim_from_table({"id": "c", "title": "Catalan", "source": "OEIS A000108",
+    ...                   "statement": "moment(semicircle(), 2*k) == catalan(k)", "for": "k = 1..5"}).loops
+    (Loop(var='k', start='1', stop='5'),)
+    >>> claim_from_table({"id": "c", "title": "t", "source": "s", "statment": "1 == 1"})
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.ProofFileError: unknown key 'statment' (known: ...)
+    """
     if not isinstance(table, dict):
         raise ProofFileError("a claim must be a table")
     unknown = sorted(set(table) - CLAIM_KEYS)
@@ -375,7 +395,7 @@ def _read_tables(located: list[tuple[int | None, Any]], errors: list[ClaimError]
     for i, (line, table) in enumerate(located):
         cid = table.get("id") if isinstance(table, dict) and isinstance(table.get("id"), str) else f"claim #{i + 1}"
         try:
-            claim = _claim(table, file, line)
+            claim = claim_from_table(table, file, line)
             if claim.id in seen:
                 raise ProofFileError(f"the id {claim.id!r} is used twice")
             seen.add(claim.id)

@@ -40,6 +40,7 @@ __all__ = [
     "TWO_ROUTE_FUNCTIONS",
     "claim_functions",
     "MomentCall",
+    "Recorder",
     "COUNT_ENUMERATION_LIMIT",
     "MOBIUS_ENUMERATION_LIMIT",
     "LATTICE_ROUTE_MAX_ORDER",
@@ -88,7 +89,18 @@ class MomentCall:
 
 
 @dataclass
-class _Recorder:
+class Recorder:
+    """Records the law calls of a claim: each call becomes a placeholder symbol.
+
+    The all-order prover reads a statement with the recorder's functions to
+    find which law, index and function the claim is about.
+
+    >>> from tpsym.laws import semicircle
+    >>> r = Recorder()
+    >>> r.placeholder("moment", semicircle(), sympy.Integer(4)), len(r.calls)
+    (_call0, 1)
+    """
+
     calls: list[MomentCall] = field(default_factory=list)
 
     def placeholder(self, function: str, law: Law, index: sympy.Expr, kind: str = "free") -> sympy.Symbol:
@@ -169,7 +181,7 @@ def _mobius_recursion(n: int) -> int:
     return mu[top]
 
 
-def claim_functions(route: Route = "series", recorder: _Recorder | None = None) -> dict[str, Callable[..., Any]]:
+def claim_functions(route: Route = "series", recorder: Recorder | None = None) -> dict[str, Callable[..., Any]]:
     """The table of claim functions for one route.
 
     Parameters
@@ -299,12 +311,12 @@ def claim_functions(route: Route = "series", recorder: _Recorder | None = None) 
     }
     single_route: dict[str, Callable[..., Any]] = {}
     try:
-        from tpsym.nets import claim_functions as nets_functions  # type: ignore[attr-defined]
+        from tpsym.nets.claims import network_claim_functions
         from tpsym.nets.words import mixed_moment_claim
     except ImportError:
         pass
     else:
-        single_route = nets_functions()  # mean field and kernels: one computation each
+        single_route = network_claim_functions()  # mean field and kernels: one computation each
         table.update(single_route)
 
         def mixed_moment(word: str, **letters: Any) -> sympy.Expr:

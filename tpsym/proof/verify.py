@@ -37,9 +37,22 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.errors import DomainError, InputError, NumericError, TpsymError
-from tpsym.proof.claims import Claim, Loop
-from tpsym.proof.functions import TWO_ROUTE_FUNCTIONS, Route, claim_functions
+from tpsym.certified import CertifiedConstant, NumericConstant
+from tpsym.errors import CertificateError, DomainError, InputError, NumericError, TpsymError
+from tpsym.proof.allorders import prove_all_orders, prove_law_generating_function, prove_same_law, recheck_proof
+from tpsym.proof.claims import Claim, Loop, plain
+from tpsym.proof.failures import ClaimRefuted, ProofFailure
+from tpsym.proof.fileformat import ClaimError, load_claims
+from tpsym.proof.functions import LATTICE_ROUTE_MAX_ORDER, TWO_ROUTE_FUNCTIONS, Route, claim_functions
+from tpsym.proof.limits import (
+    MAX_LOOP_STEPS,
+    MAX_PARAMETRIC_WORK,
+    check_expansion,
+    check_numeric_work,
+    check_parametric_order,
+    evaluate_sums,
+)
+from tpsym.proof.radical import generating_function_coefficients
 from tpsym.series.encode import Encoder
 
 __all__ = [
@@ -47,6 +60,8 @@ __all__ = [
     "Status",
     "Verdict",
     "verify_claim",
+    "verify_files",
+    "error_verdict",
     "exact_equal",
     "plain",
     "iterate_loops",
@@ -90,25 +105,6 @@ class Verdict:
         from tpsym.render.report import verdicts_html
 
         return verdicts_html([self])
-
-
-def plain(e: Any) -> Any:
-    """The expression with every symbol replaced by the plain symbol of the same name.
-
-    Assumptions declared by a claim are kept apart from its computations, so
-    that ``L`` (positive integer) and ``L`` are one generator.
-
-    >>> plain(sympy.Symbol("L", positive=True) - sympy.Symbol("L"))
-    0
-    """
-    if not isinstance(e, sympy.Basic):
-        return e
-    repl = {
-        s: sympy.Symbol(s.name)
-        for s in e.free_symbols
-        if isinstance(s, sympy.Symbol) and s.assumptions0 and not _is_certified(s)  # certified constants stay
-    }
-    return e.xreplace(repl) if repl else e
 
 
 def exact_equal(
@@ -159,6 +155,13 @@ def exact_equal(
     where = f"canonical form in {enc.field!r}"
     if equal or not enc.has_atoms:
         return equal, where
+    # the same function at differently written arguments (erf(1/sqrt(2*A + 2)) and
+    # erf(sqrt(2)/(2*sqrt(A + 1)))) are distinct atoms: write every argument canonically, compare again
+    ca, cb = canonical_arguments(a), canonical_arguments(b)
+    if (ca, cb) != (a, b):
+        enc2 = Encoder.for_exprs([ca, cb])
+        if enc2.encode(ca) == enc2.encode(cb):
+            return True, f"canonical form in {enc2.field!r} (function arguments written canonically)"
     # Atoms (functions, radicals) are generators without their relations: a difference
     # in the canonical form may vanish. Under the parameters' assumptions sympy
     # may settle it (sqrt(c**2) is -c for a negative c) ...
@@ -188,6 +191,42 @@ def exact_equal(
         if zero is True and not subs:
             return True, f"{where}; the difference is exactly 0 (minimal polynomial)"
     raise DomainError(f"cannot decide whether {a} equals {b}: their atoms may be related")
+
+
+def canonical_arguments(e: sympy.Basic) -> sympy.Basic:
+    """``e`` with the argument of every function application written canonically.
+
+    Each argument goes through identities only: numeric content pulled out of
+    the bases of fractional powers (``factor_terms``), positive factors split
+    off (``expand_power_base``, which splits only factors known to be
+    positive), ``together`` and ``radsimp`` (rationalised denominators), so
+    that equal arguments written differently become one expression.
+
+    The base of a power with a symbolic exponent is such an argument too.
+
+    >>> A, L = sympy.symbols("A L")
+    >>> canonical_arguments((1 + A / L) ** L) == canonical_arguments(((L + A) / L) ** L)
+    True
+    >>> canonical_arguments(sympy.erf(1 / sympy.sqrt(2 * A + 2))) == canonical_arguments(sympy.erf(sympy.sqrt(2) / (2 * sympy.sqrt(A + 1))))
+    True
+    """
+
+    def canon(arg: sympy.Basic) -> sympy.Basic:
+        arg = canonical_arguments(arg)
+        arg = sympy.together(arg)
+        arg = arg.replace(
+            lambda x: x.is_Pow and not x.exp.is_Integer, lambda x: sympy.Pow(sympy.factor_terms(x.base), x.exp)
+        )
+        arg = sympy.expand_power_base(arg)
+        return sympy.radsimp(sympy.together(arg))
+
+    if not isinstance(e, sympy.Basic) or e.is_Atom:
+        return e
+    if isinstance(e, sympy.Function):
+        return e.func(*(canon(x) for x in e.args))
+    if e.is_Pow and not e.exp.is_Rational:  # a symbolic or transcendental exponent: the base is an argument too
+        return sympy.Pow(canon(e.base), canonical_arguments(e.exp))
+    return e.func(*(canonical_arguments(x) for x in e.args))
 
 
 #: How :func:`zero_test` separates a number from 0.
@@ -301,7 +340,6 @@ def iterate_loops(loops: tuple[Loop, ...], symbols: dict[str, Any], *, unbounded
     >>> [dict((k, int(v)) for k, v in a.items()) for a in iterate_loops((parse_loop("n = 1..2"), parse_loop("k = 1..n")), {}, unbounded_terms=3)]
     [{'n': 1, 'k': 1}, {'n': 2, 'k': 1}, {'n': 2, 'k': 2}]
     """
-    from tpsym.proof.limits import MAX_LOOP_STEPS
     from tpsym.spec import parse_formula
 
     def bound(text: str, env: dict[str, Any], what: str) -> int:
@@ -349,7 +387,6 @@ def evaluate_sides(statement: str, env: dict[str, Any], route: Route) -> tuple[s
     """
     from tpsym.spec import parse_claim
 
-    from tpsym.proof.limits import check_expansion, evaluate_sums
 
     c = parse_claim(statement, functions=claim_functions(route), locals=env)
     lhs, rhs = (evaluate_sums(e) for e in (c.lhs, c.rhs))
@@ -377,9 +414,7 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
 
 
 def _is_certified(s: Any) -> bool:
-    from tpsym.certified import CertifiedConstant
-
-    return isinstance(s, CertifiedConstant)
+    return isinstance(s, (CertifiedConstant, NumericConstant))
 
 
 def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGITS) -> None:
@@ -481,9 +516,6 @@ def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGIT
     if certified_any and claim.all_orders:
         verdict.notes.append("no all-order proof: the claim holds numbers that are not exact")
     elif claim.all_orders:
-        from tpsym.proof.algebraic import ClaimRefuted
-        from tpsym.proof.allorders import prove_all_orders
-
         try:
             proof = _rechecked(prove_all_orders(claim))
         except ClaimRefuted as exc:
@@ -513,9 +545,6 @@ def _rechecked(proof: dict[str, Any]) -> dict[str, Any]:
     A proof that does not pass its own re-check is no proof: raises
     :class:`~tpsym.errors.TpsymError`, and the verdict stays below "proved".
     """
-    from tpsym.errors import CertificateError
-    from tpsym.proof.allorders import recheck_proof
-
     try:
         recheck_proof(proof)
     except CertificateError as exc:
@@ -530,7 +559,6 @@ def _lattice_witness(law: Any, series: Sequence[Any]) -> str | None:
     raises when the routes disagree (a bug, reported as an error verdict).
     """
     from tpsym.laws.lattice import lattice_moments
-    from tpsym.proof.functions import LATTICE_ROUTE_MAX_ORDER
 
     if len(series) > LATTICE_ROUTE_MAX_ORDER:
         # the number of block types grows like the partitions of n: witness the first orders only
@@ -562,7 +590,6 @@ def _refute(verdict: Verdict, k: int, derived: Any, claimed: Any, summary: str) 
 
 
 def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
-    from tpsym.proof.limits import check_parametric_order
     from tpsym.spec import parse_spec
 
     if len(claim.laws) < 2:
@@ -585,7 +612,6 @@ def _verify_same_law(claim: Claim, verdict: Verdict) -> None:
                 return
     verdict.status = "verified"
     verdict.summary = f"verified for k <= {order} ({_routes(verdict, lattice_note)})"
-    from tpsym.proof.allorders import prove_same_law
 
     try:
         proof = _rechecked(prove_same_law(laws))
@@ -604,8 +630,6 @@ MAX_GF_SEARCH = 200
 
 def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     from tpsym.laws.algebraic import Z
-    from tpsym.proof.algebraic import ClaimRefuted, ProofFailure, generating_function_coefficients
-    from tpsym.proof.limits import MAX_PARAMETRIC_WORK, check_expansion, check_parametric_order
     from tpsym.spec import parse_formula, parse_spec
 
     symbols = claim.symbols()
@@ -635,7 +659,6 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
             return
     verdict.status = "verified"
     verdict.summary = f"verified for k <= {order} ({order + 1} coefficients, {_routes(verdict, lattice_note)})"
-    from tpsym.proof.allorders import prove_law_generating_function
 
     try:
         proof = _rechecked(prove_law_generating_function(law, F, derived))
@@ -667,7 +690,6 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
 
 
 def _numeric(claim: Claim, verdict: Verdict, *, fast: bool) -> None:
-    from tpsym.proof.limits import check_numeric_work
     from tpsym.proof.numeric import run_numeric
 
     if claim.numeric is not None:  # a claim built in Python has not been through the file's checks
@@ -777,3 +799,45 @@ def verify_claim(
         verdict.notes.append("this is a bug of tpsym; please report it with the claim")
     verdict.elapsed = time.perf_counter() - start
     return verdict
+
+
+def error_verdict(error: ClaimError) -> Verdict:
+    """The ``error`` verdict of a claim (or a file) that could not be read.
+
+    >>> from tpsym.proof.fileformat import parse_claims
+    >>> [bad] = parse_claims('[[claim]]\\nid = "x"\\n', "f.toml")
+    >>> error_verdict(bad).status, error_verdict(bad).summary
+    ('error', "f.toml:1: missing key 'title'")
+    """
+    claim = Claim(error.id, error.id, "-", "identity", file=error.file, line=error.line)
+    return Verdict(claim, "error", f"{error.where()}: {error.message}")
+
+
+def verify_files(
+    paths: Sequence[str], *, numeric: bool = True, fast_numeric: bool = False, tolerance: float | None = None,
+    digits: int = DEFAULT_DIGITS,
+) -> list[Verdict]:
+    """The verdict on every claim of the proof files under ``paths`` (files or folders), in order.
+
+    A claim (or a file) that cannot be read gets an ``error`` verdict
+    (:func:`error_verdict`) and the others are still verified; the keywords
+    are those of :func:`verify_claim`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "catalan.toml"
+    >>> _ = path.write_text("\\n".join([
+    ...     '[[claim]]', 'id = "cat"', 'title = "Catalan"', 'source = "OEIS A000108"',
+    ...     'statement = "moment(semicircle(), 2*k) == catalan(k)"', 'for = "k >= 1"',
+    ...     '[[claim]]', 'id = "typo"', 'title = "t"', 'source = "-"', 'statment = "1 == 1"']))
+    >>> [(v.claim.id, v.status) for v in verify_files([str(path)], numeric=False)]
+    [('cat', 'proved'), ('typo', 'error')]
+    """
+    out = []
+    for c in load_claims(list(paths)):
+        if isinstance(c, ClaimError):
+            out.append(error_verdict(c))
+        else:
+            out.append(verify_claim(c, numeric=numeric, fast_numeric=fast_numeric, tolerance=tolerance, digits=digits))
+    return out

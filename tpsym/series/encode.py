@@ -140,13 +140,25 @@ class Encoder:
         atoms: Iterable[sympy.Expr] = (),
         substitutions: Mapping[sympy.Symbol, sympy.Expr] | None = None,
     ):
-        symbols = {sympy.Symbol(s.name) for s in symbols}  # generators are named: assumptions are dropped
+        # generators are named, so a symbol's assumptions are dropped inside the field and
+        # put back on decoding; two symbols of one name and different assumptions would be
+        # silently identified, so they are refused
+        originals: dict[str, sympy.Symbol] = {}
+        for s in symbols:
+            seen = originals.setdefault(s.name, s)
+            if seen != s:
+                raise DomainError(
+                    f"two different symbols are named {s.name!r} ({' and '.join(sorted((_assumed(seen), _assumed(s))))}): "
+                    "use one symbol, or give them different names"
+                )
+        symbols = {sympy.Symbol(name) for name in originals}
         for s in symbols:
             if s.name.startswith(_PREFIX) and s.name[len(_PREFIX):].isdigit():
                 raise DomainError(f"the symbol name {s.name!r} is reserved")
         ordered_atoms = sorted(set(atoms), key=sympy.default_sort_key)
         self._atom_to_symbol = {a: sympy.Symbol(f"{_PREFIX}{i}") for i, a in enumerate(ordered_atoms)}
-        decode = {s: a for a, s in self._atom_to_symbol.items()}
+        decode: dict[sympy.Symbol, sympy.Expr] = {s: a for a, s in self._atom_to_symbol.items()}
+        decode.update({sympy.Symbol(name): s for name, s in originals.items() if s != sympy.Symbol(name)})
         for s, value in (substitutions or {}).items():
             decode[s] = value
             symbols.add(s)
@@ -191,7 +203,8 @@ class Encoder:
         raw = self.field.to_expr(x)
         if not self._decode_map:
             return raw
-        pulled = _pull_out(raw, [s for s in self._decode_map if s.name not in self._atom_names()])
+        atom_names = self._atom_names()
+        pulled = _pull_out(raw, [s for s, v in self._decode_map.items() if s.name not in atom_names and not v.is_Symbol])
         e = pulled.xreplace(self._decode_map)
         if pulled is not raw:
             # mu_1**(2*L) * (...) / mu_1**2 -> mu_1**(2*L - 2) * (...): x**a * x**b = x**(a + b)
@@ -210,6 +223,13 @@ class Encoder:
     def decode_map(self) -> dict[sympy.Symbol, sympy.Expr]:
         """Internal generators and what they stand for."""
         return dict(self._decode_map)
+
+
+def _assumed(s: sympy.Symbol) -> str:
+    """A symbol's assumptions, for a message."""
+    given = getattr(s, "_assumptions_orig", None) or s.assumptions0  # the ones given, not all they imply
+    facts = sorted(k for k, v in given.items() if v and k != "commutative")
+    return ", ".join(facts) if facts else "no assumptions"
 
 
 def _pull_out(e: sympy.Expr, gens: list[sympy.Symbol]) -> sympy.Expr:

@@ -98,6 +98,10 @@ def _fuss_catalan_density(s: int) -> Callable[[np.ndarray], np.ndarray]:
 
 def _closed_form(law: Law, vals: _Values) -> _ClosedForm | None:
     num = lambda e, n: _number(e, law, n, vals)  # noqa: E731
+    hook = getattr(law, "_closed_density", None)  # a law that parametrises its own density (tpsym.nets.resnet_limit)
+    if callable(hook):
+        f, supp = hook(num(law.tau, "tau"))
+        return _ClosedForm(f, supp, [])
     if isinstance(law, Semicircle):
         v, a = num(law.variance, "variance"), num(law.mean_, "mean")
         if v == 0:
