@@ -91,11 +91,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import sympy
 
 from tpsym.errors import DomainError, InputError, NumericError, TpsymError
 from tpsym.laws.base import Law
-from tpsym.laws.operations import BoxPower, BoxTimes, Dilated
 from tpsym.laws._density.atoms import _is_nonnegative
 from tpsym.laws._density.closed import _closed_form, _DilutedSolution, _Solution
 from tpsym.laws._density.polynomial import _Algebraic
@@ -293,12 +291,7 @@ def _check_products(law: Law, vals: _Values) -> None:
     spectral density belongs to them.
     """
     for node in law.walk():
-        if isinstance(node, BoxTimes):
-            signed = [f for f in node.factors if not _is_nonnegative(f, vals)]
-        elif isinstance(node, BoxPower) and sympy.S(node.exponent) != 1:
-            signed = [node.base] * 2 if not _is_nonnegative(node.base, vals) else []
-        else:
-            continue
+        signed = [f for f in node._free_product_factors() if not _is_nonnegative(f, vals)]
         if len(signed) > 1:
             raise DomainError(
                 f"{node} multiplies {signed[0]} by another factor that is not known to be "
@@ -320,10 +313,11 @@ def _solve(law: Law, vals: _Values, method: str) -> _Solution:
             f"{law} is symbolic in {', '.join(free)}: a density needs numbers (in the spec, or values= in Python)"
         )
     _check_products(target, vals)
-    if isinstance(target, Dilated):
+    dilution = target._dilution()
+    if dilution is not None:
         # (1 − c) δ_0 + c·X: any route that solves X solves it
-        c = _number(target.fraction, target, "fraction", vals)
-        return _DilutedSolution(_solve(target.base, vals, method), c)
+        c = _number(dilution[1], target, "fraction", vals)
+        return _DilutedSolution(_solve(dilution[0], vals, method), c)
     reasons: list[str] = []
     if method in ("auto", "closed form"):
         try:
@@ -421,6 +415,7 @@ def density(
     (an equation of degree 4 in G), values by subordination; the atom at 0
     keeps mass 1/2 at every depth:
 
+    >>> import sympy
     >>> relu = boxpower(boxtimes(bernoulli(sympy.Rational(1, 2)), scale(mp(ratio=1), 2)), 3)
     >>> r = density(relu, "0:60:301")
     >>> r.method
@@ -483,6 +478,7 @@ def atoms(law: Law, *, method: Method = "auto", values: Mapping[Any, Any] | None
 
     Examples
     --------
+    >>> import sympy
     >>> from tpsym.laws import bernoulli, boxtimes, mp, scale
     >>> atoms(boxtimes(bernoulli(sympy.Rational(1, 3)), scale(mp(ratio=1), 2)))
     ((0.0, 0.6666666666666667),)

@@ -6,14 +6,11 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import sympy
 
 from tpsym.laws.base import Law
-from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, Semicircle
-from tpsym.laws.operations import BoxPower, Scaled, Shifted
 
-from tpsym.laws._density.atoms import _dilute_atoms, _merge_atoms, _structural_atoms
-from tpsym.laws._density.values import _number, _Values
+from tpsym.laws._density.hooks import Hooks, _dilute_atoms, _merge_atoms
+from tpsym.laws._density.values import _Values
 
 
 # =============================================================================
@@ -97,50 +94,6 @@ def _fuss_catalan_density(s: int) -> Callable[[np.ndarray], np.ndarray]:
 
 
 def _closed_form(law: Law, vals: _Values) -> _ClosedForm | None:
-    num = lambda e, n: _number(e, law, n, vals)  # noqa: E731
-    hook = getattr(law, "_closed_density", None)  # a law that parametrises its own density (tpsym.nets.resnet_limit)
-    if callable(hook):
-        f, supp = hook(num(law.tau, "tau"))
-        return _ClosedForm(f, supp, [])
-    if isinstance(law, Semicircle):
-        v, a = num(law.variance, "variance"), num(law.mean_, "mean")
-        if v == 0:
-            return _ClosedForm(lambda x: np.zeros_like(x), [], [(a, 1.0)])
-        r = 2 * math.sqrt(v)
-        return _ClosedForm(lambda x: np.sqrt(np.maximum(4 * v - (x - a) ** 2, 0)) / (2 * math.pi * v), [(a - r, a + r)], [])
-    if isinstance(law, FreePoisson):
-        lam, al = num(law.rate, "rate"), num(law.jump, "jump")
-        lo, hi = sorted((al * (1 - math.sqrt(lam)) ** 2, al * (1 + math.sqrt(lam)) ** 2))
-        at = [(0.0, 1 - lam)] if lam < 1 else []
-
-        def fp(x: np.ndarray) -> np.ndarray:
-            return np.sqrt(np.maximum((x - lo) * (hi - x), 0)) / (2 * math.pi * abs(al * x))
-
-        return _ClosedForm(fp, [(lo, hi)], at)
-    if isinstance(law, Arcsine):
-        a, b = num(law.a, "a"), num(law.b, "b")
-        return _ClosedForm(lambda x: 1 / (math.pi * np.sqrt((x - a) * (b - x))), [(a, b)], [])
-    if isinstance(law, (Bernoulli, Dirac)):
-        return _ClosedForm(lambda x: np.zeros_like(x), [], _structural_atoms(law, vals) or [])
-    if isinstance(law, BoxPower) and isinstance(law.base, FreePoisson):
-        s = sympy.S(law.exponent)
-        if s.is_Integer and law.base.rate == 1 and law.base.jump == 1:
-            k = int(s)
-            return _ClosedForm(_fuss_catalan_density(k), [(0.0, (k + 1) ** (k + 1) / k**k)], [], "")
-        return None
-    if isinstance(law, Scaled):
-        c = num(law.factor, "factor")
-        inner = _closed_form(law.base, vals)
-        if inner is None:
-            return None
-        if c == 0:
-            return _ClosedForm(lambda x: np.zeros_like(x), [], [(0.0, 1.0)])
-        supp = [tuple(sorted((c * a, c * b))) for a, b in inner.support]
-        return _ClosedForm(lambda x: inner.f(x / c) / abs(c), supp, [(c * a, m) for a, m in inner.atoms])  # type: ignore[misc]
-    if isinstance(law, Shifted):
-        s = num(law.shift, "shift")
-        inner = _closed_form(law.base, vals)
-        if inner is None:
-            return None
-        return _ClosedForm(lambda x: inner.f(x - s), [(a + s, b + s) for a, b in inner.support], [(a + s, m) for a, m in inner.atoms])
-    return None
+    """The closed-form density the law's class states (its ``_closed_density`` hook), or None."""
+    got = Hooks(vals).closed(law)
+    return None if got is None else _ClosedForm(*got)

@@ -14,8 +14,6 @@ import sympy
 
 from tpsym.errors import NumericError, TpsymError
 from tpsym.laws.base import Law
-from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
-from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 
 from tpsym.laws._density.values import _Unsupported, _Values
 
@@ -84,19 +82,15 @@ def _gauss_rule(moments: Sequence[Any], kmax: int = MAX_GAUSS_NODES) -> _Discret
 
 def _numeric_leaf(law: Law, vals: _Values, *, need: bool = True) -> _Discrete | None:
     """A law known by numbers only (not an exact catalogue node): its Gauss rule, or None."""
-    if isinstance(law, (Semicircle, FreePoisson, Bernoulli, Dirac, Arcsine, Scaled, Shifted, BoxPlus, BoxTimes, BoxPower, BoxPlusPower, Dilated)):
+    if not law._density_by_moments:  # an exact node of the catalogue or an operation
         return None
     return _numeric_leaf_cached(law, tuple(sorted((k, tuple(v)) for k, v in vals.sequences.items())), tuple(sorted(vals.numeric.items())), need)
 
 
 @lru_cache(maxsize=64)
 def _numeric_leaf_cached(law: Law, seqs: tuple[Any, ...], nums: tuple[Any, ...], need: bool) -> _Discrete | None:
-    moments: list[Any] | None = None
-    if isinstance(law, GenericLaw):
-        seq = dict(seqs).get(law.name)
-        if seq is not None:
-            moments = list(seq)
-    else:
+    moments = law._moments_in_values(dict(seqs))
+    if moments is None:
         fn = getattr(law, "numeric_moments", None)
         if callable(fn):
             moments = list(fn(2 * MAX_GAUSS_NODES))

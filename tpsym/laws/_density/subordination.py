@@ -6,51 +6,24 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import sympy
 
 from tpsym.errors import DomainError, NumericError
 from tpsym.laws.base import Law
-from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, Semicircle
-from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 
 from tpsym.laws._density.atoms import _structural_atoms
 from tpsym.laws._density.branch import _evaluate_branch, _Follower
 from tpsym.laws._density.closed import _Solution, _zero_outside
-from tpsym.laws._density.gauss import _Discrete, _exact_moments, _numeric_leaf
-from tpsym.laws._density.values import _number, _Unsupported, _Values
+from tpsym.laws._density.gauss import _Discrete, _exact_moments
+from tpsym.laws._density.hooks import Hooks
+from tpsym.laws._density.values import _Unsupported, _Values
 
 
 # =============================================================================
 # Subordination for products of laws on [0, inf)
 # =============================================================================
 def _flatten_product(law: Law, vals: _Values, mult: int = 1) -> tuple[float, list[tuple[Law, int]]]:
-    """``law = C * ⊠_k law_k^{⊠ t_k}``: the scalar C and the factors with multiplicities."""
-    num = lambda e, n: _number(e, law, n, vals)  # noqa: E731
-    if isinstance(law, BoxTimes):
-        C, out = 1.0, []
-        for f in law.factors:
-            c, parts = _flatten_product(f, vals, mult)
-            C *= c
-            out += parts
-        return C, out
-    if isinstance(law, BoxPower):
-        e = sympy.S(law.exponent).xreplace(vals.all_numbers()) if law.exponent.free_symbols else law.exponent
-        if not (e.is_Integer and e >= 1):
-            raise _Unsupported(f"exponent={law.exponent} of {law}: subordination handles integer ⊠-powers only")
-        c, parts = _flatten_product(law.base, vals, mult * int(e))
-        return c, parts
-    if isinstance(law, Scaled):
-        c = num(law.factor, "factor")
-        if c <= 0:
-            raise _Unsupported(f"{law}: subordination needs positive scalings (laws on [0, inf))")
-        c2, parts = _flatten_product(law.base, vals, mult)
-        return c**mult * c2, parts
-    if isinstance(law, Dirac):
-        a = num(law.a, "a")
-        if a <= 0:
-            raise _Unsupported(f"{law}: subordination needs laws on (0, inf) for point masses")
-        return a**mult, []
-    return 1.0, [(law, mult)]
+    """``law = C * ⊠_k law_k^{⊠ t_k}``: the scalar C and the factors with multiplicities (the classes' ``_product_factors`` hooks)."""
+    return Hooks(vals).product_factors(law, mult)
 
 
 class _Pushforward(_Solution):
@@ -140,11 +113,10 @@ class _Product(_Follower):
         self.disc: _Discrete | None = None
         self.t_disc = 0
         other: list[tuple[Law, int]] = []
+        hooks = Hooks(vals)
         for f, t in parts:
-            if isinstance(f, FreePoisson):
-                lam, al = _number(f.rate, f, "rate", vals), _number(f.jump, f, "jump", vals)
-                if al <= 0:
-                    raise _Unsupported(f"{f}: subordination needs laws on [0, inf) (jump > 0)")
+            if f._subordination_kind == "free poisson":  # an explicit S-transform
+                lam, al = f._subordination_factor(hooks)
                 self.fp.append((lam, al, t))
             else:
                 other.append((f, t))
@@ -155,7 +127,7 @@ class _Product(_Follower):
             not self.fp
             and len(other) == 1
             and other[0][1] == 1
-            and not isinstance(other[0][0], (Bernoulli, *_NOT_BY_MOMENTS))
+            and other[0][0]._subordination_kind == "moments"
         ):
             # C·D alone: the stand-in of D, the Gauss rule of its moments, is a discrete law, and
             # there is no other factor whose density the subordination could carry
@@ -167,14 +139,8 @@ class _Product(_Follower):
                 "sample it instead"
             )
         for f, t in other:
-            if isinstance(f, Bernoulli):
-                p, a, b = (_number(v, f, n, vals) for v, n in ((f.p, "p"), (f.a, "a"), (f.b, "b")))
-                disc = _Discrete(np.array([a, b]), np.array([1 - p, p]), exact=True)
-            elif isinstance(f, _NOT_BY_MOMENTS):
-                raise _Unsupported(f"{f}: the subordination route covers ⊠-products of free Poisson laws, point masses, Bernoulli laws and laws known by their moments")
-            else:
-                disc = _numeric_leaf(f, vals)
-                assert disc is not None
+            disc = f._subordination_factor(hooks)  # exact atoms, or the Gauss rule of its moments
+            assert isinstance(disc, _Discrete)
             if np.any(disc.nodes < -1e-12):
                 raise _Unsupported(f"{f} is not a law on [0, inf): subordination for ⊠ needs positive factors")
             self.disc, self.t_disc = disc, t
@@ -344,7 +310,3 @@ class _Subordination(_Product):
         self.support = tuple((0.5 * (r[0] + r[1]), 0.5 * (r[2] + r[3])) for r in runs)
         self.resolution = max([r[1] - r[0] for r in runs] + [r[3] - r[2] for r in runs] + [0.0])
 
-
-
-#: Laws the subordination route does not take as a factor (they are not known by moments alone).
-_NOT_BY_MOMENTS = (Semicircle, Arcsine, BoxPlus, BoxPlusPower, Shifted, Dilated)
