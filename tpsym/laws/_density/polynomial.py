@@ -15,7 +15,7 @@ from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 
 from tpsym.laws._density.atoms import _is_nonnegative, _structural_atoms
-from tpsym.laws._density.branch import _ctx, _Curve, _EPS_MIN, _evaluate_branch, _flint, _start_value, _terms
+from tpsym.laws._density.branch import _ctx, _Curve, _EPS_MIN, _H, _evaluate_branch, _flint, _nearest_on_sphere, _start_value, _terms
 from tpsym.laws._density.closed import _Solution, _zero_outside
 from tpsym.laws._density.gauss import _exact_moments
 from tpsym.laws._density.quadrature import _EDGE_CUT
@@ -157,6 +157,11 @@ def _real_roots_in(p: Any, lo: float, hi: float) -> list[float]:
     return [r for r in _real_roots(list(p.coeffs())) if lo < r <= hi]
 
 
+#: From this many points on, the polynomial method continues the branch along the real axis
+#: from one descended point per interval between critical points (fewer: every point descends).
+_AXIS_MIN_POINTS = 16
+
+
 class _Algebraic(_Solution):
     def __init__(self, law: Law, vals: _Values):
         P = _equation_cached(law)  # the law has its exact values substituted (see _solve)
@@ -183,13 +188,19 @@ class _Algebraic(_Solution):
         probe = np.concatenate([mids / S, np.array(pole_pts) / S]) if crit else np.zeros(0)
         supp: list[tuple[float, float]] = []
         self.atoms_ = []
+        prod: _Product | None = None
         if len(probe):
-            vals_b, levels, hist, _ = _evaluate_branch(self.curve, probe, self._g_top(probe), final_real=True, singular=[c / S for c in crit])
-            dens_mid = np.maximum(-vals_b[: len(mids)].imag, 0) / math.pi
             prod = self._product(law, vals)
+            structural = _structural_atoms(law, vals)
+            # the curve's branch at the probes is needed for the midpoints' density unless the
+            # subordination route gives it, and for the atoms' masses unless the structure does
+            by_curve = prod is None or not len(mids) or (structural is None and len(pole_pts) > 0)
+            if by_curve:
+                vals_b, levels, hist, _ = _evaluate_branch(self.curve, probe, self._g_top, final_real=True, singular=[c / S for c in crit])
+                dens_mid = np.maximum(-vals_b[: len(mids)].imag, 0) / math.pi
             if prod is not None and len(mids):  # the midpoints by the route that gives the values
                 prod.xi_scale = S
-                dens_mid = np.maximum(-prod.eval_g(mids, _structural_atoms(law, vals) or ()).imag, 0) * S / math.pi
+                dens_mid = np.maximum(-prod.eval_g(mids, structural or ()).imag, 0) * S / math.pi
             cut = 1e-9 * max(1.0, float(np.max(dens_mid)) if len(dens_mid) else 1.0)
             nonneg = bool(_is_nonnegative(law, vals))
             for (a, b), dv in zip(zip(crit, crit[1:]), dens_mid):
@@ -201,13 +212,13 @@ class _Algebraic(_Solution):
                     else:
                         supp.append((a, b))
             # atoms: residues at the poles, the Newton-polygon candidate closest to i*eps*G
-            k_lvl = int(np.argmin(np.abs(levels - 1e-7)))
-            structural = _structural_atoms(law, vals)
             for n, x0 in enumerate(pole_pts):
-                est = (1j * levels[k_lvl] * hist[k_lvl, len(mids) + n]).real
                 cands = _newton_polygon_masses(P, x0)
-                choice = min([0.0] + cands, key=lambda m: abs(m - est))
-                if structural is not None:
+                if structural is None:
+                    k_lvl = int(np.argmin(np.abs(levels - 1e-7)))
+                    est = (1j * levels[k_lvl] * hist[k_lvl, len(mids) + n]).real
+                    choice = min([0.0] + cands, key=lambda m: abs(m - est))
+                else:
                     exact = [m for a, m in structural if abs(a - x0) <= 1e-9 * max(1, abs(x0))]
                     if exact:
                         if not any(abs(exact[0] - c) <= 1e-3 for c in cands):
@@ -224,8 +235,9 @@ class _Algebraic(_Solution):
         # products many sheets of the curve share a pole and a vertical descent in double
         # precision cannot keep them apart. Support and atoms stay those of the curve.
         self.values_by: _Product | None = None
-        prod = self._product(law, vals)
-        if prod is not None:
+        if not len(probe):
+            prod = self._product(law, vals)
+        if prod is not None:  # the instance that gave the midpoints: its path is kept for the next calls
             prod.xi_scale = S
             self.values_by = prod
             self.edge_cut = 1e-300
@@ -242,14 +254,82 @@ class _Algebraic(_Solution):
             return None
         return prod
 
-    def _g_top(self, xs: np.ndarray) -> complex:
-        zeta = complex(float(np.min(xs)) - 0.5, 1e4)
+    def _g_top(self, x0: float) -> complex:
+        zeta = complex(x0, 1e4)
         g_series = _start_value(self.ms_scaled, zeta)
         r = self.curve.roots(np.array([zeta]))[0]
         k = int(np.argmin(np.abs(r - g_series)))
         if abs(r[k] - g_series) > 1e-8 * abs(g_series):
             raise NumericError(f"the algebraic equation of {self.law} has no root matching its moment series at large |z|")
         return complex(r[k])
+
+    @staticmethod
+    def _axis_runs(xs: np.ndarray, crit: np.ndarray, skip: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[int], np.ndarray]:
+        """The points not in ``skip``, sorted (``order``), split into runs between consecutive
+        critical points; per run the anchor (the point farthest from the critical points, a
+        position in ``order``); the distances to the nearest critical point (in sorted order)."""
+        order = np.flatnonzero(~skip)
+        order = order[np.argsort(xs[order], kind="stable")]
+        xo = xs[order]
+        dist = np.min(np.abs(xo[:, None] - crit[None, :]), axis=1) if len(crit) else np.full(len(xo), np.inf)
+        lab = np.searchsorted(crit, xo)
+        runs = np.split(np.arange(len(xo)), np.flatnonzero(np.diff(lab)) + 1) if len(xo) else []
+        anchors = [int(r[np.argmax(dist[r])]) for r in runs]
+        return order, runs, anchors, dist
+
+    @staticmethod
+    def _reachable(xo: np.ndarray, runs: list[np.ndarray], anchors: list[int], dist: np.ndarray) -> np.ndarray:
+        """The sorted positions :meth:`_along_axis` can reach from the anchors by its step rule."""
+        h = np.abs(np.diff(xo))
+        ok_step = (h <= _H / 4) & (h <= 0.5 * np.minimum(dist[1:], dist[:-1]))  # the step k -> k + 1
+        out = []
+        for run, a in zip(runs, anchors):
+            right = run[run > a]
+            bad = np.flatnonzero(~ok_step[right - 1])
+            out.append(right[: bad[0]] if len(bad) else right)
+            left = run[run < a][::-1]
+            bad = np.flatnonzero(~ok_step[left])
+            out.append(left[: bad[0]] if len(bad) else left)
+        return np.concatenate(out) if out else np.zeros(0, dtype=int)
+
+    def _along_axis(self, xs: np.ndarray, order: np.ndarray, runs: list[np.ndarray], anchors: list[int], dist: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """The branch along the real axis from each run's anchor (value in ``g``) to its other points; fills ``g``.
+
+        Between two critical points the roots of ``P(x, ·)`` are distinct and
+        analytic in ``x``, so the branch is the root continued from the
+        anchor: point by point, predicted by linear extrapolation, the root
+        nearest on the Riemann sphere (:func:`_nearest_on_sphere`). A run
+        stops (its remaining points go to the descent) at the first step
+        longer than ``_H / 4`` or than half the distance to the nearest
+        critical point (beyond the disk where the roots are analytic and
+        well apart), or at the first ambiguous choice. All roots at the
+        points come in one batch. Returns which points were reached.
+        """
+        xo = xs[order]
+        R = self.curve.roots(xo.astype(complex)).tolist()
+        xl, dl = xo.tolist(), dist.tolist()
+        vals = [0j] * len(xo)
+        done = np.zeros(len(xs), dtype=bool)
+        for run, a in zip(runs, anchors):
+            ia = int(np.searchsorted(run, a))
+            vals[a] = complex(g[order[a]])
+            for seq in (run[ia:].tolist(), run[ia::-1].tolist()):
+                for n in range(1, len(seq)):
+                    k, p = seq[n], seq[n - 1]
+                    h = abs(xl[k] - xl[p])
+                    if h > _H / 4 or h > 0.5 * min(dl[k], dl[p]):
+                        break
+                    pred = vals[p]
+                    if n >= 2 and xl[p] != xl[seq[n - 2]]:
+                        pred = pred + (vals[p] - vals[seq[n - 2]]) * (xl[k] - xl[p]) / (xl[p] - xl[seq[n - 2]])
+                    best, amb = _nearest_on_sphere(R[k], pred)
+                    if amb:
+                        break
+                    vals[k] = best
+                    done[order[k]] = True
+        reached = np.flatnonzero(done[order])
+        g[order[reached]] = np.array(vals, dtype=complex)[reached]
+        return done
 
     def eval(self, x: np.ndarray) -> np.ndarray:
         if len(x) == 0:
@@ -269,17 +349,37 @@ class _Algebraic(_Solution):
             k = np.argmin(np.abs(xs[:, None] - crit[None, :]), axis=1)
             snapped = np.abs(xs - crit[k]) <= _EDGE_CUT * np.maximum(1.0, np.abs(crit[k]))
             xs = np.where(snapped, crit[k], xs)
-        g, levels, hist, eps_f = _evaluate_branch(self.curve, xs, self._g_top(xs), final_real=True, singular=crit)
+        g = np.empty(len(xs), dtype=complex)
+        by_descent = np.ones(len(xs), dtype=bool)
+        if len(xs) >= _AXIS_MIN_POINTS:
+            # anchors (one point per interval between critical points) by the descent, the other
+            # points along the real axis from them (:meth:`_along_axis`); what that leaves too, below
+            order, runs, anchors, dist = self._axis_runs(xs, crit, snapped)
+            head = np.ones(len(xs), dtype=bool)  # the anchors, and what the steps cannot reach
+            head[order[self._reachable(xs[order], runs, anchors, dist)]] = False
+            head[order[anchors]] = True
+            head |= snapped
+            g_head, levels, hist_h, eps_h = _evaluate_branch(self.curve, xs[head], self._g_top, final_real=True, singular=crit)
+            g[head] = g_head
+            chained = self._along_axis(xs, order, runs, anchors, dist, g)
+            by_descent = head | ~chained
+        ih = np.flatnonzero(by_descent)
+        if len(xs) < _AXIS_MIN_POINTS or (~head & by_descent).any():
+            g_d, levels, hist_d, eps_d = _evaluate_branch(self.curve, xs[ih], self._g_top, final_real=True, singular=crit)
+            g[ih] = g_d
+        else:
+            hist_d, eps_d = hist_h, eps_h  # the head is all the descent had to do
         dens = np.maximum(-g.imag, 0.0) / math.pi / S
         if snapped.any():
             # at a critical point: remove the atom, gamma = m / (i eps) + regular part, and call the
             # density infinite if the regular part still grows as eps -> 0 (an integrable singularity)
             atoms_scaled = {round(a / S, 12): m for a, m in self.atoms}
             k_hi = int(np.argmin(np.abs(levels - 1e3 * _EPS_MIN)))
+            pos = np.cumsum(by_descent) - 1  # index of a descended point in the descent's arrays
             for j in np.flatnonzero(snapped):
                 m = atoms_scaled.get(round(float(xs[j]), 12), 0.0)
-                lo = -(hist[-1, j] - m / (1j * eps_f[j])).imag
-                hi = -(hist[k_hi, j] - m / (1j * levels[k_hi])).imag
+                lo = -(hist_d[-1, pos[j]] - m / (1j * eps_d[pos[j]])).imag
+                hi = -(hist_d[k_hi, pos[j]] - m / (1j * levels[k_hi])).imag
                 if lo > 4 * abs(hi) + 1e-6:
                     dens[j] = math.inf
                 elif m > 0:  # at an atom the real-axis root is not the branch: the regular part

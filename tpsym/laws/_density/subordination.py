@@ -95,6 +95,12 @@ def _pushforward(law: Law, vals: _Values) -> _Pushforward | None:
     return _Pushforward(C, f, q, str(parts[0][0]))
 
 
+#: A point at the hard edge 0 is an integrable singularity when the regular part of -Im G grows by
+#: more than _EDGE_GROWTH between the heights 2^_EDGE_LEVELS eps and eps (beta > 0.2 for x^(-beta)).
+_EDGE_LEVELS = 10
+_EDGE_GROWTH = 4.0
+
+
 class _Product(_Follower):
     """``G`` of ``C * ⊠ factors`` through the subordination function of its one numeric factor.
 
@@ -105,6 +111,7 @@ class _Product(_Follower):
     """
 
     refine_depth = 0  # Newton either converges near the prediction or not; no deep sub-stepping
+    path_start = -0.5  # a law on [0, inf): every evaluation shares the path from -1/2 (scaled units)
 
     def __init__(self, law: Law, vals: _Values):
         C, parts = _flatten_product(law, vals)
@@ -239,11 +246,26 @@ class _Product(_Follower):
         """G(x + i eps) (original units) on the physical branch, without the given atoms' terms."""
         S = self.xi_scale
         xs = np.asarray(x, dtype=float) / S
-        zeta_top = complex(float(np.min(xs)) - 0.5, 1e4)
-        u_top = self._u_top(zeta_top * S)
-        u, _, _, eps_f = _evaluate_branch(self, xs, u_top, final_real=False, eps_min=1e-12, singular=[0.0])
+        u, levels, hist, eps_f = _evaluate_branch(self, xs, lambda x0: self._u_top(complex(x0, 1e4) * S), final_real=False, eps_min=1e-12, singular=[0.0])
         xi = (xs + 1j * eps_f) * S
-        g = self.g_of(u, xi)
+        g = self._without_atoms(self.g_of(u, xi), xi, atoms)
+        edge = np.flatnonzero(xs == 0.0)
+        if len(edge):
+            # at the hard edge 0 the value at height eps is no density value: compared with the value
+            # 2^10 times higher, the regular part (atoms removed) still grows as eps -> 0 where the
+            # density diverges (x^(-beta) gives a ratio 1024^beta; an edge where it vanishes or stays
+            # finite gives about 1): such a point is an integrable singularity, density inf
+            k_f = np.argmin(np.abs(levels[:, None] - eps_f[None, edge]), axis=0)
+            k_hi = np.maximum(k_f - _EDGE_LEVELS, 0)
+            xi_hi = 1j * levels[k_hi] * S
+            g_hi = self._without_atoms(self.g_of(hist[k_hi, edge], xi_hi), xi_hi, atoms)
+            lo, hi = -g[edge].imag, -g_hi.imag
+            diverges = (k_hi < k_f) & (lo > _EDGE_GROWTH * np.abs(hi)) & (lo > 0)
+            g[edge[diverges]] = complex(0.0, -math.inf)
+        return g
+
+    @staticmethod
+    def _without_atoms(g: np.ndarray, xi: np.ndarray, atoms: Sequence[tuple[float, float]]) -> np.ndarray:
         for a, m in atoms:  # an atom contributes m / (xi - a)
             g = g - m / (xi - a)
         return g
