@@ -16,7 +16,8 @@ vertically (no continuation along the real axis), warm-started roots at every
 level and arc step (no batch of all levels for a few points), and the curve's
 own descent at the midpoints and poles of a ⊠-product (instead of the
 subordination values and the exact atoms when both are there), and the value
-at height 1e-12 at the hard edge (no divergence test). Times: the
+at height 1e-12 at the hard edge (no divergence test), and the one-point steps
+of subordination through the vectorised Newton. Times: the
 minimum of 5 warm calls (the algebraic equation cached).
 
 Run: python benchmarks/bench_density_speed.py
@@ -60,11 +61,13 @@ def former_route():
     # residues), as it did before whether or not they were known; the values still by subordination
     polynomial._structural_atoms = lambda law, vals: None
     subordination._EDGE_GROWTH = float("inf")  # the hard edge reads as the value at height 1e-12
+    subordination._Product.scalar_steps = False  # one-point steps through the vectorised Newton
     try:
         yield
     finally:
         (_Follower.at_height, polynomial._AXIS_MIN_POINTS, branch._ALL_LEVELS_AT_ONCE,
          polynomial._structural_atoms, subordination._EDGE_GROWTH) = saved
+        subordination._Product.scalar_steps = True
 
 
 def warm(law, x, runs=5):

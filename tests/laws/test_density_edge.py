@@ -77,3 +77,26 @@ def test_the_curve_probe_is_skipped_when_subordination_and_the_structure_give_it
     r = density(_relu(4), "0:20:41")
     assert abs(r.mass - 1) < 1e-6 and max(r.moment_errors) < 1e-6  # support and values still agree with the moments
     assert r.support == alg.support and _equation_cached(_relu(4)) is not None
+
+
+@pytest.mark.parametrize("law,values", [
+    (_relu(3), None),  # free Poisson factors and an exact two-point law
+    (boxtimes(mp(ratio=1), parse_spec("law(moments=mu)")), {"mu": [1, 2, 5, 14, 42, 132, 429, 1430]}),  # a Gauss rule
+])
+def test_the_one_point_step_is_the_vectorised_one(law, values):
+    prod = _Product(law, _Values(values))
+    rng = np.random.default_rng(7)
+    u = rng.normal(size=40) + 1j * rng.normal(size=40)
+    xi = rng.normal(size=40) + 1j * np.abs(rng.normal(size=40))
+    with np.errstate(all="ignore"):
+        vec = prod._F(u, xi)
+    one = np.array([prod._F1(a, b) for a, b in zip(u.tolist(), xi.tolist())])
+    assert np.max(np.abs(one - vec) / np.maximum(1, np.abs(vec))) < 1e-12
+    # a step of a few points point by point equals the vectorised step
+    z = np.linspace(0.2, 3.0, 5) + 0.05j
+    start, _ = prod._newton(np.full(5, 0.3 - 0.1j), z)
+    prod.scalar_steps = False
+    v_vec, a_vec = prod.step_batch(z, start * (1 + 1e-3))
+    prod.scalar_steps = True
+    v_one, a_one = prod.step_batch(z, start * (1 + 1e-3))
+    assert np.array_equal(a_vec, a_one) and np.max(np.abs(v_vec - v_one)) < 1e-10

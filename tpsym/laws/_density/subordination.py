@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import math
 from collections.abc import Callable, Sequence
 
@@ -99,6 +100,9 @@ def _pushforward(law: Law, vals: _Values) -> _Pushforward | None:
 #: more than _EDGE_GROWTH between the heights 2^_EDGE_LEVELS eps and eps (beta > 0.2 for x^(-beta)).
 _EDGE_LEVELS = 10
 _EDGE_GROWTH = 4.0
+#: Up to this many points a step of subordination runs point by point in Python's complex
+#: arithmetic (:meth:`_Product._newton1`): numpy's per-call cost exceeds the work there.
+_SCALAR_POINTS = 8
 
 
 class _Product(_Follower):
@@ -112,6 +116,7 @@ class _Product(_Follower):
 
     refine_depth = 0  # Newton either converges near the prediction or not; no deep sub-stepping
     path_start = -0.5  # a law on [0, inf): every evaluation shares the path from -1/2 (scaled units)
+    scalar_steps = True  # steps of a few points in Python's complex arithmetic (_newton1)
 
     def __init__(self, law: Law, vals: _Values):
         C, parts = _flatten_product(law, vals)
@@ -151,6 +156,7 @@ class _Product(_Follower):
             if np.any(disc.nodes < -1e-12):
                 raise _Unsupported(f"{f} is not a law on [0, inf): subordination for ⊠ needs positive factors")
             self.disc, self.t_disc = disc, t
+        self._disc_pairs = [] if self.disc is None else list(zip(self.disc.weights.tolist(), self.disc.nodes.tolist()))
         self.nodes_desc = "" if self.disc is None or self.disc.exact else f", {len(self.disc.nodes)} Gauss nodes"
         # mean of the product
         m1 = C
@@ -220,9 +226,46 @@ class _Product(_Follower):
                     break
         return u, ok & np.isfinite(u)
 
+    def _F1(self, u: complex, xi: complex) -> complex:
+        """:meth:`_F` at one point in Python's complex arithmetic (a step of the path is one point:
+        numpy's per-call cost is most of the time there). Raises ArithmeticError where _F is not finite."""
+        v = u
+        if self.disc is not None:
+            num = den = 0j
+            for w, x in self._disc_pairs:
+                inv = w / (1 - u * x)
+                num += inv * u * x
+                den += inv
+            v = num / den
+        out = xi * v / self.C
+        for lam, al, t in self.fp:
+            out *= ((1 - v) / (al * (lam * (1 - v) + v))) ** t
+        if self.disc is not None:
+            out *= (u / v) ** self.t_disc
+        return out - 1
+
+    def _newton1(self, u: complex, xi: complex, maxit: int = 30) -> tuple[complex, bool]:
+        """:meth:`_newton` at one point (the same iteration and stopping rule)."""
+        try:
+            for _ in range(maxit):
+                f = self._F1(u, xi)
+                h = 1e-7 * max(abs(u), 1e-300)
+                du = f / ((self._F1(u + h, xi) - f) / h)
+                u = u - du
+                if not cmath.isfinite(u):
+                    return u, False
+                if abs(du) <= 1e-11 * abs(u) or abs(f) <= 1e-14:
+                    return u, True
+        except (ArithmeticError, ValueError):  # a pole or an overflow of F: no convergence from here
+            return complex(math.nan, math.nan), False
+        return u, False
+
     # Follower protocol: the state is u; z = xi (in scaled units)
     def step_batch(self, z: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         xi = z * self.xi_scale
+        if len(z) <= _SCALAR_POINTS and self.scalar_steps:
+            got = [self._newton1(u0, x0) for u0, x0 in zip(prev.tolist(), xi.tolist())]
+            return np.array([u for u, _ in got], dtype=complex), np.array([not ok for _, ok in got], dtype=bool)
         u, ok = self._newton(prev, xi)
         # Newton from the predicted value converges to the nearby solution or not at all: only a
         # failure to converge asks for smaller steps
