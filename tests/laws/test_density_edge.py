@@ -100,3 +100,39 @@ def test_the_one_point_step_is_the_vectorised_one(law, values):
     prod.scalar_steps = True
     v_one, a_one = prod.step_batch(z, start * (1 + 1e-3))
     assert np.array_equal(a_vec, a_one) and np.max(np.abs(v_vec - v_one)) < 1e-10
+
+
+@pytest.mark.parametrize(
+    "spec,grid",
+    [
+        ("boxplus(semicircle(), mp(ratio=1/2))", np.linspace(-3, 6, 301)),
+        ("boxplus(semicircle(), arcsine())", np.linspace(-5, 5, 201)),
+        ("boxpower(mp(ratio=1/2), 3)", np.linspace(-0.5, 8, 171)),
+        # two intervals of support, an atom, points at and next to the edges, a coarse stretch
+        ("boxplus(bernoulli(p=1/3, a=-2, b=2), semicircle(variance=1/16))", np.concatenate([np.linspace(-4, 4, 41), [-2.5, -1.5, 1.5, 2.5]])),
+        ("mp(ratio=2)", np.array([0.0, 1e-9, 0.1715728752538099, 0.17157287525381, 0.2, 1.0, 5.8284271247461, 6.0] + list(np.linspace(0.3, 5, 20)))),
+    ],
+)
+def test_the_continuation_along_the_axis_equals_the_descent_at_every_point(spec, grid, monkeypatch):
+    # the anchors of the continuation come from the probes' descent; every other point from its
+    # neighbour on the axis: the same values as descending at every point (the former route)
+    law = parse_spec(spec)
+    fast = density(law, grid, method="polynomial")
+    from tpsym.laws._density import polynomial
+
+    monkeypatch.setattr(polynomial, "_AXIS_MIN_POINTS", 10**9)
+    slow = density(law, grid, method="polynomial")
+    assert np.array_equal(np.isinf(fast.density), np.isinf(slow.density))
+    fin = np.isfinite(slow.density)
+    assert np.max(np.abs(fast.density[fin] - slow.density[fin])) < 1e-10
+    assert fast.support == slow.support and fast.atoms == slow.atoms
+
+
+def test_the_walk_toward_a_critical_point_keeps_every_step_within_half_the_distance():
+    crit = [0.0, 1.0]
+    pts = _Algebraic._walk(0.5, 0.5, 1.0 - 1e-6, 1e-6, crit)
+    chain = [0.5] + pts + [1.0 - 1e-6]
+    for a, b in zip(chain, chain[1:]):
+        h = abs(b - a)
+        assert h <= _H / 4 and h <= 0.5 * min(1.0 - a, 1.0 - b) + 1e-15
+    assert len(pts) < 80  # steps of _H / 4, then shrinking geometrically: 40 + 30 here

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import math
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
@@ -15,6 +16,7 @@ from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 
 from tpsym.laws._density.atoms import _is_nonnegative, _structural_atoms
+from tpsym.laws import _roots
 from tpsym.laws._density.branch import _ctx, _Curve, _EPS_MIN, _H, _evaluate_branch, _flint, _nearest_on_sphere, _start_value, _terms
 from tpsym.laws._density.closed import _Solution, _zero_outside
 from tpsym.laws._density.gauss import _exact_moments
@@ -160,6 +162,8 @@ def _real_roots_in(p: Any, lo: float, hi: float) -> list[float]:
 #: From this many points on, the polynomial method continues the branch along the real axis
 #: from one descended point per interval between critical points (fewer: every point descends).
 _AXIS_MIN_POINTS = 16
+#: At most this many points between two of the grid on the real axis (toward a critical point).
+_AXIS_MAX_WALK = 400
 
 
 class _Algebraic(_Solution):
@@ -183,6 +187,7 @@ class _Algebraic(_Solution):
             disc_pts = _real_roots([dd.get((i, 0, 0), 0) for i in range(int(D.degrees()[0]) + 1)])
         crit = sorted(set(disc_pts) | set(pole_pts))
         self.crit = crit
+        self.axis_anchors: dict[int, tuple[float, complex]] = {}  # interval label -> (x, G at x + i0), scaled
         # evaluate the branch at the midpoints of consecutive candidates and near the poles
         mids = np.array([(a + b) / 2 for a, b in zip(crit, crit[1:])])
         probe = np.concatenate([mids / S, np.array(pole_pts) / S]) if crit else np.zeros(0)
@@ -196,7 +201,14 @@ class _Algebraic(_Solution):
             # subordination route gives it, and for the atoms' masses unless the structure does
             by_curve = prod is None or not len(mids) or (structural is None and len(pole_pts) > 0)
             if by_curve:
-                vals_b, levels, hist, _ = _evaluate_branch(self.curve, probe, self._g_top, final_real=True, singular=[c / S for c in crit])
+                # with one point beyond each end: the branch at the real axis in every interval between
+                # critical points, kept as the anchors of the continuation along the axis (eval)
+                outer = np.array([crit[0] / S - 0.5, crit[-1] / S + 0.5])
+                vals_b, levels, hist, _ = _evaluate_branch(self.curve, np.concatenate([probe, outer]), self._g_top, final_real=True, singular=[c / S for c in crit])
+                ax = np.concatenate([mids / S, outer])
+                ag = np.concatenate([vals_b[: len(mids)], vals_b[-2:]])
+                labels = np.searchsorted(np.array(crit) / S, ax)
+                self.axis_anchors = {int(lab): (float(x), complex(v)) for lab, x, v in zip(labels, ax, ag) if cmath.isfinite(v)}
                 dens_mid = np.maximum(-vals_b[: len(mids)].imag, 0) / math.pi
             if prod is not None and len(mids):  # the midpoints by the route that gives the values
                 prod.xi_scale = S
@@ -264,10 +276,11 @@ class _Algebraic(_Solution):
         return complex(r[k])
 
     @staticmethod
-    def _axis_runs(xs: np.ndarray, crit: np.ndarray, skip: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[int], np.ndarray]:
+    def _axis_runs(xs: np.ndarray, crit: np.ndarray, skip: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[int], np.ndarray, list[int]]:
         """The points not in ``skip``, sorted (``order``), split into runs between consecutive
-        critical points; per run the anchor (the point farthest from the critical points, a
-        position in ``order``); the distances to the nearest critical point (in sorted order)."""
+        critical points; per run the point farthest from the critical points (a position in
+        ``order``); the distances to the nearest critical point (in sorted order); per run the
+        label of its interval (0 left of the first critical point)."""
         order = np.flatnonzero(~skip)
         order = order[np.argsort(xs[order], kind="stable")]
         xo = xs[order]
@@ -275,60 +288,99 @@ class _Algebraic(_Solution):
         lab = np.searchsorted(crit, xo)
         runs = np.split(np.arange(len(xo)), np.flatnonzero(np.diff(lab)) + 1) if len(xo) else []
         anchors = [int(r[np.argmax(dist[r])]) for r in runs]
-        return order, runs, anchors, dist
+        return order, runs, anchors, dist, [int(lab[r[0]]) for r in runs]
 
     @staticmethod
-    def _reachable(xo: np.ndarray, runs: list[np.ndarray], anchors: list[int], dist: np.ndarray) -> np.ndarray:
-        """The sorted positions :meth:`_along_axis` can reach from the anchors by its step rule."""
-        h = np.abs(np.diff(xo))
-        ok_step = (h <= _H / 4) & (h <= 0.5 * np.minimum(dist[1:], dist[:-1]))  # the step k -> k + 1
-        out = []
-        for run, a in zip(runs, anchors):
-            right = run[run > a]
-            bad = np.flatnonzero(~ok_step[right - 1])
-            out.append(right[: bad[0]] if len(bad) else right)
-            left = run[run < a][::-1]
-            bad = np.flatnonzero(~ok_step[left])
-            out.append(left[: bad[0]] if len(bad) else left)
-        return np.concatenate(out) if out else np.zeros(0, dtype=int)
+    def _walk(x0: float, d0: float, x1: float, d1: float, crit: list[float]) -> list[float] | None:
+        """Points between ``x0`` and ``x1`` (one interval between critical points) so that every step
+        is at most ``_H / 4`` and at most half the distance of both its ends to the nearest critical
+        point: toward a critical point the steps shrink geometrically (by 0.7), as the arcs of the
+        descent do around it. None when more than :data:`_AXIS_MAX_WALK` points would be needed."""
+        pts: list[float] = []
+        x, d, s = x0, d0, (1.0 if x1 > x0 else -1.0)  # d0, d1: the ends' distances to the critical points
+        while True:
+            h = abs(x1 - x)
+            if h <= _H / 4 and h <= 0.5 * min(d, d1):
+                return pts
+            if len(pts) >= _AXIS_MAX_WALK:
+                return None
+            x = x + s * min(_H / 4, 0.3 * d)  # then the step is at most half the new distance too
+            if (x1 - x) * s <= 0:
+                return None  # cannot happen between two critical points; refuse rather than overshoot
+            pts.append(x)
+            d = min([abs(c - x) for c in crit], default=math.inf)
 
-    def _along_axis(self, xs: np.ndarray, order: np.ndarray, runs: list[np.ndarray], anchors: list[int], dist: np.ndarray, g: np.ndarray) -> np.ndarray:
-        """The branch along the real axis from each run's anchor (value in ``g``) to its other points; fills ``g``.
+    def _roots_along(self, zs: np.ndarray) -> np.ndarray:
+        """All roots at the points ``zs`` (neighbours close): eigenvalues at every 8th point, Newton's
+        method on all roots started from those for the others (:func:`tpsym.laws._roots.warm_roots`,
+        accepted only with disjoint inclusion disks, eigenvalues otherwise)."""
+        base = self.curve.roots(zs[::8])
+        start = np.repeat(base, 8, axis=0)[: len(zs)]
+        return _roots.warm_roots(self.curve.coeffs(zs), start, lambda rows: self.curve.roots(zs[rows]))
+
+    def _along_axis(self, xs: np.ndarray, order: np.ndarray, runs: list[np.ndarray], starts: list[tuple[float, complex]], dist: np.ndarray, crit: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """The branch along the real axis from each run's anchor ``(x, G)`` in ``starts`` to its points; fills ``g``.
 
         Between two critical points the roots of ``P(x, ·)`` are distinct and
         analytic in ``x``, so the branch is the root continued from the
-        anchor: point by point, predicted by linear extrapolation, the root
-        nearest on the Riemann sphere (:func:`_nearest_on_sphere`). A run
-        stops (its remaining points go to the descent) at the first step
-        longer than ``_H / 4`` or than half the distance to the nearest
-        critical point (beyond the disk where the roots are analytic and
-        well apart), or at the first ambiguous choice. All roots at the
+        anchor: step by step, the root nearest on the Riemann sphere to the
+        previous one, unambiguous (the second nearest more than twice as
+        far). Every
+        step is at most ``_H / 4`` and at most half the distance of its ends
+        to the nearest critical point (within the disk where the roots are
+        analytic and apart; :meth:`_walk` puts points in between where the
+        grid's are farther apart). A run stops at the first ambiguous
+        choice; its remaining points go to the descent. The roots at all
         points come in one batch. Returns which points were reached.
         """
-        xo = xs[order]
-        R = self.curve.roots(xo.astype(complex)).tolist()
-        xl, dl = xo.tolist(), dist.tolist()
-        vals = [0j] * len(xo)
+        xo, dl, cl = xs[order].tolist(), dist.tolist(), crit.tolist()
+        seqs: list[list[tuple[float, int]]] = []  # per run and direction: (x, position in order or -1)
+        g0: list[complex] = []
+        for run, (x_a, g_a) in zip(runs, starts):
+            d_a = min([abs(c - x_a) for c in cl], default=math.inf)
+            ia = int(np.searchsorted(xs[order[run]], x_a))
+            for side in (run[ia:].tolist(), run[:ia][::-1].tolist()):
+                seq = [(x_a, -1)]
+                x_p, d_p = x_a, d_a
+                for k in side:
+                    h = abs(xo[k] - x_p)
+                    if not (h <= _H / 4 and h <= 0.5 * min(d_p, dl[k])):  # points needed in between
+                        walk = self._walk(x_p, d_p, xo[k], dl[k], cl)
+                        if walk is None:
+                            break
+                        seq += [(v, -1) for v in walk]
+                    seq.append((xo[k], k))
+                    x_p, d_p = xo[k], dl[k]
+                seqs.append(seq)
+                g0.append(g_a)
+        allx = np.array([x for seq in seqs for x, _ in seq], dtype=complex)
+        if not len(allx):
+            return np.zeros(len(xs), dtype=bool)
+        R = self._roots_along(allx)
+        # every root at a point matched to the nearest root at the next point (chordal distance on
+        # the Riemann sphere), and whether that match is ambiguous (the second nearest within twice)
+        with np.errstate(all="ignore"):
+            A, B = R[:-1, :, None], R[1:, None, :]
+            dd = np.abs(A - B) / np.sqrt((1 + np.abs(A) ** 2) * (1 + np.abs(B) ** 2))
+        dd[~np.isfinite(dd)] = np.inf
+        srt = np.sort(dd, axis=2)
+        nearest = np.argmin(dd, axis=2).tolist()
+        amb = (srt[:, :, 0] > 0.5 * srt[:, :, 1]).tolist() if R.shape[1] > 1 else np.zeros(dd.shape[:2], dtype=bool).tolist()
         done = np.zeros(len(xs), dtype=bool)
-        for run, a in zip(runs, anchors):
-            ia = int(np.searchsorted(run, a))
-            vals[a] = complex(g[order[a]])
-            for seq in (run[ia:].tolist(), run[ia::-1].tolist()):
+        at = 0
+        for seq, g_a in zip(seqs, g0):
+            first, amb0 = _nearest_on_sphere(R[at].tolist(), g_a)
+            if not amb0:
+                j = int(np.argmin(np.abs(R[at] - first)))
                 for n in range(1, len(seq)):
-                    k, p = seq[n], seq[n - 1]
-                    h = abs(xl[k] - xl[p])
-                    if h > _H / 4 or h > 0.5 * min(dl[k], dl[p]):
+                    if amb[at + n - 1][j]:
                         break
-                    pred = vals[p]
-                    if n >= 2 and xl[p] != xl[seq[n - 2]]:
-                        pred = pred + (vals[p] - vals[seq[n - 2]]) * (xl[k] - xl[p]) / (xl[p] - xl[seq[n - 2]])
-                    best, amb = _nearest_on_sphere(R[k], pred)
-                    if amb:
-                        break
-                    vals[k] = best
-                    done[order[k]] = True
-        reached = np.flatnonzero(done[order])
-        g[order[reached]] = np.array(vals, dtype=complex)[reached]
+                    j = nearest[at + n - 1][j]
+                    k = seq[n][1]
+                    if k >= 0:
+                        g[order[k]] = R[at + n, j]
+                        done[order[k]] = True
+            at += len(seq)
         return done
 
     def eval(self, x: np.ndarray) -> np.ndarray:
@@ -354,20 +406,22 @@ class _Algebraic(_Solution):
         if len(xs) >= _AXIS_MIN_POINTS:
             # anchors (one point per interval between critical points) by the descent, the other
             # points along the real axis from them (:meth:`_along_axis`); what that leaves too, below
-            order, runs, anchors, dist = self._axis_runs(xs, crit, snapped)
-            head = np.ones(len(xs), dtype=bool)  # the anchors, and what the steps cannot reach
-            head[order[self._reachable(xs[order], runs, anchors, dist)]] = False
-            head[order[anchors]] = True
-            head |= snapped
-            g_head, levels, hist_h, eps_h = _evaluate_branch(self.curve, xs[head], self._g_top, final_real=True, singular=crit)
-            g[head] = g_head
-            chained = self._along_axis(xs, order, runs, anchors, dist, g)
+            order, runs, far, dist, labels = self._axis_runs(xs, crit, snapped)
+            head = snapped.copy()
+            for a, lab in zip(far, labels):
+                if lab not in self.axis_anchors:  # no anchor kept from the probes: the run's farthest point
+                    head[order[a]] = True
+            if head.any():
+                g_head, levels, hist_h, eps_h = _evaluate_branch(self.curve, xs[head], self._g_top, final_real=True, singular=crit)
+                g[head] = g_head
+            starts = [self.axis_anchors.get(lab, (float(xs[order[a]]), complex(g[order[a]]))) for a, lab in zip(far, labels)]
+            chained = self._along_axis(xs, order, runs, starts, dist, crit, g)
             by_descent = head | ~chained
         ih = np.flatnonzero(by_descent)
-        if len(xs) < _AXIS_MIN_POINTS or (~head & by_descent).any():
+        if len(xs) < _AXIS_MIN_POINTS or (~head & by_descent).any() or (snapped.any() and not head.any()):
             g_d, levels, hist_d, eps_d = _evaluate_branch(self.curve, xs[ih], self._g_top, final_real=True, singular=crit)
             g[ih] = g_d
-        else:
+        elif head.any():
             hist_d, eps_d = hist_h, eps_h  # the head is all the descent had to do
         dens = np.maximum(-g.imag, 0.0) / math.pi / S
         if snapped.any():
