@@ -405,7 +405,11 @@ class CertifiedConstant(sympy.Dummy):
         return r"\operatorname{" + self.name.replace("_", r"\_") + "}"
 
     def ball(self, digits: int) -> Ball:
+        """A ball good to about ``digits`` digits (a ball computed for more digits serves fewer)."""
         hit = self._cache.get(digits)
+        if hit is None:
+            better = [d for d in self._cache if d >= digits]
+            hit = self._cache[min(better)] if better else None
         if hit is None:
             hit = self._compute(digits)
             if not isinstance(hit, Ball):
@@ -586,6 +590,8 @@ def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
         raise e.refusal()
     if e.is_Rational:
         return ctx.mpf(int(e.p)) / int(e.q)
+    if e.is_Float:  # a binary number given by the caller: enclosed exactly
+        return ctx.mpf(mpmath.mp.make_mpf(e._mpf_))
     if e is sympy.pi:
         return ctx.pi
     if e is sympy.E:
