@@ -405,11 +405,9 @@ class CertifiedConstant(sympy.Dummy):
         return r"\operatorname{" + self.name.replace("_", r"\_") + "}"
 
     def ball(self, digits: int) -> Ball:
-        """A ball good to about ``digits`` digits (a ball computed for more digits serves fewer)."""
+        """``compute(digits)``, cached. The ball depends on ``digits`` only, never on what was computed
+        before, so that a certificate's enclosure is re-derived exactly by ``recheck``."""
         hit = self._cache.get(digits)
-        if hit is None:
-            better = [d for d in self._cache if d >= digits]
-            hit = self._cache[min(better)] if better else None
         if hit is None:
             hit = self._compute(digits)
             if not isinstance(hit, Ball):

@@ -251,3 +251,32 @@ def test_cli_prints_certified_digits_and_marks_estimates(capsys):
     assert main(["kernel", "nngp(hard_tanh, sigma_w2=3/2, depth=3, q1=1, q2=1, c=1/2)"]) == 0
     assert "not certified" in capsys.readouterr().out
     assert main(["kernel", "chi_c(tanh, 1, 0)", "--digits", "0"]) == 2
+
+
+def test_certificate_enclosures_do_not_depend_on_what_was_computed_before():
+    """A certified step records its enclosure exactly; recheck re-derives it in a fresh state. Balls
+    computed earlier at other precisions (shared q* constants) must not change it."""
+    from tpsym.nets.claims import q_star
+    from tpsym.proof.certificate import certificate, recheck
+
+    statement = "nngp(tanh, sigma_w2=3/2, sigma_b2=1/20, depth=2, q1=q_star(tanh, 3/2, 1/20), q2=q_star(tanh, 3/2, 1/20), c=1) == q_star(tanh, 3/2, 1/20)"
+    to_ball(q_star("tanh", R(3, 2), R(1, 20)), 70)  # a more precise ball of the shared constant, computed first
+    cert = json.loads(json.dumps(certificate(verify_claim(_claim(statement)))))
+    assert cert["verdict"] == "certified"
+    result = recheck(cert)
+    assert result.holds, result.problems
+
+
+def test_skipped_numeric_certificate_claims_nothing_and_holds():
+    from tpsym.proof.certificate import certificate, recheck
+
+    cert = json.loads(json.dumps(certificate(verify_claim(KERNEL_CLAIM, numeric=False))))
+    assert cert["verdict"] == "skipped"
+    result = recheck(cert)
+    assert result.holds, result.problems
+    assert any("skipped" in n for n in result.notes)
+    cert["verdict"] = "confirmed"
+    from tpsym.proof.certificate import digest
+
+    cert["digest"] = digest(cert)
+    assert not recheck(cert).holds

@@ -294,7 +294,7 @@ def _recheck_summary(cert: dict[str, Any], claim: Claim, fresh: dict[str, Any], 
     numeric = cert.get("numeric")
     numeric_summary = numeric.get("summary") if isinstance(numeric, dict) else None
     if claim.kind == "numeric":
-        expected = [numeric_summary]
+        expected = [numeric_summary if numeric_summary is not None else fresh["summary"]]
     elif numeric_summary is None:
         expected = [fresh["summary"]]
     else:
@@ -356,7 +356,9 @@ def recheck(cert: Any, *, against: Sequence[Claim] | None = None, resample: bool
     numeric_record = cert.get("numeric")
     numeric_verdict = numeric_record.get("verdict") if isinstance(numeric_record, dict) else None
     if claim.kind == "numeric":
-        if not numeric_record:
+        if not numeric_record and recorded == "skipped" == fresh["verdict"]:
+            result.notes.append("the numeric claim was skipped (numeric checks were off): the certificate claims nothing")
+        elif not numeric_record:
             result.problems.append("a numeric claim without recorded statistics")
         elif recorded != numeric_verdict:
             # the numeric record itself is re-decided below
