@@ -154,6 +154,13 @@ def run_numeric(claim: Claim, *, fast: bool = False, tolerance: float | None = N
         e = by_k[m["k"]]
         m["df"] = e.df
         m["per_size"] = [{"n": n, "mean": mu, "stderr": se} for n, mu, se in e.per_size]
+    _plan_record(record, settings, fast, dropped)
+    record["summary"] = numeric_summary(record)
+    return record
+
+
+def _plan_record(record: dict[str, Any], settings: NumericSettings, fast: bool, dropped: tuple[int, ...]) -> None:
+    """Record the setting run and the sizes it dropped (and why)."""
     record["fast"] = fast
     record["entries"] = settings.entries
     record["dropped_sizes"] = list(dropped)
@@ -161,8 +168,6 @@ def run_numeric(claim: Claim, *, fast: bool = False, tolerance: float | None = N
         record["dropped_because"] = (
             f"the fast setting samples sizes up to {FAST_MAX_SIZE} only; --full-numeric runs them all"
         )
-    record["summary"] = numeric_summary(record)
-    return record
 
 
 @dataclass(frozen=True)
@@ -238,13 +243,7 @@ def _run_mixed(claim: Claim, *, fast: bool, tolerance: float) -> dict[str, Any]:
     )
     for m in record["moments"]:
         m["per_size"] = [{"n": n, "mean": mu, "stderr": se} for n, mu, se in record["per_size"]]
-    record["fast"] = fast
-    record["entries"] = settings.entries
-    record["dropped_sizes"] = list(dropped)
-    if dropped:
-        record["dropped_because"] = (
-            f"the fast setting samples sizes up to {FAST_MAX_SIZE} only; --full-numeric runs them all"
-        )
+    _plan_record(record, settings, fast, dropped)
     record["summary"] = (
         numeric_summary(record).replace("for k <= 1", "of the left side (words on real matrices)").replace("m_1", "the left side")
     )
@@ -275,13 +274,7 @@ def _run_kernel(claim: Claim, *, fast: bool, tolerance: float) -> dict[str, Any]
     for m in record["moments"]:
         m["claim"] = "derived"
         m["per_size"] = [{"n": n, "mean": mu, "stderr": se} for n, mu, se in result.estimate.per_size]
-    record["fast"] = fast
-    record["entries"] = settings.entries
-    record["dropped_sizes"] = list(dropped)
-    if dropped:
-        record["dropped_because"] = (
-            f"the fast setting samples sizes up to {FAST_MAX_SIZE} only; --full-numeric runs them all"
-        )
+    _plan_record(record, settings, fast, dropped)
     record["summary"] = kernel_summary(record)
     return record
 
