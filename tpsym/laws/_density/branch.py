@@ -357,7 +357,7 @@ def _evaluate_branch(
     *,
     final_real: bool,
     eps_min: float = _EPS_MIN,
-    singular: Sequence[float] = (),
+    singular: Sequence[float] | np.ndarray = (),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The branch value at ``xs + i0`` (scaled units), by continuation.
 

@@ -31,7 +31,7 @@ from tpsym.laws._density.values import _Unsupported, _Values
 def _check_rational(law: Law) -> None:
     """Raise :class:`_Unsupported` naming the first parameter of the tree that is not a rational number."""
     for node in law.walk():
-        named = {id(getattr(node, f.name)): f.name.rstrip("_") for f in fields(node)} if is_dataclass(node) else {}
+        named: dict[int, str] = {id(getattr(node, f.name)): f.name.rstrip("_") for f in fields(node)} if is_dataclass(node) else {}
         for v in node._params():
             if not sympy.S(v).is_Rational:
                 name = named.get(id(v), "parameter")
@@ -116,7 +116,8 @@ def _newton_polygon_masses(P: Any, x0: float) -> list[float]:
     exact_x0 = -fac.coeffs()[0] / fac.coeffs()[1] if fac.degree() == 1 else None
     at = (lambda poly: poly(exact_x0)) if exact_x0 is not None else (lambda poly: sum(float(c) * x0**k for k, c in enumerate(poly.coeffs())))
     dfac = at(fac.derivative())
-    vs, cs = [], []
+    vs: list[float] = []
+    cs: list[Any] = []
     for j in range(d + 1):
         a = flint.fmpq_poly(_univariate(P, j))
         if a == 0:

@@ -90,9 +90,10 @@ def _pushforward(law: Law, vals: _Values) -> _Pushforward | None:
         C, parts = _flatten_product(law, vals)
     except _Unsupported:
         return None
-    if len(parts) != 1 or parts[0][1] != 1 or not callable(getattr(parts[0][0], "gaussian_pushforward", None)):
+    push = getattr(parts[0][0], "gaussian_pushforward", None) if len(parts) == 1 and parts[0][1] == 1 else None
+    if not callable(push):
         return None
-    f, q = parts[0][0].gaussian_pushforward()
+    f, q = push()
     return _Pushforward(C, f, q, str(parts[0][0]))
 
 
@@ -115,6 +116,8 @@ class _Product(_Follower):
     """
 
     refine_depth = 0  # Newton either converges near the prediction or not; no deep sub-stepping
+    atoms: tuple[tuple[float, float], ...]  # set by the routes that evaluate with it (_Subordination)
+    support: tuple[tuple[float, float], ...]
     path_start = -0.5  # a law on [0, inf): every evaluation shares the path from -1/2 (scaled units)
     scalar_steps = True  # steps of a few points in Python's complex arithmetic (_newton1)
 
