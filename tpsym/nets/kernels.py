@@ -31,9 +31,10 @@ value it is returned exactly: odd φ, σ_b² = 0 and c = 0 give 0 at every
 depth; a zero variance gives φ(0)²; c* = 0 for odd φ with σ_b² = 0 in the
 chaotic phase.
 
-Other activations without a closed form (hard tanh off the diagonal, user
-formulas) are integrated numerically by a tensor Gauss–Hermite rule whose
-error is *estimated* by doubling the rule: the value is a
+Other activations without a closed form are estimated: hard tanh off the
+diagonal by a one-dimensional integral of its closed conditional expectation
+(:func:`_hard_tanh_pair`, about 1e-13), user formulas by a tensor
+Gauss–Hermite rule whose error is estimated by doubling the rule. The value is a
 :class:`tpsym.certified.NumericConstant`, which evaluates with ``float()``
 but which the verifier refuses to decide on, saying so; such claims are
 checked numerically instead.
