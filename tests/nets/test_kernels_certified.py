@@ -280,3 +280,25 @@ def test_skipped_numeric_certificate_claims_nothing_and_holds():
 
     cert["digest"] = digest(cert)
     assert not recheck(cert).holds
+
+
+@pytest.mark.parametrize("derivative", [False, True])
+def test_hard_tanh_estimate_against_two_dimensional_quadrature(derivative):
+    """Hard tanh off the diagonal: a one-dimensional integral of the closed conditional expectation,
+    against scipy's dblquad of the kinked integrand (which resolves it to about 1e-9)."""
+    s11, s22, s12 = 2.0, 0.5, -0.6
+    value = kernels.pair_expectation("hard_tanh", R(2), R(1, 2), R(-3, 5), derivative=derivative)
+    assert isinstance(value, NumericConstant) and float(value.error) < 1e-12
+    f = (lambda x: 1.0 * (abs(x) < 1)) if derivative else (lambda x: max(-1.0, min(1.0, x)))
+    det = s11 * s22 - s12 * s12
+
+    def g(y: float, x: float) -> float:
+        return f(x) * f(y) * math.exp(-(s22 * x * x - 2 * s12 * x * y + s11 * y * y) / (2 * det)) / (2 * math.pi * math.sqrt(det))
+
+    ref = integrate.dblquad(g, -15, 15, -15, 15, epsabs=1e-11)[0]
+    assert float(value) == pytest.approx(ref, abs=1e-8)
+    # on the diagonal it meets the closed form of the length map: E[φ²] = q erf(1/√(2q)) − √(2q/π) e^(−1/(2q)) + erfc(1/√(2q))
+    q = 1.0
+    diag = kernels._hard_tanh_pair(q, q, q * (1 - 1e-12), False)[0]
+    closed = q * math.erf(1 / math.sqrt(2 * q)) - math.sqrt(2 * q / math.pi) * math.exp(-1 / (2 * q)) + math.erfc(1 / math.sqrt(2 * q))
+    assert diag == pytest.approx(closed, abs=1e-9)
