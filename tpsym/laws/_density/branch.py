@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import cmath
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +35,7 @@ def _terms(P: Any) -> list[tuple[tuple[int, int, int], Any]]:
 _H = 0.05  # height of the horizontal path, in units of the law's scale
 _LEVEL_RATIO = 2.0  # vertical descent: eps -> eps / 2 per level
 _EPS_MIN = 1e-13
+_ALL_LEVELS_AT_ONCE = 400  # points x levels of a curve's descent whose roots are one batch
 
 
 def _horizontal_path(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,6 +58,19 @@ def _horizontal_path(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return path, idx
 
 
+def _coarse_path(x0: float, end: float) -> np.ndarray:
+    """Real parts of a path from ``x0`` to at least ``end``, steps small near the support (as :func:`_horizontal_path`).
+
+    The steps depend only on the position, so the path from ``x0`` is one
+    sequence and a longer one extends a shorter one.
+    """
+    pts = [x0]
+    while pts[-1] < end:
+        last = pts[-1]
+        pts.append(last + (_H / 4 if abs(last) <= 3 else max(_H / 4, 0.1 * abs(last))))
+    return np.array(pts)
+
+
 def _vertical_levels(top: float, bottom: float, ratio: float) -> np.ndarray:
     n = max(1, int(math.ceil(math.log(top / bottom) / math.log(ratio))))
     return top * ratio ** -np.arange(n + 1)
@@ -66,6 +80,7 @@ class _Follower:
     """Follows one analytic branch: ``solve(z, prev)`` gives the value at ``z`` next to ``prev``."""
 
     refine_depth = 2
+    path_start = math.inf  # the horizontal path starts at most here (a follower of a law on [0, inf): -1/2)
 
     def step_batch(self, z: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
         raise NotImplementedError
@@ -120,13 +135,54 @@ class _Follower:
             out[k] = self.step_refined(zs[k - 1], zs[k], out[k - 1]) if amb[0] else val[0]
         return out
 
-    def _descend_start(self, z0: np.ndarray) -> Any:
-        """What :meth:`descend` carries from level to level (nothing here; all roots for a curve)."""
+    def _descend_start(self, x: np.ndarray, levels: np.ndarray) -> Any:
+        """What :meth:`descend` carries from level to level (nothing here; roots for a curve)."""
         return None
 
-    def _descend_step(self, z: np.ndarray, prev: np.ndarray, idx: np.ndarray, state: Any) -> tuple[np.ndarray, np.ndarray]:
-        """The values at ``z`` (the points ``idx`` of the descent) next to ``prev``, and whether each choice is ambiguous."""
+    def _descend_step(self, k: int, z: np.ndarray, prev: np.ndarray, idx: np.ndarray, state: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The values at ``z`` (level ``k``, the points ``idx`` of the descent) next to ``prev``, and whether each choice is ambiguous."""
         return self.step_batch(z, prev)
+
+    def at_height(self, starts: np.ndarray, top: Callable[[float], complex]) -> np.ndarray:
+        """The branch at ``starts + i _H`` (``starts`` sorted), ``top(x0)`` the value at ``x0 + 1e4 i``.
+
+        From ``x0 + 1e4 i`` (``x0`` at least 1/2 left of the points, on the
+        half-integers, and at most :attr:`path_start`, so that calls share it) down to ``x0 + i _H``, then
+        along ``Im z = _H`` on :func:`_coarse_path`, followed point by point;
+        the ``starts`` in one batch, each predicted by linear interpolation
+        between the two path points around it (at most ``_H / 4`` apart
+        near the support) and refined by sub-steps from the left one where
+        the choice is ambiguous. The path and its values are kept on the
+        follower (one tuple) for the next call with the same ``x0``.
+        """
+        x0 = min(math.floor(2 * (float(starts[0]) - 0.5)) / 2, self.path_start)
+        end = float(starts[-1])
+        scale = getattr(self, "xi_scale", None)  # a follower's units may change between calls
+        cached = getattr(self, "_height_path", None)
+        if cached is not None and cached[0][1] == scale and cached[0][0] <= x0:  # a path from farther left serves too
+            x0 = cached[0][0]
+            path, gh = cached[1], cached[2]
+            if path[-1] < end:  # extend the cached path from its last point
+                more = _coarse_path(float(path[-1]), end)
+                gm = self.follow(more + 1j * _H, complex(gh[-1]))
+                path, gh = np.concatenate([path, more[1:]]), np.concatenate([gh, gm[1:]])
+        else:
+            path = _coarse_path(x0, end)
+            gv = self.follow(x0 + 1j * _vertical_levels(1e4, _H, 1.25), top(x0))
+            gh = self.follow(path + 1j * _H, complex(gv[-1]))
+        self._height_path = ((x0, scale), path, gh)
+        j = np.clip(np.searchsorted(path, starts), 1, len(path) - 1)
+        t = (starts - path[j - 1]) / (path[j] - path[j - 1])
+        pred = gh[j - 1] + t * (gh[j] - gh[j - 1])
+        val, amb = self.step_batch(starts + 1j * _H, pred)
+        for n in np.flatnonzero(amb):
+            val[n] = self.step_refined(complex(path[j[n] - 1], _H), complex(starts[n], _H), complex(gh[j[n] - 1]))
+        return val
+
+    def roots_on(self, Z: np.ndarray) -> np.ndarray | None:
+        """All candidate values at the points ``Z`` (any shape) in one batch, for :meth:`step_batch`'s
+        choice (:func:`tpsym.laws._roots.choose_nearest`), or None: ``step_batch`` step by step."""
+        return None
 
     def descend(self, x: np.ndarray, g: np.ndarray, levels: np.ndarray, floors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """From ``x + i levels[0]`` (values ``g``) down, batched, each point to its own floor.
@@ -137,7 +193,7 @@ class _Follower:
         hist = np.empty((len(levels), len(x)), dtype=complex)
         hist[0] = g
         last_eps = np.full(len(x), levels[0])
-        state = self._descend_start(x + 1j * levels[0])
+        state = self._descend_start(x, levels)
         for k in range(1, len(levels)):
             active = floors < levels[k - 1] * (1 - 1e-12)
             hist[k] = hist[k - 1]
@@ -152,7 +208,7 @@ class _Follower:
                     ratio = prev / hist[k - 2, idx]
                 ratio = np.where(np.isfinite(ratio) & (np.abs(ratio) > 0.2) & (np.abs(ratio) < 5), ratio, 1.0)
                 prev = prev * ratio
-            val, amb = self._descend_step(z, prev, idx, state)
+            val, amb = self._descend_step(k, z, prev, idx, state)
             for n in np.flatnonzero(amb):
                 j = idx[n]
                 if k >= 2:
@@ -243,12 +299,28 @@ class _Curve(_Follower):
             out[k] = self.step_refined(zs[k - 1], zs[k], out[k - 1]) if amb else best
         return out
 
-    def _descend_start(self, z0: np.ndarray) -> np.ndarray:
-        return self.roots(z0)  # all roots at every point, updated level by level
+    def _descend_start(self, x: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, bool]:
+        """All roots at every point: at every level at once for a few points (one batch of
+        eigenvalues instead of a Newton sweep per level), else at the top, updated level by level."""
+        if len(x) * len(levels) <= _ALL_LEVELS_AT_ONCE:
+            Z = x[None, :] + 1j * levels[:, None]
+            return self.roots(Z.ravel()).reshape(len(levels), len(x), -1), True
+        return self.roots(x + 1j * levels[0]), False
 
-    def _descend_step(self, z: np.ndarray, prev: np.ndarray, idx: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The roots at a level warm-started from the previous level's (:func:`tpsym.laws._roots.level_step`)."""
-        return _roots.level_step(self, z, prev, idx, state)
+    def roots_on(self, Z: np.ndarray) -> np.ndarray | None:
+        """All roots at the points ``Z`` in one batch of eigenvalues, for a few points (else None:
+        warm-started roots step by step are cheaper)."""
+        if Z.size > _ALL_LEVELS_AT_ONCE:
+            return None
+        return self.roots(Z.ravel()).reshape(*Z.shape, -1)
+
+    def _descend_step(self, k: int, z: np.ndarray, prev: np.ndarray, idx: np.ndarray, state: tuple[np.ndarray, bool]) -> tuple[np.ndarray, np.ndarray]:
+        """The root next to ``prev`` among those at level ``k``: computed at the start, or warm-started
+        from the previous level's (:func:`tpsym.laws._roots.level_step`)."""
+        R, every_level = state
+        if every_level:
+            return _roots.choose_nearest(R[k, idx], prev)
+        return _roots.level_step(self, z, prev, idx, R)
 
     def step_batch(self, z: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _roots.choose_nearest(_roots.roots_from_last(self, z), prev)
@@ -281,16 +353,17 @@ def _start_value(moments_scaled: Sequence[float], zeta: complex) -> complex:
 def _evaluate_branch(
     fol: _Follower,
     xs: np.ndarray,
-    g_top: complex,
+    g_top: Callable[[float], complex],
     *,
     final_real: bool,
     eps_min: float = _EPS_MIN,
-    singular: Sequence[float] = (),
+    singular: Sequence[float] | np.ndarray = (),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The branch value at ``xs + i0`` (scaled units), by continuation.
 
-    Path: from ``x0 + i 1e4`` (value ``g_top``) down to height ``_H``, along
-    ``Im z = _H`` through every point and every singular point. A point
+    Path: from ``x0 + i 1e4`` (value ``g_top(x0)``) down to height ``_H``, along
+    ``Im z = _H`` to every point and every singular point
+    (:meth:`_Follower.at_height`). A point
     farther than ``_H`` from the singular points (or on one) then goes down
     its vertical to ``eps_min`` (to ``min(eps_min, 1e-4 d)`` at distance
     ``d`` when not ``final_real``) and, when ``final_real``, to the real
@@ -316,11 +389,7 @@ def _evaluate_branch(
     down = ~arc
     # the points where a vertical descent starts: the far points and the centres of the arcs
     starts = np.unique(np.concatenate([xs[down], near_c[arc]]))
-    path, idx = _horizontal_path(starts) if len(starts) else (np.zeros(1), np.zeros(0, dtype=int))
-    top = _vertical_levels(1e4, _H, 1.25)
-    gv = fol.follow(path[0] + 1j * top, g_top)
-    gh = fol.follow(path + 1j * _H, gv[-1])
-    g_start = gh[idx]
+    g_start = fol.at_height(starts, g_top) if len(starts) else np.zeros(0, dtype=complex)
     floors = np.full(len(starts), eps_min)
     if not final_real and len(sing):
         dd = np.min(np.abs(starts[:, None] - sing[None, :]), axis=1)
@@ -361,14 +430,17 @@ def _evaluate_branch(
         M = 48
         gprev2, gprev = g0, g1
         zprev2, zprev = z_prev, z_new
+        theta = 0.5 * math.pi * (1 - np.arange(1, M + 1) / M)
+        Z = c[None, :] + rho[None, :] * (side[None, :] * np.cos(theta)[:, None] + 1j * np.sin(theta)[:, None])
+        Z[-1] = xs[ia]
+        pre = fol.roots_on(Z)  # every step's candidates at once, where the follower has them
         for m in range(1, M + 1):
-            theta = 0.5 * math.pi * (1 - m / M)
-            z = c + rho * (side * math.cos(theta) + 1j * math.sin(theta)) if m < M else xs[ia].astype(complex)
+            z = Z[m - 1]
             with np.errstate(all="ignore"):
                 slope = (gprev - gprev2) / (zprev - zprev2)
             slope = np.where(np.isfinite(slope), slope, 0)
             pred = gprev + slope * (z - zprev)
-            val, amb = fol.step_batch(z, pred)
+            val, amb = fol.step_batch(z, pred) if pre is None else _roots.choose_nearest(pre[m - 1], pred)
             for n in np.flatnonzero(amb):
                 val[n] = fol.step_refined(complex(zprev[n]), complex(z[n]), complex(gprev[n]), 0, complex(slope[n]))
             gprev2, gprev, zprev2, zprev = gprev, val, zprev, z

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,11 +121,23 @@ def _exact_moments(law: Law, order: int, vals: _Values) -> list[float]:
     except (TpsymError, NotImplementedError):  # no exact moments to compare with
         return [math.nan] * order
     subs = vals.all_numbers()
+    exprs = [sympy.S(e).xreplace(subs) if subs else sympy.S(e) for e in ms]
+    # numbers that stand in the moments as symbols and evaluate themselves (certified or computed
+    # constants, tpsym.certified): each once at one precision, instead of once per moment at the
+    # precisions sympy's N tries; the highest-numbered first (a table of mu_k fills the lower ones)
+    consts = {a for e in exprs for a in e.free_symbols if type(a)._eval_evalf is not sympy.Symbol._eval_evalf}
+    if consts:
+        values = {c: c.evalf(30) for c in sorted(consts, key=_label_key, reverse=True)}
+        exprs = [e.xreplace(values) for e in exprs]
     out = []
-    for e in ms:
-        e = sympy.S(e).xreplace(subs) if subs else sympy.S(e)
+    for e in exprs:
         try:
             out.append(float(sympy.N(e, 20)))
         except TypeError:
             out.append(math.nan)
     return out
+
+
+def _label_key(c: sympy.Symbol) -> tuple[Any, ...]:
+    """Sort key of a name with its numbers compared as numbers (``mu_10`` after ``mu_9``)."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", c.name))

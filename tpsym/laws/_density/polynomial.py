@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import math
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
@@ -15,7 +16,8 @@ from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 
 from tpsym.laws._density.atoms import _is_nonnegative, _structural_atoms
-from tpsym.laws._density.branch import _ctx, _Curve, _EPS_MIN, _evaluate_branch, _flint, _start_value, _terms
+from tpsym.laws import _roots
+from tpsym.laws._density.branch import _ctx, _Curve, _EPS_MIN, _H, _evaluate_branch, _flint, _nearest_on_sphere, _start_value, _terms
 from tpsym.laws._density.closed import _Solution, _zero_outside
 from tpsym.laws._density.gauss import _exact_moments
 from tpsym.laws._density.quadrature import _EDGE_CUT
@@ -29,7 +31,7 @@ from tpsym.laws._density.values import _Unsupported, _Values
 def _check_rational(law: Law) -> None:
     """Raise :class:`_Unsupported` naming the first parameter of the tree that is not a rational number."""
     for node in law.walk():
-        named = {id(getattr(node, f.name)): f.name.rstrip("_") for f in fields(node)} if is_dataclass(node) else {}
+        named: dict[int, str] = {id(getattr(node, f.name)): f.name.rstrip("_") for f in fields(node)} if is_dataclass(node) else {}
         for v in node._params():
             if not sympy.S(v).is_Rational:
                 name = named.get(id(v), "parameter")
@@ -114,7 +116,8 @@ def _newton_polygon_masses(P: Any, x0: float) -> list[float]:
     exact_x0 = -fac.coeffs()[0] / fac.coeffs()[1] if fac.degree() == 1 else None
     at = (lambda poly: poly(exact_x0)) if exact_x0 is not None else (lambda poly: sum(float(c) * x0**k for k, c in enumerate(poly.coeffs())))
     dfac = at(fac.derivative())
-    vs, cs = [], []
+    vs: list[float] = []
+    cs: list[Any] = []
     for j in range(d + 1):
         a = flint.fmpq_poly(_univariate(P, j))
         if a == 0:
@@ -157,6 +160,13 @@ def _real_roots_in(p: Any, lo: float, hi: float) -> list[float]:
     return [r for r in _real_roots(list(p.coeffs())) if lo < r <= hi]
 
 
+#: From this many points on, the polynomial method continues the branch along the real axis
+#: from one descended point per interval between critical points (fewer: every point descends).
+_AXIS_MIN_POINTS = 16
+#: At most this many points between two of the grid on the real axis (toward a critical point).
+_AXIS_MAX_WALK = 400
+
+
 class _Algebraic(_Solution):
     def __init__(self, law: Law, vals: _Values):
         P = _equation_cached(law)  # the law has its exact values substituted (see _solve)
@@ -178,18 +188,32 @@ class _Algebraic(_Solution):
             disc_pts = _real_roots([dd.get((i, 0, 0), 0) for i in range(int(D.degrees()[0]) + 1)])
         crit = sorted(set(disc_pts) | set(pole_pts))
         self.crit = crit
+        self.axis_anchors: dict[int, tuple[float, complex]] = {}  # interval label -> (x, G at x + i0), scaled
         # evaluate the branch at the midpoints of consecutive candidates and near the poles
         mids = np.array([(a + b) / 2 for a, b in zip(crit, crit[1:])])
         probe = np.concatenate([mids / S, np.array(pole_pts) / S]) if crit else np.zeros(0)
         supp: list[tuple[float, float]] = []
         self.atoms_ = []
+        prod: _Product | None = None
         if len(probe):
-            vals_b, levels, hist, _ = _evaluate_branch(self.curve, probe, self._g_top(probe), final_real=True, singular=[c / S for c in crit])
-            dens_mid = np.maximum(-vals_b[: len(mids)].imag, 0) / math.pi
             prod = self._product(law, vals)
+            structural = _structural_atoms(law, vals)
+            # the curve's branch at the probes is needed for the midpoints' density unless the
+            # subordination route gives it, and for the atoms' masses unless the structure does
+            by_curve = prod is None or not len(mids) or (structural is None and len(pole_pts) > 0)
+            if by_curve:
+                # with one point beyond each end: the branch at the real axis in every interval between
+                # critical points, kept as the anchors of the continuation along the axis (eval)
+                outer = np.array([crit[0] / S - 0.5, crit[-1] / S + 0.5])
+                vals_b, levels, hist, _ = _evaluate_branch(self.curve, np.concatenate([probe, outer]), self._g_top, final_real=True, singular=[c / S for c in crit])
+                ax = np.concatenate([mids / S, outer])
+                ag = np.concatenate([vals_b[: len(mids)], vals_b[-2:]])
+                labels = np.searchsorted(np.array(crit) / S, ax)
+                self.axis_anchors = {int(lab): (float(x), complex(v)) for lab, x, v in zip(labels, ax, ag) if cmath.isfinite(v)}
+                dens_mid = np.maximum(-vals_b[: len(mids)].imag, 0) / math.pi
             if prod is not None and len(mids):  # the midpoints by the route that gives the values
                 prod.xi_scale = S
-                dens_mid = np.maximum(-prod.eval_g(mids, _structural_atoms(law, vals) or ()).imag, 0) * S / math.pi
+                dens_mid = np.maximum(-prod.eval_g(mids, structural or ()).imag, 0) * S / math.pi
             cut = 1e-9 * max(1.0, float(np.max(dens_mid)) if len(dens_mid) else 1.0)
             nonneg = bool(_is_nonnegative(law, vals))
             for (a, b), dv in zip(zip(crit, crit[1:]), dens_mid):
@@ -201,13 +225,13 @@ class _Algebraic(_Solution):
                     else:
                         supp.append((a, b))
             # atoms: residues at the poles, the Newton-polygon candidate closest to i*eps*G
-            k_lvl = int(np.argmin(np.abs(levels - 1e-7)))
-            structural = _structural_atoms(law, vals)
             for n, x0 in enumerate(pole_pts):
-                est = (1j * levels[k_lvl] * hist[k_lvl, len(mids) + n]).real
                 cands = _newton_polygon_masses(P, x0)
-                choice = min([0.0] + cands, key=lambda m: abs(m - est))
-                if structural is not None:
+                if structural is None:
+                    k_lvl = int(np.argmin(np.abs(levels - 1e-7)))
+                    est = (1j * levels[k_lvl] * hist[k_lvl, len(mids) + n]).real
+                    choice = min([0.0] + cands, key=lambda m: abs(m - est))
+                else:
                     exact = [m for a, m in structural if abs(a - x0) <= 1e-9 * max(1, abs(x0))]
                     if exact:
                         if not any(abs(exact[0] - c) <= 1e-3 for c in cands):
@@ -224,8 +248,9 @@ class _Algebraic(_Solution):
         # products many sheets of the curve share a pole and a vertical descent in double
         # precision cannot keep them apart. Support and atoms stay those of the curve.
         self.values_by: _Product | None = None
-        prod = self._product(law, vals)
-        if prod is not None:
+        if not len(probe):
+            prod = self._product(law, vals)
+        if prod is not None:  # the instance that gave the midpoints: its path is kept for the next calls
             prod.xi_scale = S
             self.values_by = prod
             self.edge_cut = 1e-300
@@ -242,14 +267,122 @@ class _Algebraic(_Solution):
             return None
         return prod
 
-    def _g_top(self, xs: np.ndarray) -> complex:
-        zeta = complex(float(np.min(xs)) - 0.5, 1e4)
+    def _g_top(self, x0: float) -> complex:
+        zeta = complex(x0, 1e4)
         g_series = _start_value(self.ms_scaled, zeta)
         r = self.curve.roots(np.array([zeta]))[0]
         k = int(np.argmin(np.abs(r - g_series)))
         if abs(r[k] - g_series) > 1e-8 * abs(g_series):
             raise NumericError(f"the algebraic equation of {self.law} has no root matching its moment series at large |z|")
         return complex(r[k])
+
+    @staticmethod
+    def _axis_runs(xs: np.ndarray, crit: np.ndarray, skip: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[int], np.ndarray, list[int]]:
+        """The points not in ``skip``, sorted (``order``), split into runs between consecutive
+        critical points; per run the point farthest from the critical points (a position in
+        ``order``); the distances to the nearest critical point (in sorted order); per run the
+        label of its interval (0 left of the first critical point)."""
+        order = np.flatnonzero(~skip)
+        order = order[np.argsort(xs[order], kind="stable")]
+        xo = xs[order]
+        dist = np.min(np.abs(xo[:, None] - crit[None, :]), axis=1) if len(crit) else np.full(len(xo), np.inf)
+        lab = np.searchsorted(crit, xo)
+        runs = np.split(np.arange(len(xo)), np.flatnonzero(np.diff(lab)) + 1) if len(xo) else []
+        anchors = [int(r[np.argmax(dist[r])]) for r in runs]
+        return order, runs, anchors, dist, [int(lab[r[0]]) for r in runs]
+
+    @staticmethod
+    def _walk(x0: float, d0: float, x1: float, d1: float, crit: list[float]) -> list[float] | None:
+        """Points between ``x0`` and ``x1`` (one interval between critical points) so that every step
+        is at most ``_H / 4`` and at most half the distance of both its ends to the nearest critical
+        point: toward a critical point the steps shrink geometrically (by 0.7), as the arcs of the
+        descent do around it. None when more than :data:`_AXIS_MAX_WALK` points would be needed."""
+        pts: list[float] = []
+        x, d, s = x0, d0, (1.0 if x1 > x0 else -1.0)  # d0, d1: the ends' distances to the critical points
+        while True:
+            h = abs(x1 - x)
+            if h <= _H / 4 and h <= 0.5 * min(d, d1):
+                return pts
+            if len(pts) >= _AXIS_MAX_WALK:
+                return None
+            x = x + s * min(_H / 4, 0.3 * d)  # then the step is at most half the new distance too
+            if (x1 - x) * s <= 0:
+                return None  # cannot happen between two critical points; refuse rather than overshoot
+            pts.append(x)
+            d = min([abs(c - x) for c in crit], default=math.inf)
+
+    def _roots_along(self, zs: np.ndarray) -> np.ndarray:
+        """All roots at the points ``zs`` (neighbours close): eigenvalues at every 8th point, Newton's
+        method on all roots started from those for the others (:func:`tpsym.laws._roots.warm_roots`,
+        accepted only with disjoint inclusion disks, eigenvalues otherwise)."""
+        base = self.curve.roots(zs[::8])
+        start = np.repeat(base, 8, axis=0)[: len(zs)]
+        return _roots.warm_roots(self.curve.coeffs(zs), start, lambda rows: self.curve.roots(zs[rows]))
+
+    def _along_axis(self, xs: np.ndarray, order: np.ndarray, runs: list[np.ndarray], starts: list[tuple[float, complex]], dist: np.ndarray, crit: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """The branch along the real axis from each run's anchor ``(x, G)`` in ``starts`` to its points; fills ``g``.
+
+        Between two critical points the roots of ``P(x, ·)`` are distinct and
+        analytic in ``x``, so the branch is the root continued from the
+        anchor: step by step, the root nearest on the Riemann sphere to the
+        previous one, unambiguous (the second nearest more than twice as
+        far). Every
+        step is at most ``_H / 4`` and at most half the distance of its ends
+        to the nearest critical point (within the disk where the roots are
+        analytic and apart; :meth:`_walk` puts points in between where the
+        grid's are farther apart). A run stops at the first ambiguous
+        choice; its remaining points go to the descent. The roots at all
+        points come in one batch. Returns which points were reached.
+        """
+        xo, dl, cl = xs[order].tolist(), dist.tolist(), crit.tolist()
+        seqs: list[list[tuple[float, int]]] = []  # per run and direction: (x, position in order or -1)
+        g0: list[complex] = []
+        for run, (x_a, g_a) in zip(runs, starts):
+            d_a = min([abs(c - x_a) for c in cl], default=math.inf)
+            ia = int(np.searchsorted(xs[order[run]], x_a))
+            for side in (run[ia:].tolist(), run[:ia][::-1].tolist()):
+                seq = [(x_a, -1)]
+                x_p, d_p = x_a, d_a
+                for k in side:
+                    h = abs(xo[k] - x_p)
+                    if not (h <= _H / 4 and h <= 0.5 * min(d_p, dl[k])):  # points needed in between
+                        walk = self._walk(x_p, d_p, xo[k], dl[k], cl)
+                        if walk is None:
+                            break
+                        seq += [(v, -1) for v in walk]
+                    seq.append((xo[k], k))
+                    x_p, d_p = xo[k], dl[k]
+                seqs.append(seq)
+                g0.append(g_a)
+        allx = np.array([x for seq in seqs for x, _ in seq], dtype=complex)
+        if not len(allx):
+            return np.zeros(len(xs), dtype=bool)
+        R = self._roots_along(allx)
+        # every root at a point matched to the nearest root at the next point (chordal distance on
+        # the Riemann sphere), and whether that match is ambiguous (the second nearest within twice)
+        with np.errstate(all="ignore"):
+            A, B = R[:-1, :, None], R[1:, None, :]
+            dd = np.abs(A - B) / np.sqrt((1 + np.abs(A) ** 2) * (1 + np.abs(B) ** 2))
+        dd[~np.isfinite(dd)] = np.inf
+        srt = np.sort(dd, axis=2)
+        nearest = np.argmin(dd, axis=2).tolist()
+        amb = (srt[:, :, 0] > 0.5 * srt[:, :, 1]).tolist() if R.shape[1] > 1 else np.zeros(dd.shape[:2], dtype=bool).tolist()
+        done = np.zeros(len(xs), dtype=bool)
+        at = 0
+        for seq, g_a in zip(seqs, g0):
+            first, amb0 = _nearest_on_sphere(R[at].tolist(), g_a)
+            if not amb0:
+                j = int(np.argmin(np.abs(R[at] - first)))
+                for n in range(1, len(seq)):
+                    if amb[at + n - 1][j]:
+                        break
+                    j = nearest[at + n - 1][j]
+                    k = seq[n][1]
+                    if k >= 0:
+                        g[order[k]] = R[at + n, j]
+                        done[order[k]] = True
+            at += len(seq)
+        return done
 
     def eval(self, x: np.ndarray) -> np.ndarray:
         if len(x) == 0:
@@ -269,17 +402,39 @@ class _Algebraic(_Solution):
             k = np.argmin(np.abs(xs[:, None] - crit[None, :]), axis=1)
             snapped = np.abs(xs - crit[k]) <= _EDGE_CUT * np.maximum(1.0, np.abs(crit[k]))
             xs = np.where(snapped, crit[k], xs)
-        g, levels, hist, eps_f = _evaluate_branch(self.curve, xs, self._g_top(xs), final_real=True, singular=crit)
+        g = np.empty(len(xs), dtype=complex)
+        by_descent = np.ones(len(xs), dtype=bool)
+        if len(xs) >= _AXIS_MIN_POINTS:
+            # anchors (one point per interval between critical points) by the descent, the other
+            # points along the real axis from them (:meth:`_along_axis`); what that leaves too, below
+            order, runs, far, dist, labels = self._axis_runs(xs, crit, snapped)
+            head = snapped.copy()
+            for a, lab in zip(far, labels):
+                if lab not in self.axis_anchors:  # no anchor kept from the probes: the run's farthest point
+                    head[order[a]] = True
+            if head.any():
+                g_head, levels, hist_h, eps_h = _evaluate_branch(self.curve, xs[head], self._g_top, final_real=True, singular=crit)
+                g[head] = g_head
+            starts = [self.axis_anchors.get(lab, (float(xs[order[a]]), complex(g[order[a]]))) for a, lab in zip(far, labels)]
+            chained = self._along_axis(xs, order, runs, starts, dist, crit, g)
+            by_descent = head | ~chained
+        ih = np.flatnonzero(by_descent)
+        if len(xs) < _AXIS_MIN_POINTS or (~head & by_descent).any() or (snapped.any() and not head.any()):
+            g_d, levels, hist_d, eps_d = _evaluate_branch(self.curve, xs[ih], self._g_top, final_real=True, singular=crit)
+            g[ih] = g_d
+        elif head.any():
+            hist_d, eps_d = hist_h, eps_h  # the head is all the descent had to do
         dens = np.maximum(-g.imag, 0.0) / math.pi / S
         if snapped.any():
             # at a critical point: remove the atom, gamma = m / (i eps) + regular part, and call the
             # density infinite if the regular part still grows as eps -> 0 (an integrable singularity)
             atoms_scaled = {round(a / S, 12): m for a, m in self.atoms}
             k_hi = int(np.argmin(np.abs(levels - 1e3 * _EPS_MIN)))
+            pos = np.cumsum(by_descent) - 1  # index of a descended point in the descent's arrays
             for j in np.flatnonzero(snapped):
                 m = atoms_scaled.get(round(float(xs[j]), 12), 0.0)
-                lo = -(hist[-1, j] - m / (1j * eps_f[j])).imag
-                hi = -(hist[k_hi, j] - m / (1j * levels[k_hi])).imag
+                lo = -(hist_d[-1, pos[j]] - m / (1j * eps_d[pos[j]])).imag
+                hi = -(hist_d[k_hi, pos[j]] - m / (1j * levels[k_hi])).imag
                 if lo > 4 * abs(hi) + 1e-6:
                     dens[j] = math.inf
                 elif m > 0:  # at an atom the real-axis root is not the branch: the regular part

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import math
 from collections.abc import Callable, Sequence
 
@@ -89,10 +90,20 @@ def _pushforward(law: Law, vals: _Values) -> _Pushforward | None:
         C, parts = _flatten_product(law, vals)
     except _Unsupported:
         return None
-    if len(parts) != 1 or parts[0][1] != 1 or not callable(getattr(parts[0][0], "gaussian_pushforward", None)):
+    push = getattr(parts[0][0], "gaussian_pushforward", None) if len(parts) == 1 and parts[0][1] == 1 else None
+    if not callable(push):
         return None
-    f, q = parts[0][0].gaussian_pushforward()
+    f, q = push()
     return _Pushforward(C, f, q, str(parts[0][0]))
+
+
+#: A point at the hard edge 0 is an integrable singularity when the regular part of -Im G grows by
+#: more than _EDGE_GROWTH between the heights 2^_EDGE_LEVELS eps and eps (beta > 0.2 for x^(-beta)).
+_EDGE_LEVELS = 10
+_EDGE_GROWTH = 4.0
+#: Up to this many points a step of subordination runs point by point in Python's complex
+#: arithmetic (:meth:`_Product._newton1`): numpy's per-call cost exceeds the work there.
+_SCALAR_POINTS = 8
 
 
 class _Product(_Follower):
@@ -105,6 +116,10 @@ class _Product(_Follower):
     """
 
     refine_depth = 0  # Newton either converges near the prediction or not; no deep sub-stepping
+    atoms: tuple[tuple[float, float], ...]  # set by the routes that evaluate with it (_Subordination)
+    support: tuple[tuple[float, float], ...]
+    path_start = -0.5  # a law on [0, inf): every evaluation shares the path from -1/2 (scaled units)
+    scalar_steps = True  # steps of a few points in Python's complex arithmetic (_newton1)
 
     def __init__(self, law: Law, vals: _Values):
         C, parts = _flatten_product(law, vals)
@@ -144,6 +159,7 @@ class _Product(_Follower):
             if np.any(disc.nodes < -1e-12):
                 raise _Unsupported(f"{f} is not a law on [0, inf): subordination for ⊠ needs positive factors")
             self.disc, self.t_disc = disc, t
+        self._disc_pairs = [] if self.disc is None else list(zip(self.disc.weights.tolist(), self.disc.nodes.tolist()))
         self.nodes_desc = "" if self.disc is None or self.disc.exact else f", {len(self.disc.nodes)} Gauss nodes"
         # mean of the product
         m1 = C
@@ -213,9 +229,46 @@ class _Product(_Follower):
                     break
         return u, ok & np.isfinite(u)
 
+    def _F1(self, u: complex, xi: complex) -> complex:
+        """:meth:`_F` at one point in Python's complex arithmetic (a step of the path is one point:
+        numpy's per-call cost is most of the time there). Raises ArithmeticError where _F is not finite."""
+        v = u
+        if self.disc is not None:
+            num = den = 0j
+            for w, x in self._disc_pairs:
+                inv = w / (1 - u * x)
+                num += inv * u * x
+                den += inv
+            v = num / den
+        out = xi * v / self.C
+        for lam, al, t in self.fp:
+            out *= ((1 - v) / (al * (lam * (1 - v) + v))) ** t
+        if self.disc is not None:
+            out *= (u / v) ** self.t_disc
+        return out - 1
+
+    def _newton1(self, u: complex, xi: complex, maxit: int = 30) -> tuple[complex, bool]:
+        """:meth:`_newton` at one point (the same iteration and stopping rule)."""
+        try:
+            for _ in range(maxit):
+                f = self._F1(u, xi)
+                h = 1e-7 * max(abs(u), 1e-300)
+                du = f / ((self._F1(u + h, xi) - f) / h)
+                u = u - du
+                if not cmath.isfinite(u):
+                    return u, False
+                if abs(du) <= 1e-11 * abs(u) or abs(f) <= 1e-14:
+                    return u, True
+        except (ArithmeticError, ValueError):  # a pole or an overflow of F: no convergence from here
+            return complex(math.nan, math.nan), False
+        return u, False
+
     # Follower protocol: the state is u; z = xi (in scaled units)
     def step_batch(self, z: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         xi = z * self.xi_scale
+        if len(z) <= _SCALAR_POINTS and self.scalar_steps:
+            got = [self._newton1(u0, x0) for u0, x0 in zip(prev.tolist(), xi.tolist())]
+            return np.array([u for u, _ in got], dtype=complex), np.array([not ok for _, ok in got], dtype=bool)
         u, ok = self._newton(prev, xi)
         # Newton from the predicted value converges to the nearby solution or not at all: only a
         # failure to converge asks for smaller steps
@@ -239,11 +292,26 @@ class _Product(_Follower):
         """G(x + i eps) (original units) on the physical branch, without the given atoms' terms."""
         S = self.xi_scale
         xs = np.asarray(x, dtype=float) / S
-        zeta_top = complex(float(np.min(xs)) - 0.5, 1e4)
-        u_top = self._u_top(zeta_top * S)
-        u, _, _, eps_f = _evaluate_branch(self, xs, u_top, final_real=False, eps_min=1e-12, singular=[0.0])
+        u, levels, hist, eps_f = _evaluate_branch(self, xs, lambda x0: self._u_top(complex(x0, 1e4) * S), final_real=False, eps_min=1e-12, singular=[0.0])
         xi = (xs + 1j * eps_f) * S
-        g = self.g_of(u, xi)
+        g = self._without_atoms(self.g_of(u, xi), xi, atoms)
+        edge = np.flatnonzero(xs == 0.0)
+        if len(edge):
+            # at the hard edge 0 the value at height eps is no density value: compared with the value
+            # 2^10 times higher, the regular part (atoms removed) still grows as eps -> 0 where the
+            # density diverges (x^(-beta) gives a ratio 1024^beta; an edge where it vanishes or stays
+            # finite gives about 1): such a point is an integrable singularity, density inf
+            k_f = np.argmin(np.abs(levels[:, None] - eps_f[None, edge]), axis=0)
+            k_hi = np.maximum(k_f - _EDGE_LEVELS, 0)
+            xi_hi = 1j * levels[k_hi] * S
+            g_hi = self._without_atoms(self.g_of(hist[k_hi, edge], xi_hi), xi_hi, atoms)
+            lo, hi = -g[edge].imag, -g_hi.imag
+            diverges = (k_hi < k_f) & (lo > _EDGE_GROWTH * np.abs(hi)) & (lo > 0)
+            g[edge[diverges]] = complex(0.0, -math.inf)
+        return g
+
+    @staticmethod
+    def _without_atoms(g: np.ndarray, xi: np.ndarray, atoms: Sequence[tuple[float, float]]) -> np.ndarray:
         for a, m in atoms:  # an atom contributes m / (xi - a)
             g = g - m / (xi - a)
         return g
