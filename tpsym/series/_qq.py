@@ -78,15 +78,17 @@ def reversion(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
     """The compositional inverse ``h`` of ``f`` mod ``x^n`` (``f(0) = 0``, ``f'(0) != 0``).
 
     Newton on ``f(h) = x``: ``h <- h - (f(h) - x) / f'(h)``, the length doubling.
+    One composition per step: ``f'(h) = (f(h))' / h'`` (chain rule), so
+    ``1/f'(h) = h' / (f(h))'`` with ``f(h)`` taken to one more coefficient.
     """
     if n <= 1:
         return flint.fmpq_poly()
     h = flint.fmpq_poly([0, 1 / flint.fmpq(f[1])])
-    df = f.truncate(n).derivative()
     x = flint.fmpq_poly([0, 1])
     k = 2
     while k < n:
         k = min(2 * k, n)
-        r = compose(f, h, k) - x
-        h = h - r.mul_low(inverse(compose(df, h, k), k), k)
+        fh = compose(f, h, k + 1)
+        r = fh.truncate(k) - x
+        h = h - r.mul_low(h.derivative().mul_low(inverse(fh.derivative(), k), k), k)
     return h.truncate(n)
