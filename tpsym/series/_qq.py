@@ -16,6 +16,7 @@ series*, J. ACM 25 (1978) 581-595 (Newton iteration for 1/f, exp, reversion).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,12 +66,33 @@ def exp(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
 
 
 def compose(f: flint.fmpq_poly, g: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
-    """``f(g) mod x^n`` (``g(0) = 0``) by Horner's scheme."""
+    """``f(g) mod x^n`` (``g(0) = 0``) by baby steps / giant steps.
+
+    With ``m ~ sqrt(len f)`` the powers ``g^0..g^m`` are formed once, each block
+    of ``m`` coefficients of ``f`` becomes a linear combination of them (scalar
+    products only), and the blocks are joined by Horner's scheme in ``g^m``:
+    about ``2 sqrt(len f)`` truncated products instead of ``len f``
+    (Brent and Kung 1978, section 2).
+    """
     c = f.truncate(n).coeffs()
     g = g.truncate(n)
+    if len(c) <= 16:  # below this Horner is as fast
+        out = flint.fmpq_poly()
+        for a in reversed(c):
+            out = out.mul_low(g, n) + a
+        return out.truncate(n)
+    m = max(1, math.isqrt(len(c)))
+    pw = [flint.fmpq_poly([1]), g]
+    while len(pw) <= m:
+        pw.append(pw[-1].mul_low(g, n))
+    gm = pw[m]
     out = flint.fmpq_poly()
-    for a in reversed(c):
-        out = out.mul_low(g, n) + a
+    for start in range(((len(c) - 1) // m) * m, -1, -m):
+        block = flint.fmpq_poly()
+        for i, a in enumerate(c[start:start + m]):
+            if a:
+                block += pw[i] * a
+        out = out.mul_low(gm, n) + block
     return out.truncate(n)
 
 
