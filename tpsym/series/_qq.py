@@ -56,12 +56,24 @@ def log(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
 
 
 def exp(f: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
-    """``exp f mod x^n`` (``f(0) = 0``) by Newton's ``g <- g (1 + f - log g)``."""
+    """``exp f mod x^n`` (``f(0) = 0``) by Newton's ``g <- g (1 + f - log g)``.
+
+    With ``g`` right mod ``x^k``, ``(f - log g)' = (g f' - g') / g`` and
+    ``g f' - g'`` vanishes mod ``x^(k-1)``, so ``1/g`` is needed only mod
+    ``x^k``: it is carried along and refined by one Newton step per doubling
+    instead of recomputed (Hanrot and Zimmermann's simultaneous iteration).
+    """
+    df = f.truncate(n).derivative()
     g = flint.fmpq_poly([1])
+    ginv = flint.fmpq_poly([1])  # 1/g mod x^k
     k = 1
     while k < n:
-        k = min(2 * k, n)
-        g = g + g.mul_low(f.truncate(k) - log(g, k), k)
+        k2 = min(2 * k, n)
+        w = g.mul_low(df, k2 - 1) - g.derivative()
+        g = g + g.mul_low(ginv.mul_low(w, k2 - 1).integral(), k2)
+        if k2 < n:
+            ginv = ginv + ginv.mul_low(1 - g.mul_low(ginv, k2), k2)
+        k = k2
     return g.truncate(n)
 
 
