@@ -117,13 +117,13 @@ RMTOOL_GRID = (-3.0, 6.0, 901)
 @contextlib.contextmanager
 def eigenvalue_route():
     """The former route: eigenvalues at every level of the descent and every arc step."""
-    saved = _Curve.descend, _Curve.step_batch
-    _Curve.descend = _Follower.descend
+    saved = _Curve._descend_step, _Curve.step_batch
+    _Curve._descend_step = _Follower._descend_step
     _Curve.step_batch = lambda self, z, prev: _roots.choose_nearest(self.roots(z), prev)
     try:
         yield
     finally:
-        _Curve.descend, _Curve.step_batch = saved
+        _Curve._descend_step, _Curve.step_batch = saved
 
 
 def _clear() -> None:

@@ -52,12 +52,23 @@ def _mean_field(n: int) -> tuple[Any, ...]:
     return (mf.q.value, mf.chi.value)
 
 
+def _tanh_kernel(n: int) -> tuple[str, str]:
+    # certified constants computed from several threads at once (fresh constants, shared memoised pairs)
+    from tpsym.certified import to_ball
+    from tpsym.nets.kernels import nngp
+
+    k = nngp("tanh", sigma_w2=1.5, sigma_b2=0.05, depth=2 + n % 2, q1=1, q2=2, c=0.25)
+    b = to_ball(k, 20 + n % 2)
+    return (mpmath.nstr(b.mid(), 18), mpmath.nstr(b.radius(), 2)) if b.digits() >= 20 else ("too wide", str(b))
+
+
 TASKS: list[tuple[Callable[[int], Any], list[int]]] = [
     (_reversion, [12, 40, 25, 60, 17, 80, 33, 12]),
     (_inverse_exp_log, [11, 30, 50, 20, 45, 12, 70, 25]),
     (_algebra, list(range(8))),
     (_density, list(range(6))),
     (_mean_field, list(range(3))),
+    (_tanh_kernel, list(range(4))),
 ]
 
 
@@ -66,7 +77,7 @@ def _settings() -> tuple[Any, ...]:
     return (flint.ctx.cap, flint.ctx.prec, sys.get_int_max_str_digits(), mpmath.mp.prec, filters)
 
 
-@pytest.mark.parametrize("task,args", TASKS, ids=["reversion", "inverse_exp_log", "algebra", "density", "mean_field"])
+@pytest.mark.parametrize("task,args", TASKS, ids=["reversion", "inverse_exp_log", "algebra", "density", "mean_field", "tanh_kernel"])
 def test_threads_agree_with_serial(task: Callable[[int], Any], args: list[int]) -> None:
     before = _settings()
     prec = mpmath.mp.prec

@@ -405,6 +405,8 @@ class CertifiedConstant(sympy.Dummy):
         return r"\operatorname{" + self.name.replace("_", r"\_") + "}"
 
     def ball(self, digits: int) -> Ball:
+        """``compute(digits)``, cached. The ball depends on ``digits`` only, never on what was computed
+        before, so that a certificate's enclosure is re-derived exactly by ``recheck``."""
         hit = self._cache.get(digits)
         if hit is None:
             hit = self._compute(digits)
@@ -586,6 +588,8 @@ def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
         raise e.refusal()
     if e.is_Rational:
         return ctx.mpf(int(e.p)) / int(e.q)
+    if e.is_Float:  # a binary number given by the caller: enclosed exactly
+        return ctx.mpf(mpmath.mp.make_mpf(e._mpf_))
     if e is sympy.pi:
         return ctx.pi
     if e is sympy.E:

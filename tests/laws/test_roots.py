@@ -82,7 +82,7 @@ def test_warm_descent_makes_the_choices_of_the_eigenvalue_descent(spec):
     floors = np.full(len(x), levels[-1])
 
     class Eig(_Curve):  # the former route: eigenvalues at every level
-        descend = _Follower.descend
+        _descend_step = _Follower._descend_step
 
         def step_batch(self, z, prev):
             return _roots.choose_nearest(self.roots(z), prev)

@@ -118,8 +118,15 @@ def test_word_crosscheck_contradicts_the_all_free_value():
     nw = network_words({"J": RELU2})
     tokens = nw.parse("D1 D2 D1 D2")
 
+    # the four decisions below read the same trials (each trial draws from its own
+    # default_rng([seed, n, t])): each draw is made once and looked up by its generator's state
+    drawn = {}
+
     def formula(rng, n):
-        return WordDraw(nw, rng, n).trace(tokens)
+        key = (n, repr(rng.bit_generator.state))
+        if key not in drawn:
+            drawn[key] = WordDraw(nw, rng, n).trace(tokens)
+        return drawn[key]
 
     rec = word_crosscheck(formula, 3 / 16, sizes=(400, 800), trials=12, seed=1, alpha=1e-3)
     assert rec["verdict"] == "contradicted"
@@ -131,6 +138,7 @@ def test_word_crosscheck_contradicts_the_all_free_value():
     assert rec["verdict"] == "confirmed" and rec["detectable"][0] <= 0.3
     rec = word_crosscheck(formula, 1 / 4, sizes=(400, 800), trials=12, seed=1, alpha=1e-3, tolerance=0.05)
     assert rec["verdict"] == "inconclusive" and rec["moments"][0]["trials_needed"] > 12
+    assert len(drawn) == 2 * 12
 
 
 # ------------------------------------------------------------- CLI ----

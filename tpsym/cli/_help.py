@@ -65,9 +65,11 @@ HELP: dict[str, Help] = {
     ),
     "kernel": Help(
         "The NNGP and NTK kernels of a wide network, its correlation map, c*, chi_c and depth scales: "
-        "exact and symbolic where closed forms exist, else a number with the digits its error bound supports.",
+        "exact and symbolic where closed forms exist, certified digits with an enclosing bound for tanh, "
+        "else an estimate marked as not certified.",
         ("tpsym kernel 'nngp(relu, sigma_w2=2, sigma_b2=0, depth=3, q1=1, q2=1, c=c)'",
-         "tpsym kernel 'ntk(relu, sigma_w2=2, sigma_b2=0, depth=2, q1=1, q2=1, c=1/2)' --json"),
+         "tpsym kernel 'ntk(relu, sigma_w2=2, sigma_b2=0, depth=2, q1=1, q2=1, c=1/2)' --json",
+         "tpsym kernel 'chi_c(tanh, 2, 1/10)' --digits 30"),
     ),
     "crosscheck": Help(
         "Sample a law's random matrices (or real network Jacobians) at several sizes and test its derived "

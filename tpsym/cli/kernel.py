@@ -2,7 +2,8 @@
 
 The expression is read by the safe formula parser with the kernel functions
 of :mod:`tpsym.nets.kernels`; exact values print as sympy strings, numerical
-ones as Floats with the digits their error estimate supports.
+tanh's as certified digits with an enclosing bound, estimates (hard tanh,
+formulas) marked as not certified.
 
 >>> from tpsym.cli import main
 >>> main(["kernel", "ntk(relu, sigma_w2=2, sigma_b2=0, depth=L, q1=q, q2=q, c=1)"])
@@ -10,6 +11,9 @@ L*q
 0
 >>> main(["kernel", "nngp(relu, sigma_w2=2, depth=2, q1=1, q2=1, c=0)", "--json"])
 {"value": "1/pi", "exact": true, "float": 0.3183098861837907}
+0
+>>> main(["kernel", "nngp(tanh, sigma_w2=3/2, sigma_b2=0, depth=3, q1=1, q2=1, c=1/2)", "--digits", "15"])
+nngp(tanh, sigma_w2=3/2, sigma_b2=0, depth=3, q1=1, q2=1, c=1/2) = 0.206363228941039 ± 1.8e-16
 0
 """
 
@@ -86,21 +90,56 @@ def kernel_call(text: str) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
     return calls[0]
 
 
+def _numbers(value: sympy.Expr, digits: int) -> dict[str, Any] | None:
+    """The decimal value of a constant holding tpsym's computed constants, or None.
+
+    Certified constants give digits and a bound that encloses the true value
+    (the rounding of the printed digits included); estimated ones
+    (:class:`NumericConstant`) give their value and error estimate, marked as
+    not certified.
+    """
+    from tpsym.certified import CertifiedConstant, NumericConstant, shown, to_ball
+
+    atoms = value.free_symbols if isinstance(value, sympy.Basic) else set()
+    if not atoms or any(not isinstance(a, (CertifiedConstant, NumericConstant)) for a in atoms):
+        return None
+    if any(isinstance(a, NumericConstant) for a in atoms):
+        estimate = float(value)
+        error = max(float(a.error) for a in atoms if isinstance(a, NumericConstant))
+        text = sympy.sstr(sympy.Float(estimate, max(1, min(15, digits))))
+        return {"value": text, "error_estimate": f"{error:.1e}", "certified": False}
+    ball = to_ball(value, digits + 5)
+    text, bound = shown(ball.mid(), ball.radius(), digits)
+    return {"value": text, "error_bound": bound, "certified": True}
+
+
 def handle(args: argparse.Namespace) -> int:
     """Run ``tpsym kernel``; print the value (text, ``--json`` or ``--latex``)."""
     from tpsym.cli import emit_json
 
+    digits = args.digits
+    if not 1 <= digits <= 1000:
+        raise InputError(f"--digits {digits} must be between 1 and 1000")
     value = sympy.S(evaluate(args.expression))
-    exact = not value.has(sympy.Float)
+    numbers = _numbers(value, digits)
+    exact = numbers is None and not value.has(sympy.Float)
     if args.json:
         out: dict[str, Any] = {"value": sympy.sstr(value), "exact": exact}
+        if numbers is not None:
+            out = {"value": numbers["value"], "exact": False, "expression": sympy.sstr(value), **{k: v for k, v in numbers.items() if k != "value"}}
         if value.is_number and value.is_finite:
             out["float"] = float(value)
+        elif numbers is not None:
+            out["float"] = float(numbers["value"])
         emit_json(out)
     elif args.latex:
         print(sympy.latex(value))
-    else:
+    elif numbers is None:
         print(sympy.sstr(value))
+    elif numbers["certified"]:
+        print(f"{sympy.sstr(value)} = {numbers['value']} ± {numbers['error_bound']}")
+    else:
+        print(f"{sympy.sstr(value)} ≈ {numbers['value']} (estimated error {numbers['error_estimate']}, not certified)")
     return 0
 
 
@@ -111,12 +150,16 @@ def register(subparsers: Any) -> None:
         help="NNGP kernel, NTK, correlation map, c*, chi_c and depth scales of a wide network",
         description=(
             "Evaluate a kernel expression such as 'nngp(relu, sigma_w2=2, sigma_b2=0, depth=3, q1=1, q2=1, c=c)'. "
-            "Exact and symbolic where closed forms exist (linear, relu, leaky_relu, erf); otherwise a "
-            "numerical value with the digits its error estimate supports. Names L and depth are positive "
-            "integers."
+            "Exact and symbolic where closed forms exist (linear, relu, leaky_relu, erf); tanh values are "
+            "certified (digits with a bound that encloses the true value); other activations give an estimate, "
+            "marked as not certified. Names L and depth are positive integers."
         ),
     )
     p.add_argument("expression", metavar="EXPR", help=f"an expression using {', '.join(KERNEL_FUNCTIONS)}")
+    p.add_argument(
+        "--digits", type=int, default=20, metavar="D",
+        help="significant digits of a certified value (tanh kernels, q*, c*); the bound printed encloses the truth",
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--json", action="store_true", help='print {"value": "<sympy string>", ...}')
     g.add_argument("--latex", action="store_true", help="print the value as LaTeX")

@@ -1,6 +1,6 @@
 """Roots of many polynomials at once, warm-started: the vertical descent of the polynomial method.
 
-The polynomial method (:mod:`tpsym.laws.density`) follows one root of
+The polynomial method (:mod:`tpsym.laws._density.polynomial`) follows one root of
 ``P(z, G) = 0`` while ``z = x + i eps`` goes down to the real axis, for every
 grid point ``x`` at once. Every level needs all roots in ``G`` at every point
 (the branch is the root nearest to the predicted value, and a choice is
@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["choose_nearest", "descend", "roots_from_last", "warm_roots"]
+__all__ = ["choose_nearest", "level_step", "roots_from_last", "warm_roots"]
 
 _MAX_SWEEPS = 8
 _TOL = 1e-8
@@ -138,49 +138,19 @@ def warm_roots(B: np.ndarray, R0: np.ndarray, cold: Callable[[np.ndarray], np.nd
     return out
 
 
-def descend(curve: Any, x: np.ndarray, g: np.ndarray, levels: np.ndarray, floors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:meth:`tpsym.laws.density._Follower.descend` for an algebraic curve, with warm-started roots.
+def level_step(curve: Any, z: np.ndarray, prev: np.ndarray, idx: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One level of the vertical descent of an algebraic curve, with warm-started roots.
 
-    The same path, prediction and choice (:func:`choose_nearest`) level by
-    level; the roots at a level are :func:`warm_roots` from the previous
-    level's roots instead of eigenvalues. An ambiguous choice is refined by
-    the curve's own sub-stepping, as there. ``curve`` has ``coeffs(zeta)``
-    (``(n, d + 1)``, low first), ``roots(zeta)``, ``step_refined`` and
-    ``_refine_vertical``.
+    ``R`` (``(n, d)``) holds all roots at every point of the descent at the
+    previous level; the roots of the points ``idx`` (now at ``z``) are
+    :func:`warm_roots` from those and replace them in ``R``. Returns the root
+    nearest to ``prev`` per point and whether the choice is ambiguous
+    (:func:`choose_nearest`), the choice the eigenvalue route makes.
+    ``curve`` has ``coeffs(zeta)`` (``(n, d + 1)``, low first) and ``roots(zeta)``.
     """
-    hist = np.empty((len(levels), len(x)), dtype=complex)
-    hist[0] = g
-    last_eps = np.full(len(x), levels[0])
-    R = curve.roots(x + 1j * levels[0])  # all roots at every point, current level
-    for k in range(1, len(levels)):
-        active = floors < levels[k - 1] * (1 - 1e-12)
-        hist[k] = hist[k - 1]
-        if not active.any():
-            hist = hist[: k + 1]
-            break
-        idx = np.flatnonzero(active)
-        z = x[idx] + 1j * levels[k]
-        prev = hist[k - 1, idx]
-        if k >= 2:  # extrapolate geometrically (exact for poles and power laws at the real axis)
-            with np.errstate(all="ignore"):
-                ratio = prev / hist[k - 2, idx]
-            ratio = np.where(np.isfinite(ratio) & (np.abs(ratio) > 0.2) & (np.abs(ratio) < 5), ratio, 1.0)
-            prev = prev * ratio
-        def cold(rows: np.ndarray, z: np.ndarray = z) -> np.ndarray:
-            return np.asarray(curve.roots(z[rows]))
-
-        Rk = warm_roots(curve.coeffs(z), R[idx], cold)
-        R[idx] = Rk
-        val, amb = choose_nearest(Rk, prev)
-        for n in np.flatnonzero(amb):
-            j = idx[n]
-            if k >= 2:
-                val[n] = curve._refine_vertical(float(x[j]), levels[k - 2:k + 1], hist[k - 2, j], hist[k - 1, j])
-            else:
-                val[n] = curve.step_refined(complex(x[j] + 1j * levels[k - 1]), complex(z[n]), complex(hist[k - 1, j]))
-        hist[k, idx] = val
-        last_eps[idx] = levels[k]
-    return hist, hist[-1].copy(), last_eps
+    Rk = warm_roots(curve.coeffs(z), R[idx], lambda rows: np.asarray(curve.roots(z[rows])))
+    R[idx] = Rk
+    return choose_nearest(Rk, prev)
 
 
 def roots_from_last(curve: Any, z: np.ndarray) -> np.ndarray:

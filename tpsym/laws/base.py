@@ -10,7 +10,11 @@ parameters are rational numbers, QQ(parameters) otherwise (see
 
 Each node class implements one of ``_moments(ctx, n)`` and
 ``_free_cumulants(ctx, n)``; the other follows by the series route of
-:mod:`tpsym.free.cumulants`.
+:mod:`tpsym.free.cumulants`. What a class knows beyond its moments (atoms,
+a closed-form density, its place in a ⊠-product, its lattice formula) it
+says through the ``_density_*``/``_lattice_*`` hooks below, whose defaults
+treat it as a law known by its moments; the density routes and the lattice
+route dispatch on these methods only (:mod:`tpsym.laws._density.hooks`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import sympy
 
@@ -27,6 +31,10 @@ from tpsym.free.cumulants import _cumulants_from_moments_series, _moments_from_c
 from tpsym.free.transforms import _s_transform
 from tpsym.series.encode import Encoder, atoms_of
 from tpsym.utils import as_param
+
+if TYPE_CHECKING:
+    from tpsym.laws._density.hooks import ClosedDensity, Hooks
+    from tpsym.laws.lattice import _Lattice
 
 __all__ = ["Law", "Context", "check_order", "as_param"]
 
@@ -189,6 +197,60 @@ class Law:
         if ctx.field.is_zero(mom[0]):
             raise DomainError(f"{self} has mean 0 and no S-transform")
         return _s_transform(mom, ctx.field, n)
+
+    # -- density hooks (tpsym.laws.density; d: tpsym.laws._density.hooks.Hooks) --
+    #: whether the law stands for itself by the Gauss rule of its moments (False: an exact node)
+    _density_by_moments: ClassVar[bool] = True
+    #: how the law enters the subordination of a ⊠-product: "moments" (its Gauss rule),
+    #: "free poisson" (an explicit S-transform), "discrete" (exact finitely many atoms), "none"
+    _subordination_kind: ClassVar[str] = "moments"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        """The atoms ``(location, mass)`` by the law's structure, or None if no rule applies."""
+        return [] if d.leaf(self) is not None else None  # known by its moments: taken without atoms (documented)
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        """Whether the law lives on ``[0, inf)`` (None: unknown)."""
+        leaf = d.leaf(self)
+        return None if leaf is None else bool((leaf.nodes >= -1e-14).all())
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        """``(f, support, atoms)``: the density of the a.c. part on its support intervals, or None."""
+        return None
+
+    def _product_factors(self, d: Hooks, mult: int) -> tuple[float, list[tuple[Law, int]]]:
+        """``law^{⊠ mult} = C ⊠_k law_k^{⊠ t_k}``: the scalar ``C`` and the factors with multiplicities."""
+        return 1.0, [(self, mult)]
+
+    def _subordination_factor(self, d: Hooks) -> Any:
+        """The law as a factor of subordination: by :attr:`_subordination_kind`, ``(rate, jump)``
+        ("free poisson") or a ``Discrete`` law (the others)."""
+        if self._subordination_kind == "none":
+            raise d.unsupported(f"{self}: the subordination route covers ⊠-products of free Poisson laws, point masses, Bernoulli laws and laws known by their moments")
+        return d.leaf(self, need=True)
+
+    def _free_product_factors(self) -> tuple[Law, ...]:
+        """The factors of a free product node (all but one must be nonnegative for a spectral density)."""
+        return ()
+
+    def _moments_in_values(self, sequences: dict[str, Any]) -> list[Any] | None:
+        """The law's numeric moments given in the density's ``values=`` (by name), or None."""
+        return None
+
+    def _dilution(self) -> tuple[Law, sympy.Expr] | None:
+        """``(X, c)`` when the law is ``(1 − c) δ_0 + c·X``, else None."""
+        return None
+
+    # -- lattice hooks (tpsym.laws.lattice) ---------------------------------
+    def _lattice_cumulants(self, lat: _Lattice, n: int) -> list[Any] | None:
+        """The free cumulants by the law's own structure, or None (then from its moments)."""
+        if type(self)._moments is Law._moments:  # a law defined by its free cumulants
+            return self._free_cumulants(lat.ctx, n)
+        return None
+
+    def _lattice_moments(self, lat: _Lattice, n: int) -> list[Any]:
+        """The moments when :meth:`_lattice_cumulants` gives none: the law's own definition."""
+        return self._moments(lat.ctx, n)
 
     # -- public, exact ----------------------------------------------------
     def moments(self, order: int) -> tuple[sympy.Expr, ...]:

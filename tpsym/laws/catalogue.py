@@ -24,13 +24,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sympy
 
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law, _sign_check, as_param
 from tpsym.utils import expr_str
+
+if TYPE_CHECKING:
+    from tpsym.laws._density.hooks import ClosedDensity, Hooks
+    from tpsym.laws.lattice import _Lattice
 
 __all__ = [
     "Semicircle",
@@ -75,6 +80,27 @@ class Semicircle(Law):
         F = ctx.field
         out = [ctx.encode(self.mean_), ctx.encode(self.variance)] + [F.zero] * max(0, n - 2)
         return out[:n]
+
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "none"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        return [(d.num(self, self.mean_, "mean"), 1.0)] if d.num(self, self.variance, "variance") == 0 else []
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return d.num(self, self.variance, "variance") == 0 and d.num(self, self.mean_, "mean") >= 0
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        v, a = d.num(self, self.variance, "variance"), d.num(self, self.mean_, "mean")
+        if v == 0:
+            return (lambda x: np.zeros_like(x)), [], [(a, 1.0)]
+        r = 2 * math.sqrt(v)
+        return (lambda x: np.sqrt(np.maximum(4 * v - (x - a) ** 2, 0)) / (2 * math.pi * v)), [(a - r, a + r)], []
+
+    def _lattice_cumulants(self, lat: _Lattice, n: int) -> list[Any] | None:
+        ctx = lat.ctx
+        return [ctx.encode(self.mean_), ctx.encode(self.variance)] + [lat.F.zero] * max(0, n - 2)
 
     def _spec(self) -> str:
         args = []
@@ -180,6 +206,41 @@ class FreePoisson(Law):
             p = p * r
         return out
 
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "free poisson"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        lam = d.num(self, self.rate, "rate")
+        return [(0.0, 1.0 - lam)] if lam < 1 else []
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return d.num(self, self.jump, "jump") > 0
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        lam, al = d.num(self, self.rate, "rate"), d.num(self, self.jump, "jump")
+        lo, hi = sorted((al * (1 - math.sqrt(lam)) ** 2, al * (1 + math.sqrt(lam)) ** 2))
+        at = [(0.0, 1 - lam)] if lam < 1 else []
+
+        def fp(x: np.ndarray) -> np.ndarray:
+            return np.sqrt(np.maximum((x - lo) * (hi - x), 0)) / (2 * math.pi * abs(al * x))
+
+        return fp, [(lo, hi)], at
+
+    def _subordination_factor(self, d: Hooks) -> Any:
+        lam, al = d.num(self, self.rate, "rate"), d.num(self, self.jump, "jump")
+        if al <= 0:
+            raise d.unsupported(f"{self}: subordination needs laws on [0, inf) (jump > 0)")
+        return lam, al
+
+    def _lattice_cumulants(self, lat: _Lattice, n: int) -> list[Any] | None:
+        lam, a = lat.ctx.encode(self.rate), lat.ctx.encode(self.jump)
+        out, p = [], lam
+        for _ in range(n):
+            p = p * a
+            out.append(p)
+        return out
+
     def _spec(self) -> str:
         if self.is_marchenko_pastur:
             return f"mp(ratio={_fmt(self.jump)})"
@@ -254,6 +315,24 @@ class Bernoulli(Law):
             out.append(p * pb + q * pa)
         return out
 
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "discrete"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        p = d.num(self, self.p, "p")
+        return d.merge_atoms([(d.num(self, self.a, "a"), 1 - p), (d.num(self, self.b, "b"), p)])
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return min(d.num(self, self.a, "a"), d.num(self, self.b, "b")) >= 0
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        return (lambda x: np.zeros_like(x)), [], d.atoms(self) or []
+
+    def _subordination_factor(self, d: Hooks) -> Any:
+        p, a, b = (d.num(self, v, n) for v, n in ((self.p, "p"), (self.a, "a"), (self.b, "b")))
+        return d.Discrete(np.array([a, b]), np.array([1 - p, p]), exact=True)
+
     def _spec(self) -> str:
         if self.p == sympy.Rational(1, 2) and self.a == -1 and self.b == 1:
             return "symmetric_bernoulli()"
@@ -322,6 +401,20 @@ class Arcsine(Law):
             out.append(s)
         return out
 
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "none"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        return []
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return d.num(self, self.a, "a") >= 0
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        a, b = d.num(self, self.a, "a"), d.num(self, self.b, "b")
+        return (lambda x: 1 / (math.pi * np.sqrt((x - a) * (b - x)))), [(a, b)], []
+
     def _spec(self) -> str:
         if self.a == -2 and self.b == 2:
             return "arcsine()"
@@ -369,6 +462,24 @@ class Dirac(Law):
         if ctx.field.is_zero(a):
             raise DomainError(f"{self} has mean 0 and no S-transform")
         return [ctx.field.inv(a)] + [ctx.field.zero] * (n - 1)
+
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        return [(d.num(self, self.a, "a"), 1.0)]
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return d.num(self, self.a, "a") >= 0
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        return (lambda x: np.zeros_like(x)), [], d.atoms(self) or []
+
+    def _product_factors(self, d: Hooks, mult: int) -> tuple[float, list[tuple[Law, int]]]:
+        a = d.num(self, self.a, "a")
+        if a <= 0:
+            raise d.unsupported(f"{self}: subordination needs laws on (0, inf) for point masses")
+        return a**mult, []
 
     def _spec(self) -> str:
         return f"dirac({_fmt(self.a)})"
@@ -419,6 +530,10 @@ class GenericLaw(Law):
 
     def _moments(self, ctx: Context, n: int) -> list[Any]:
         return [ctx.encode(self.moment_symbol(k)) for k in range(1, n + 1)]
+
+    def _moments_in_values(self, sequences: dict[str, Any]) -> list[Any] | None:
+        seq = sequences.get(self.name)
+        return None if seq is None else list(seq)
 
     def _spec(self) -> str:
         return f"law(moments={self.name})"

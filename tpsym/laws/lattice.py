@@ -38,8 +38,6 @@ from tpsym.errors import DomainError
 from tpsym.free.convolution import _kreweras_sum
 from tpsym.free.cumulants import _cumulants_from_moments_lattice, _moments_from_cumulants_lattice
 from tpsym.laws.base import Context, Law, check_order
-from tpsym.laws.catalogue import FreePoisson, Semicircle
-from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 
 __all__ = ["lattice_moments", "LATTICE_MAX_ORDER"]
 
@@ -68,76 +66,20 @@ class _Lattice:
             self._k[law] = got
         return got[:n]
 
-    def _natural_cumulants(self, law: Law, n: int) -> list[Any] | None:
-        ctx, F = self.ctx, self.F
-        if isinstance(law, Semicircle):
-            return [ctx.encode(law.mean_), ctx.encode(law.variance)] + [F.zero] * max(0, n - 2)
-        if isinstance(law, FreePoisson):
-            lam, a = ctx.encode(law.rate), ctx.encode(law.jump)
-            out, p = [], lam
-            for _ in range(n):
-                p = p * a
-                out.append(p)
-            return out
-        if isinstance(law, BoxPlus):
-            total = [F.zero] * n
-            for f in law.factors:
-                total = [x + y for x, y in zip(total, self.cumulants(f, n))]
-            return total
-        if isinstance(law, BoxPlusPower):
-            t = ctx.encode(law.exponent)
-            return [x * t for x in self.cumulants(law.base, n)]
-        if isinstance(law, Shifted):
-            kap = list(self.cumulants(law.base, n))
-            kap[0] = kap[0] + ctx.encode(law.shift)
-            return kap
-        if type(law)._moments is Law._moments:  # another law defined by its free cumulants
-            return law._free_cumulants(ctx, n)
-        return None
-
     def _compute_cumulants(self, law: Law, n: int) -> list[Any]:
-        nat = self._natural_cumulants(law, n)
+        nat = law._lattice_cumulants(self, n)
         if nat is not None:
             return nat[:n]
         return _cumulants_from_moments_lattice(self.moments(law, n), "free", self.F)
 
     def _compute_moments(self, law: Law, n: int) -> list[Any]:
-        F = self.F
-        nat = self._natural_cumulants(law, n)
+        # a law with free cumulants by its structure sums them over NC(n); the others (⊠, ⊠-powers,
+        # scalings, dilations by the Kreweras complement; catalogue laws given by their moments and
+        # laws of other layers by their own definition) say so in their _lattice_moments hook
+        nat = law._lattice_cumulants(self, n)
         if nat is not None:
-            return _moments_from_cumulants_lattice(nat[:n], "free", F)
-        if isinstance(law, BoxTimes):
-            result = self.moments(law.factors[0], n)
-            for f in law.factors[1:]:
-                result = self._kreweras_product(result, self.moments(f, n))
-            return result
-        if isinstance(law, BoxPower):
-            if not law.exponent.is_Integer:
-                raise DomainError(
-                    f"{law}: a ⊠-power with the symbolic exponent {law.exponent} has no lattice formula"
-                )
-            from tpsym.laws.operations import DIRECT_POWER_MAX
-
-            if law.exponent > DIRECT_POWER_MAX:
-                raise DomainError(f"{law}: the lattice route multiplies the factors of a ⊠-power up to the exponent {DIRECT_POWER_MAX}")
-            base = self.moments(law.base, n)
-            result = base
-            for _ in range(int(law.exponent) - 1):
-                result = self._kreweras_product(result, base)
-            return result
-        if isinstance(law, Scaled):
-            c = self.ctx.encode(law.factor)
-            out, p = [], F.one
-            for m in self.moments(law.base, n):
-                p = p * c
-                out.append(m * p)
-            return out
-        if isinstance(law, Dilated):
-            c = self.ctx.encode(law.fraction)
-            return [m * c for m in self.moments(law.base, n)]
-        # catalogue laws given by their moments (Bernoulli, arcsine, Dirac, generic)
-        # and laws of other layers: their own definition is the lattice-free datum
-        return law._moments(self.ctx, n)
+            return _moments_from_cumulants_lattice(nat[:n], "free", self.F)
+        return law._lattice_moments(self, n)
 
     def _kreweras_product(self, a: list[Any], b: list[Any]) -> list[Any]:
         n = min(len(a), len(b))

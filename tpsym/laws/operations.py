@@ -19,8 +19,9 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sympy
 
 from tpsym.errors import DomainError, InputError
@@ -28,6 +29,10 @@ from tpsym.free.convolution import _boxtimes_kreweras, _boxtimes_power, _boxtime
 from tpsym.laws.base import Context, Law, as_param
 from tpsym.series import Series
 from tpsym.utils import expr_str
+
+if TYPE_CHECKING:
+    from tpsym.laws._density.hooks import ClosedDensity, Hooks
+    from tpsym.laws.lattice import _Lattice
 
 __all__ = [
     "boxtimes_power",
@@ -79,6 +84,29 @@ class BoxPlus(Law):
             total = [a + b for a, b in zip(total, ctx.free_cumulants(f, n))]
         return total
 
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "none"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        # Bercovici & Voiculescu (1998): a ⊞ b has an atom at u + v iff m_a(u) + m_b(v) > 1
+        acc = d.atoms(self.factors[0])
+        for f in self.factors[1:]:
+            nxt = d.atoms(f)
+            if acc is None or nxt is None:
+                return None
+            acc = d.merge_atoms([(a + b, m + n - 1) for a, m in acc for b, n in nxt if m + n > 1])
+        return acc
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return True if all([d.nonnegative(f) for f in self.factors]) else None
+
+    def _lattice_cumulants(self, lat: _Lattice, n: int) -> list[Any] | None:
+        total = [lat.F.zero] * n
+        for f in self.factors:
+            total = [x + y for x, y in zip(total, lat.cumulants(f, n))]
+        return total
+
     def _spec(self) -> str:
         return f"boxplus({', '.join(f._spec() for f in self.factors)})"
 
@@ -120,6 +148,43 @@ class BoxTimes(Law):
         for f in self.factors[1:]:
             S = S * Series(ctx.s_transform(f, n), ctx.field, n)
         return list(S.coefficients)
+
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        # Belinschi (2003): for laws on [0, inf), a ⊠ b has an atom at uv != 0 iff m_a(u) + m_b(v) > 1
+        if not d.nonnegative(self):
+            return None
+        acc = d.atoms(self.factors[0])
+        for f in self.factors[1:]:
+            nxt = d.atoms(f)
+            if acc is None or nxt is None:
+                return None
+            zero = max([m for a, m in acc if a == 0] + [n for b, n in nxt if b == 0] + [0.0])
+            rest = [(a * b, m + n - 1) for a, m in acc for b, n in nxt if a != 0 and b != 0 and m + n > 1]
+            acc = d.merge_atoms(([(0.0, zero)] if zero > 0 else []) + rest)
+        return acc
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return True if all([d.nonnegative(f) for f in self.factors]) else None
+
+    def _product_factors(self, d: Hooks, mult: int) -> tuple[float, list[tuple[Law, int]]]:
+        C, out = 1.0, []
+        for f in self.factors:
+            c, parts = d.product_factors(f, mult)
+            C *= c
+            out += parts
+        return C, out
+
+    def _free_product_factors(self) -> tuple[Law, ...]:
+        return self.factors
+
+    def _lattice_moments(self, lat: _Lattice, n: int) -> list[Any]:
+        result = lat.moments(self.factors[0], n)
+        for f in self.factors[1:]:
+            result = lat._kreweras_product(result, lat.moments(f, n))
+        return result
 
     def _spec(self) -> str:
         return f"boxtimes({', '.join(f._spec() for f in self.factors)})"
@@ -197,6 +262,51 @@ class BoxPower(Law):
         # a symbolic or a large exponent: the moments are m_1^(k t) times polynomials in t
         unit = ctx.encode(self._unit_symbol())
         return _boxtimes_power(s, ctx.encode(self.exponent), unit, F)
+
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        if not d.nonnegative(self):
+            return None
+        t = d.num(self, self.exponent, "exponent")
+        base = d.atoms(self.base)
+        if base is None:
+            return None
+        return d.merge_atoms([(0.0, m) for a, m in base if a == 0] + [(a**t, t * m - (t - 1)) for a, m in base if a != 0])
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return d.nonnegative(self.base)
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        # Fuss–Catalan: mp(ratio=1)^{⊠ s} (Haagerup & Möller, arXiv 1211.4457)
+        from tpsym.laws.catalogue import FreePoisson
+
+        s = sympy.S(self.exponent)
+        if self.base == FreePoisson() and s.is_Integer:
+            k = int(s)
+            return d.fuss_catalan(k), [(0.0, (k + 1) ** (k + 1) / k**k)], []
+        return None
+
+    def _product_factors(self, d: Hooks, mult: int) -> tuple[float, list[tuple[Law, int]]]:
+        e = sympy.S(self.exponent).xreplace(d.vals.all_numbers()) if self.exponent.free_symbols else self.exponent
+        if not (e.is_Integer and e >= 1):
+            raise d.unsupported(f"exponent={self.exponent} of {self}: subordination handles integer ⊠-powers only")
+        return d.product_factors(self.base, mult * int(e))
+
+    def _free_product_factors(self) -> tuple[Law, ...]:
+        return (self.base, self.base) if sympy.S(self.exponent) != 1 else ()
+
+    def _lattice_moments(self, lat: _Lattice, n: int) -> list[Any]:
+        if not self.exponent.is_Integer:
+            raise DomainError(f"{self}: a ⊠-power with the symbolic exponent {self.exponent} has no lattice formula")
+        if self.exponent > DIRECT_POWER_MAX:
+            raise DomainError(f"{self}: the lattice route multiplies the factors of a ⊠-power up to the exponent {DIRECT_POWER_MAX}")
+        base = lat.moments(self.base, n)
+        result = base
+        for _ in range(int(self.exponent) - 1):
+            result = lat._kreweras_product(result, base)
+        return result
 
     def _spec(self) -> str:
         return f"boxpower({self.base._spec()}, {expr_str(self.exponent)})"
@@ -297,6 +407,22 @@ class BoxPlusPower(Law):
         t = ctx.encode(self.exponent)
         return [k * t for k in ctx.free_cumulants(self.base, n)]
 
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "none"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        t = d.num(self, self.exponent, "exponent")
+        base = d.atoms(self.base)
+        return None if base is None else d.merge_atoms([(t * a, t * m - (t - 1)) for a, m in base])
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return d.nonnegative(self.base)
+
+    def _lattice_cumulants(self, lat: _Lattice, n: int) -> list[Any] | None:
+        t = lat.ctx.encode(self.exponent)
+        return [x * t for x in lat.cumulants(self.base, n)]
+
     def _spec(self) -> str:
         return f"boxplus_power({self.base._spec()}, {expr_str(self.exponent)})"
 
@@ -337,6 +463,46 @@ class Scaled(Law):
             out.append(m * p)
         return out
 
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        c = d.num(self, self.factor, "factor")
+        if c == 0:
+            return [(0.0, 1.0)]
+        base = d.atoms(self.base)
+        return None if base is None else d.merge_atoms([(c * a, m) for a, m in base])
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        c = d.num(self, self.factor, "factor")
+        return True if c == 0 else (d.nonnegative(self.base) if c > 0 else None)
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        c = d.num(self, self.factor, "factor")
+        inner = d.closed(self.base)
+        if inner is None:
+            return None
+        if c == 0:
+            return (lambda x: np.zeros_like(x)), [], [(0.0, 1.0)]
+        f, supp, at = inner
+        scaled = [(min(c * a, c * b), max(c * a, c * b)) for a, b in supp]
+        return (lambda x: f(x / c) / abs(c)), scaled, [(c * a, m) for a, m in at]
+
+    def _product_factors(self, d: Hooks, mult: int) -> tuple[float, list[tuple[Law, int]]]:
+        c = d.num(self, self.factor, "factor")
+        if c <= 0:
+            raise d.unsupported(f"{self}: subordination needs positive scalings (laws on [0, inf))")
+        c2, parts = d.product_factors(self.base, mult)
+        return c**mult * c2, parts
+
+    def _lattice_moments(self, lat: _Lattice, n: int) -> list[Any]:
+        c = lat.ctx.encode(self.factor)
+        out, p = [], lat.F.one
+        for m in lat.moments(self.base, n):
+            p = p * c
+            out.append(m * p)
+        return out
+
     def _spec(self) -> str:
         return f"scale({self.base._spec()}, {expr_str(self.factor)})"
 
@@ -372,6 +538,32 @@ class Shifted(Law):
     def _free_cumulants(self, ctx: Context, n: int) -> list[Any]:
         kap = list(ctx.free_cumulants(self.base, n))
         kap[0] = kap[0] + ctx.encode(self.shift)
+        return kap
+
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "none"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        s = d.num(self, self.shift, "shift")
+        base = d.atoms(self.base)
+        return None if base is None else [(a + s, m) for a, m in base]
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        b = d.nonnegative(self.base)
+        return True if (b and d.num(self, self.shift, "shift") >= 0) else None
+
+    def _closed_density(self, d: Hooks) -> ClosedDensity | None:
+        s = d.num(self, self.shift, "shift")
+        inner = d.closed(self.base)
+        if inner is None:
+            return None
+        f, supp, at = inner
+        return (lambda x: f(x - s)), [(a + s, b + s) for a, b in supp], [(a + s, m) for a, m in at]
+
+    def _lattice_cumulants(self, lat: _Lattice, n: int) -> list[Any] | None:
+        kap = list(lat.cumulants(self.base, n))
+        kap[0] = kap[0] + lat.ctx.encode(self.shift)
         return kap
 
     def _spec(self) -> str:
@@ -414,6 +606,25 @@ class Dilated(Law):
     def _moments(self, ctx: Context, n: int) -> list[Any]:
         c = ctx.encode(self.fraction)
         return [m * c for m in ctx.moments(self.base, n)]
+
+    # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
+    _density_by_moments = False
+    _subordination_kind = "none"
+
+    def _density_atoms(self, d: Hooks) -> list[tuple[float, float]] | None:
+        c = d.num(self, self.fraction, "fraction")
+        base = d.atoms(self.base)
+        return None if base is None else d.dilute_atoms(base, c)
+
+    def _density_nonnegative(self, d: Hooks) -> bool | None:
+        return d.nonnegative(self.base)
+
+    def _dilution(self) -> tuple[Law, sympy.Expr] | None:
+        return self.base, self.fraction
+
+    def _lattice_moments(self, lat: _Lattice, n: int) -> list[Any]:
+        c = lat.ctx.encode(self.fraction)
+        return [m * c for m in lat.moments(self.base, n)]
 
     def _spec(self) -> str:
         return f"dilute({self.base._spec()}, {expr_str(self.fraction)})"

@@ -20,6 +20,7 @@ to D digits or ``refuted``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -67,7 +68,13 @@ def q_star(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = N
     rough = _fixed_point(act, sigma_w2=sigma_w2, sigma_b2=sigma_b2, precision=6)
     if rough.exact:
         return sympy.S(rough.value)
-    sw, sb = sympy.S(sigma_w2), sympy.S(sigma_b2)
+    return _q_star_constant(act, sympy.S(sigma_w2), sympy.S(sigma_b2))
+
+
+@functools.lru_cache(maxsize=256)
+def _q_star_constant(act: Any, sw: sympy.Expr, sb: sympy.Expr) -> CertifiedConstant:
+    """One constant per (activation, σ_w², σ_b²): equal calls give the same object, so that
+    q1 = q_star(...) and q2 = q_star(...) are the same length (and its balls are computed once)."""
     return certified_constant(
         f"q_star({act.spec}, {expr_str(sw)}, {expr_str(sb)})",
         lambda digits: certified_fixed_point(act, sigma_w2=sw, sigma_b2=sb, digits=digits),

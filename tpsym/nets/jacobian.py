@@ -191,7 +191,10 @@ class DerivativeLaw(Law):
     def numeric_moments(self, n: int) -> list[mpmath.mpf]:
         """μ_1..μ_n as mpmath numbers (used by :mod:`tpsym.laws.density`)."""
         digits = self.precision + 5
-        return [mpmath.mp.make_mpf(sympy.Float(sympy.N(v, digits), digits)._mpf_) for v in self.values(n)]
+        # the highest order first: a certified table of mu_k computes the lower orders with it
+        # (ascending, it recomputed a longer row for every k: 11 s instead of 2 s for 32 of tanh)
+        out = [mpmath.mp.make_mpf(sympy.Float(sympy.N(v, digits), digits)._mpf_) for v in reversed(self.values(n))]
+        return out[::-1]
 
     def gaussian_pushforward(self) -> tuple[Callable[[np.ndarray], np.ndarray], float]:
         """``(f, q)`` with this law that of ``f(h)``, ``h ~ N(0, q)``: ``f = φ'²`` (used by densities).

@@ -203,8 +203,10 @@ def certified_pair(act: Any, s11: Ball, s22: Ball, s12: Ball, derivative: bool, 
         raise DomainError(f"correlation={correlation!r} must be -1, 0 (not known) or 1")
     S12 = s12.interval(ctx)
     rho = S12 / ctx.sqrt(S11 * S22)
-    if rho.a + rho.b < 0:
+    flipped = rho.a + rho.b < 0
+    if flipped:
         rho, beta = -rho, -beta
+    same_length = S11.a == S22.a and S11.b == S22.b  # then B is A (or A mirrored, when β was negated)
     if rho.b >= 1:
         raise NumericError(
             f"the correlation {mpmath.nstr(_exact(rho._mpi_[0]), 8)} is too close to ±1 for the certified 2-D rule "
@@ -239,11 +241,14 @@ def certified_pair(act: Any, s11: Ball, s22: Ball, s12: Ball, derivative: bool, 
         x = h * j
         w = ctx.exp(-x * x * damp)
         ma, ra = _fixed(act.interval_value(ctx, alpha * x, derivative) * w, p)
-        mb, rb = _fixed(act.interval_value(ctx, beta * x, derivative) * w, p)
         A.append(ma)
-        B.append(mb)
         rA += ra
-        rB += rb
+        if not same_length:
+            mb, rb = _fixed(act.interval_value(ctx, beta * x, derivative) * w, p)
+            B.append(mb)
+            rB += rb
+    if same_length:  # F(βx) = F(±αx) on the symmetric lattice: the same numbers, in mirrored order if β = −α
+        B, rB = (A[::-1] if flipped else list(A)), rA
     gain = rho * h * h / (2 * V)
     K: list[int] = []
     rK = 0

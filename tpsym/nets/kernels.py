@@ -20,12 +20,24 @@ Closed forms (exact, symbolic in σ_w², σ_b², q, c) for
   E[erf(u) erf(v)] = (2/π) arcsin(2Σ12 / √((1 + 2Σ11)(1 + 2Σ22))) and
   E[erf'(u) erf'(v)] = (4/π) / √((1 + 2Σ11)(1 + 2Σ22) − 4Σ12²).
 
-Other activations (tanh, hard tanh, user formulas) are integrated
-numerically by a tensor Gauss–Hermite rule whose error is estimated by
-doubling the rule; the value is a :class:`KernelValue` with that estimate.
-It is **not** a rigorous enclosure: such values are never exact, and claims
-receive them as sympy Floats, which the verifier refuses to decide on (as it
-does for q* of tanh); they are checked numerically instead.
+**tanh** (an activation with an analytic-strip bound) is certified: its
+kernels are :class:`tpsym.certified.CertifiedConstant` s whose balls come
+from the two-dimensional trapezoidal rule with a rigorous error bound
+(:func:`tpsym.nets.kernel_quadrature.certified_pair`); a depth-L kernel is
+one constant computed by the layer recursion on balls, at the precision the
+verifier asks for. So ``nngp(tanh, ...) == q_star(tanh, ...)`` is
+*certified* to D digits or *refuted*. Where the mathematics gives an exact
+value it is returned exactly: odd φ, σ_b² = 0 and c = 0 give 0 at every
+depth; a zero variance gives φ(0)²; c* = 0 for odd φ with σ_b² = 0 in the
+chaotic phase.
+
+Other activations without a closed form are estimated: hard tanh off the
+diagonal by a one-dimensional integral of its closed conditional expectation
+(:func:`_hard_tanh_pair`, about 1e-13), user formulas by a tensor
+Gauss–Hermite rule whose error is estimated by doubling the rule. The value is a
+:class:`tpsym.certified.NumericConstant`, which evaluates with ``float()``
+but which the verifier refuses to decide on, saying so; such claims are
+checked numerically instead.
 
 >>> q, c = sympy.symbols("q c", positive=True)
 >>> nngp("relu", sigma_w2=2, sigma_b2=0, depth=3, q1=q, q2=q, c=1)
@@ -37,15 +49,20 @@ L*q
 from __future__ import annotations
 
 import contextvars
-
+import math
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import mpmath
 import numpy as np
 import sympy
+from mpmath.libmp import from_man_exp
 
-from tpsym.errors import DomainError, InputError
+from tpsym.certified import Ball, to_ball
+from tpsym.errors import DomainError, InputError, NumericError
 from tpsym.nets.activations import Activation, get_activation
+from tpsym.nets.kernel_quadrature import certified_pair
 
 __all__ = [
     "KernelValue",
@@ -148,6 +165,55 @@ def _numeric_pair(act: Activation, s11: np.ndarray, s22: np.ndarray, s12: np.nda
     return out[1], np.abs(out[1] - out[0]) + 1e-15 * np.abs(out[1])
 
 
+def _hard_tanh_pair(s11: float, s22: float, s12: float, derivative: bool) -> tuple[float, float]:
+    """E[F(u)F(v)] for hard tanh (F = clip to [−1, 1], or F' = 1{|x| < 1}) as a one-dimensional integral.
+
+    Given u, v is N(μ, σ²) with μ = (s12/s11) u and σ² = s22 − s12²/s11, and
+    its conditional expectation is closed (Gaussian partial moments):
+    E[clip(v)] = 1 − Φ(β) − Φ(α) + μ(Φ(β) − Φ(α)) + σ(ϕ(α) − ϕ(β)) and
+    E[1{|v| < 1}] = Φ(β) − Φ(α), α = (−1 − μ)/σ, β = (1 − μ)/σ. The outer
+    integral over u is split at the kinks ±1 (adaptive quadrature, with its
+    error estimate): about 1e-13 where the two-dimensional Gauss–Hermite rule
+    of the kinked integrand gave 1e-2. Still an estimate, not an enclosure.
+    """
+    from scipy import integrate, special
+
+    if s11 <= 0 or s22 <= 0:
+        f0 = 1.0 if derivative else 0.0  # F(0)
+        other = s22 if s11 <= 0 else s11
+        if other <= 0:
+            return f0 * f0, 0.0
+        s11, s22, s12 = other, 0.0, 0.0
+    slope = s12 / s11
+    var = max(s22 - s12 * s12 / s11, 0.0)
+    sd = math.sqrt(var)
+    su = math.sqrt(s11)
+
+    def cond(u: float) -> float:
+        mu = slope * u
+        if sd == 0.0:
+            return (1.0 if abs(mu) < 1 else 0.0) if derivative else max(-1.0, min(1.0, mu))
+        a, b = (-1 - mu) / sd, (1 - mu) / sd
+        pa, pb = special.ndtr(a), special.ndtr(b)
+        if derivative:
+            return float(pb - pa)
+        da, db = math.exp(-a * a / 2) / math.sqrt(2 * math.pi), math.exp(-b * b / 2) / math.sqrt(2 * math.pi)
+        return float(1 - pb - pa + mu * (pb - pa) + sd * (da - db))
+
+    def outer(u: float) -> float:
+        f = (1.0 if abs(u) < 1 else 0.0) if derivative else max(-1.0, min(1.0, u))
+        return f * cond(u) * math.exp(-u * u / (2 * s11)) / (su * math.sqrt(2 * math.pi))
+
+    total = err = 0.0
+    for lo, hi in ((-math.inf, -1.0), (-1.0, 1.0), (1.0, math.inf)):
+        if derivative and lo != -1.0:
+            continue  # F' vanishes outside (−1, 1)
+        value, e = integrate.quad(outer, lo, hi, epsabs=1e-14, epsrel=1e-13, limit=200)
+        total += value
+        err += e
+    return total, err + 1e-15 * abs(total)
+
+
 def _closed_pair(act: Activation, s11: Any, s22: Any, s12: Any, derivative: bool, lib: Any) -> Any:
     """The closed form of E[φ(u)φ(v)] (or E[φ'(u)φ'(v)]) in ``lib`` (sympy or numpy), or None."""
     name = act.name
@@ -178,7 +244,7 @@ def _closed_pair(act: Activation, s11: Any, s22: Any, s12: Any, derivative: bool
     return None
 
 
-def pair_expectation(activation: Any, s11: Any, s22: Any, s12: Any, *, derivative: bool = False, slope: Any = None) -> sympy.Expr:
+def pair_expectation(activation: str | Activation, s11: Any, s22: Any, s12: Any, *, derivative: bool = False, slope: Any = None) -> sympy.Expr:
     """E[φ(u)φ(v)] (or E[φ'(u)φ'(v)]) for (u, v) ~ N(0, [[s11, s12], [s12, s22]]).
 
     Exact for linear, relu, leaky_relu and erf; a Float (estimated error,
@@ -198,21 +264,112 @@ def _pair(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12: sympy.Expr, de
     closed = _closed_pair(act, s11, s22, s12, derivative, sympy)
     if closed is not None:
         return sympy.simplify(closed) if closed.free_symbols and closed.count_ops() < 60 else closed
-    if not all(e.is_number for e in (s11, s22, s12)):
+    if not all(_is_constant(e) for e in (s11, s22, s12)):
         raise InputError(
             f"the kernel of {act.spec} has no closed form here; give numbers for q1, q2, c, sigma_w2 and sigma_b2 "
             f"(closed forms: {', '.join(CLOSED_FORM_ACTIVATIONS)})"
         )
-    if derivative and act.name == "hard_tanh":
-        pass  # φ' is an indicator: Gauss–Hermite still converges, slowly; its error estimate says so
-    value, error = _numeric_pair(act, float(s11), float(s22), float(s12), derivative)
+    if _certifiable(act) and not any(_has_numeric(e) for e in (s11, s22, s12)):
+        return _certified_pair_value(act, s11, s22, s12, derivative)
+    if act.name == "hard_tanh":
+        value, error = _hard_tanh_pair(float(s11), float(s22), float(s12), derivative)
+    else:
+        value, error = _numeric_pair(act, float(s11), float(s22), float(s12), derivative)
     kv = KernelValue(float(value), float(error))
     layers = _NUMERIC_DIGITS.get()
     if layers is None:
-        return kv.to_sympy()
+        return _numeric_constant(f"E[{_letter(act, derivative)}(u){_letter(act, derivative)}(v)]", s11, s22, s12, kv)
     # inside a recursion: carry every double digit to the next layer, round once at the end
     layers.append(kv.digits())
     return sympy.Float(kv.mid, 15)
+
+
+def _letter(act: Activation, derivative: bool) -> str:
+    return act.spec + ("'" if derivative else "")
+
+
+def _numeric_constant(what: str, s11: Any, s22: Any, s12: Any, kv: KernelValue) -> sympy.Expr:
+    """A value tpsym estimated (not certified), as a :class:`NumericConstant` named after its inputs."""
+    from tpsym.certified import NumericConstant
+
+    label = f"{what}({sympy.sstr(s11)}, {sympy.sstr(s22)}, {sympy.sstr(s12)})"
+    return NumericConstant(label, mpmath.mpf(kv.mid), mpmath.mpf(max(kv.radius, abs(kv.mid) * 10.0 ** (-kv.digits()))))
+
+
+def _is_constant(e: sympy.Expr) -> bool:
+    """A number, possibly holding tpsym's computed constants (q*, μ_k, kernels), and no free symbol."""
+    from tpsym.certified import CertifiedConstant, NumericConstant
+
+    return all(isinstance(s, (CertifiedConstant, NumericConstant)) for s in e.free_symbols)
+
+
+def _has_numeric(e: sympy.Expr) -> bool:
+    from tpsym.certified import NumericConstant
+
+    return any(isinstance(s, NumericConstant) for s in e.free_symbols)
+
+
+def _certifiable(act: Activation) -> bool:
+    """Whether φ and φ' have analytic-strip bounds and interval evaluations (tanh)."""
+    return act.analytic_strip("phi2", 1) is not None and act.analytic_strip("dphi", 1) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _odd(act: Activation) -> bool:
+    """Whether φ(−x) = −φ(x) identically (sympy decides it; unknown counts as not odd)."""
+    x = sympy.Symbol("x_", real=True)
+    phi = act.phi_sympy(x)
+    return bool(sympy.simplify(phi.subs(x, -x) + phi) == 0)
+
+
+def _at_zero(act: Activation, derivative: bool) -> sympy.Expr | None:
+    """F(0) exactly (F = φ or φ'), or None when φ' has no value at 0."""
+    if not derivative:
+        return act.value_at_zero()
+    left, right = act.derivative_limits_at_zero()
+    return left if left == right else None
+
+
+def _exact_correlation(s11: sympy.Expr, s22: sympy.Expr, s12: sympy.Expr) -> int:
+    """+1 / −1 when the inputs are exactly (anti-)proportional (ρ = ±1), else 0 (not known)."""
+    from tpsym.certified import has_certified
+
+    if s11 == s22 and s12 == s11:
+        return 1
+    if s11 == s22 and s12 == -s11:
+        return -1
+    if any(has_certified(e) for e in (s11, s22, s12)) or s12 == 0:
+        return 0
+    if sympy.simplify(s12**2 - s11 * s22) == 0:
+        return 1 if s12.is_positive else -1 if s12.is_negative else 0
+    return 0
+
+
+@functools.lru_cache(maxsize=512)
+def _certified_pair_value(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12: sympy.Expr, derivative: bool) -> sympy.Expr:
+    """E[F(u)F(v)] exactly where the mathematics gives it, else a certified constant (one per arguments,
+    so that equal calls share the object and its computed balls)."""
+    from tpsym.certified import certified_constant
+
+    f0 = _at_zero(act, derivative)
+    if s11 == 0 and s22 == 0 and f0 is not None:
+        return f0**2
+    if (s11 == 0 or s22 == 0) and f0 == 0:
+        return sympy.Integer(0)
+    if s12 == 0 and not derivative and _odd(act):
+        return sympy.Integer(0)  # u, v independent and E[φ(u)] = 0
+    corr = _exact_correlation(s11, s22, s12)
+    if corr == -1 and s11 == s22 and _odd(act):
+        # φ' is even and φ odd: E[F(u)F(−u)] = ±E[F(u)²]
+        same = _certified_pair_value(act, s11, s11, s11, derivative)
+        return same if derivative else -same
+
+    def compute(digits: int) -> Ball:
+        balls = [to_ball(e, digits + 10) for e in (s11, s22, s12)]
+        return certified_pair(act, *balls, derivative, digits + 2, correlation=corr)
+
+    label = f"E[{_letter(act, derivative)}(u){_letter(act, derivative)}(v)]({sympy.sstr(s11)}, {sympy.sstr(s22)}, {sympy.sstr(s12)})"
+    return certified_constant(label, compute)
 
 
 def _layer_inputs(activation: Any, sigma_w2: Any, sigma_b2: Any, q1: Any, q2: Any, c: Any, slope: Any) -> tuple:
@@ -265,9 +422,17 @@ _NUMERIC_DIGITS: contextvars.ContextVar[list[int] | None] = contextvars.ContextV
 
 
 def _recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str = "ntk"):
-    """The layer recursion; numerical layers are carried in double precision and the result is
-    rounded once, to one digit fewer than the least accurate layer supports (intermediate values
-    rounded layer by layer lost digits the final value still claimed)."""
+    """The layer recursion: exact (closed forms), certified on balls (tanh), or estimated.
+
+    Estimated layers are carried in double precision and the result is one
+    :class:`NumericConstant` whose error is one digit above the least accurate
+    layer's estimate (intermediate values rounded layer by layer lost digits
+    the final value still claimed)."""
+    if depth > 1 and act.name not in CLOSED_FORM_ACTIVATIONS and all(_is_constant(e) for e in (sw, sb, q1, q2, c)):
+        if _odd(act) and sb == 0 and c == 0:
+            return sympy.Integer(0), sympy.Integer(0)  # Σ12 = Θ = 0 at every layer: E[φ(u)] = 0, u ⟂ v
+        if _certifiable(act) and not any(_has_numeric(e) for e in (sw, sb, q1, q2, c)):
+            return _certified_recursion(act, sw, sb, q1, q2, c, depth, with_ntk, parameterization)
     token = _NUMERIC_DIGITS.set([])
     try:
         s12, theta = _recursion_exact(act, sw, sb, q1, q2, c, depth, with_ntk, parameterization)
@@ -275,9 +440,92 @@ def _recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterizat
     finally:
         _NUMERIC_DIGITS.reset(token)
     if layers:
+        from tpsym.certified import NumericConstant
+
         d = max(1, min(layers) - 1)
-        s12, theta = (v.xreplace({f: sympy.Float(f, d) for f in v.atoms(sympy.Float)}) for v in (sympy.S(s12), sympy.S(theta)))
-        s12, theta = (sympy.Float(v.evalf(d + 5), d) if v.is_number else v for v in (s12, theta))
+        args = f"{act.spec}, sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}, depth={depth}, q1={sympy.sstr(q1)}, q2={sympy.sstr(q2)}, c={sympy.sstr(c)}"
+        out = []
+        for name, v in (("nngp", s12), ("ntk", theta)):
+            value = mpmath.mpf(float(v))
+            out.append(NumericConstant(f"{name}({args})", value, abs(value) * mpmath.mpf(10) ** (-d) + mpmath.mpf(10) ** (-15)))
+        s12, theta = out
+    return s12, theta
+
+
+def _certified_recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str):
+    """(Σ^L_12, Θ^L) as certified constants: the recursion run on balls at the precision asked for.
+
+    Exact structure is kept where the balls alone would lose it: ρ = 1 while
+    q1 = q2 and c = 1 (the one-dimensional rule, the pair never separates);
+    ρ = −1 for odd φ with q1 = q2, c = −1 and σ_b² = 0.
+    """
+    from tpsym.certified import certified_constant
+
+    args = (
+        f"{act.spec}, sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}, depth={depth}, "
+        f"q1={sympy.sstr(q1)}, q2={sympy.sstr(q2)}, c={sympy.sstr(c)}"
+    )
+    if parameterization == "standard":
+        if sw == 0:
+            raise DomainError("sigma_w2 = 0: the standard parameterisation's first layer is undefined")
+        args += ", parameterization=standard"
+    equal = q1 == q2 or sympy.simplify(q1 - q2) == 0
+    corr0 = 1 if c == 1 else -1 if c == -1 else 0
+    odd = _odd(act)
+
+    def run(work: int) -> tuple[Ball, Ball]:
+        return _ball_recursion(act, (sw, sb, q1, q2, c), depth, with_ntk, parameterization, equal, corr0, odd, work)
+
+    def compute(index: int) -> Any:
+        def at(digits: int) -> Ball:
+            work = digits + 4 + depth // 2
+            result = run(work)[index]
+            for _ in range(3):
+                if result.digits() >= digits:
+                    break
+                work += max(10, digits - result.digits() + 5)
+                result = run(work)[index]
+            return result
+
+        return at
+
+    sigma = certified_constant(f"nngp({args})", compute(0))
+    theta = certified_constant(f"ntk({args})", compute(1)) if with_ntk else sympy.Integer(0)
+    return sigma, theta
+
+
+@functools.lru_cache(maxsize=32)
+def _ball_recursion(act, exprs, depth, with_ntk, parameterization, equal, corr0, odd, work) -> tuple[Ball, Ball]:
+    sw, sb, q1, q2, c = (to_ball(e, work + 10) for e in exprs)
+    sb_zero = exprs[1] == 0
+    s11, s22 = q1, (q1 if equal else q2)
+    s12 = c * s11 if equal else c * (s11 * s22).sqrt()
+    theta = s12 if parameterization == "ntk" else (s12 - sb) / sw
+    corr = corr0
+
+    def pair(a: Ball, b: Ball, ab: Ball, derivative: bool, correlation: int) -> Ball:
+        return certified_pair(act, a, b, ab, derivative, work, correlation=correlation)
+
+    for _ in range(depth - 1):
+        e11 = pair(s11, s11, s11, False, 1)
+        e22 = e11 if equal else pair(s22, s22, s22, False, 1)
+        if corr == 1 and equal:
+            e12 = e11
+        elif corr == -1 and equal and odd:
+            e12 = -e11
+        else:
+            e12 = pair(s11, s22, s12, False, corr)
+        if with_ntk:
+            if corr != 0 and equal:  # φ'(u)φ'(±u) = φ'(u)² when φ' is even (odd φ) or ρ = 1
+                deriv_corr = 1 if (corr == 1 or odd) else -1
+                dot = sw * pair(s11, s11, s11, True, deriv_corr)
+            else:
+                dot = sw * pair(s11, s22, s12, True, corr)
+        s11, s22, s12 = sw * e11 + sb, sw * e22 + sb, sw * e12 + sb
+        if with_ntk:
+            theta = (s12 if parameterization == "ntk" else e12) + dot * theta
+        if not (equal and (corr == 1 or (corr == -1 and odd and sb_zero))):
+            corr = 0
     return s12, theta
 
 
@@ -313,7 +561,7 @@ def _diag(act: Activation, s: sympy.Expr) -> sympy.Expr:
     return _pair(act, s, s, s, False)
 
 
-def nngp(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, depth: Any = 1, q1: Any = 1, q2: Any = 1, c: Any = 0, slope: Any = None) -> sympy.Expr:
+def nngp(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, depth: Any = 1, q1: Any = 1, q2: Any = 1, c: Any = 0, slope: Any = None) -> sympy.Expr:
     """The NNGP kernel Σ^L_12 = E[h^L_i(x) h^L_i(x')] of a depth-L network.
 
     Raises ``DomainError`` for c outside [−1, 1], a negative variance or a
@@ -332,7 +580,7 @@ def nngp(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, depth: Any = 1, 
 
 
 def ntk(
-    activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, depth: Any = 1, q1: Any = 1, q2: Any = 1, c: Any = 0,
+    activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, depth: Any = 1, q1: Any = 1, q2: Any = 1, c: Any = 0,
     slope: Any = None, parameterization: Literal["ntk", "standard"] = "ntk",
 ) -> sympy.Expr:
     """The neural tangent kernel Θ^L(x, x') of a depth-L network (scalar output).
@@ -361,7 +609,7 @@ def ntk(
     return _recursion(act, sw, sb, q1, q2, c, int(L), True, parameterization)[1]
 
 
-def correlation_map(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, q: Any = 1, c: Any = 0, slope: Any = None) -> sympy.Expr:
+def correlation_map(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, q: Any = 1, c: Any = 0, slope: Any = None) -> sympy.Expr:
     """One layer's correlation map (σ_w² E[φ(u)φ(v)] + σ_b²) / (σ_w² E[φ(u)²] + σ_b²), u, v of variance q.
 
     Poole et al.'s C(c) (arXiv 1606.05340, eq. (5)) at q = q*.
@@ -383,43 +631,74 @@ def _q_star(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> sympy.Expr:
     return q_star(act, sw, sb)
 
 
-def chi_c(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
+def _named(label: str, expr: sympy.Expr) -> sympy.Expr:
+    """A constant holding certified constants as one constant named ``label`` (shorter to read)."""
+    from tpsym.certified import CertifiedConstant, certified_constant, has_certified
+
+    if not has_certified(expr) or isinstance(expr, CertifiedConstant) or _has_numeric(expr) or not _is_constant(expr):
+        return expr
+    return certified_constant(label, lambda digits: to_ball(expr, digits))
+
+
+def _call(name: str, act: Activation, *values: Any) -> str:
+    return f"{name}({act.spec}, {', '.join(sympy.sstr(v) for v in values)})"
+
+
+def chi_c(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
     """The slope χ_c = σ_w² E[φ'(u)φ'(v)] of the correlation map at c = 1, q = q*.
 
     Computed from the derivative kernel at c = 1 (not from μ_1), so that
     ``chi_c == chi`` is a check of two routes (Schoenholz et al., arXiv
-    1611.01232, eq. (5) with c* = 1).
+    1611.01232, eq. (5) with c* = 1). tanh gives a certified constant.
 
     >>> chi_c("relu", 2, 0), chi_c("erf", sympy.Rational(1, 2), 0)
     (1, 2/pi)
     """
     act, sw, sb, *_ = _layer_inputs(activation, sigma_w2, sigma_b2, 1, 1, 1, slope)
+    return _chi_c(act, sw, sb)
+
+
+@functools.lru_cache(maxsize=128)
+def _chi_c(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> sympy.Expr:
     q = _q_star(act, sw, sb)
     if q == 0 and act.name in ("relu", "leaky_relu", "linear"):
         q = sympy.Integer(1)  # these derivative kernels do not depend on the length
-    return sympy.simplify(sw * _pair(act, q, q, q, True))
+    return _named(_call("chi_c", act, sw, sb), sympy.simplify(sw * _pair(act, q, q, q, True)))
 
 
 def _certified_sign(expr: sympy.Expr, digits: int = 30) -> int | None:
     """The sign of a constant holding certified constants (q*, mu_k as balls), when its enclosure decides it."""
-    from tpsym.certified import has_certified, to_ball
+    from tpsym.certified import has_certified
 
-    if not has_certified(expr) or expr.free_symbols - {a for a in expr.atoms(sympy.Symbol) if has_certified(a)}:
+    if not has_certified(expr) or not _is_constant(expr) or _has_numeric(expr):
         return None
-    ball = to_ball(expr, digits)
-    if ball.contains_zero():
-        return 0 if ball.radius() == 0 else None
-    return 1 if ball.mid() > 0 else -1
+    for d in (digits, 2 * digits):
+        ball = to_ball(expr, d)
+        if not ball.contains_zero():
+            return 1 if ball.mid() > 0 else -1
+        if ball.radius() == 0:
+            return 0
+    return None
 
 
-def c_star(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
+def c_star(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
     """The stable fixed point c* of the correlation map at q* (Poole et al., arXiv 1606.05340).
 
-    c* = 1 when χ_c ≤ 1 (the ordered phase and its edge); otherwise the
-    fixed point in [−1, 1) found by bisection (a Float).
+    c* = 1 when χ_c ≤ 1 (the ordered phase and its edge). In the chaotic
+    phase (χ_c > 1) it is the fixed point in [0, 1): by Mehler's formula
+    E[φ(u)φ(v)] is a power series in c with coefficients ≥ 0, so C is
+    increasing and convex on [0, 1] with C(1) = 1 and C'(1) = χ_c > 1, and
+    C(c) − c has exactly one zero in [0, 1), where C' < 1 (attracting).
+    It is 0 exactly when φ is odd and σ_b² = 0 (then C(0) = 0); otherwise a
+    certified constant: Newton's method on midpoints (C'(c) = σ_w² E[φ'(u)φ'(v)],
+    Price's theorem), then a sign change of C(c) − c on an interval of width
+    about 10^−D checked in ball arithmetic. Activations without certified
+    kernels give an estimate (:class:`NumericConstant`).
 
     >>> c_star("relu", 2, 0)
     1
+    >>> c_star("erf", 4, 0)
+    0
     """
     act, sw, sb, *_ = _layer_inputs(activation, sigma_w2, sigma_b2, 1, 1, 1, slope)
     slope1 = chi_c(act, sw, sb)
@@ -429,17 +708,89 @@ def c_star(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = N
         return sympy.Integer(1)
     if not (decided.is_positive or sign == 1):
         raise DomainError(f"chi_c - 1 = {decided} has an undecided sign; give numbers")
-    q = float(_q_star(act, sw, sb))
+    if not all(_is_constant(e) for e in (sw, sb)):
+        raise InputError(f"c* of {act.spec} in the chaotic phase needs numbers for sigma_w2 and sigma_b2")
+    if _odd(act) and sb == 0:
+        return sympy.Integer(0)
+    return _chaotic_c_star(act, sw, sb)
+
+
+@functools.lru_cache(maxsize=64)
+def _chaotic_c_star(act: Activation, sw: sympy.Expr, sb: sympy.Expr) -> sympy.Expr:
+    """c* < 1 of the chaotic phase: one constant per (activation, σ_w², σ_b²)."""
+    q = _q_star(act, sw, sb)
+    label = _call("c_star", act, sw, sb)
+    rough = _rough_c_star(act, float(sw), float(sb), float(q))
+
+    def g(c: sympy.Expr) -> sympy.Expr:
+        return (sw * _pair(act, q, q, c * q, False) + sb) / q - c
+
+    def dg(c: sympy.Expr) -> sympy.Expr:
+        return sw * _pair(act, q, q, c * q, True) - 1
+
+    if not (_certifiable(act) or act.name in CLOSED_FORM_ACTIVATIONS) or _has_numeric(q):
+        from tpsym.certified import NumericConstant
+
+        return NumericConstant(label, mpmath.mpf(rough), mpmath.mpf("1e-10"))
+
+    def compute(digits: int) -> Ball:
+        return _certified_root(g, dg, rough, digits)
+
+    from tpsym.certified import certified_constant
+
+    return certified_constant(label, compute)
+
+
+def _rough_c_star(act: Activation, sw: float, sb: float, q: float) -> float:
+    """The fixed point in [0, 1) of the correlation map, in double precision (brentq)."""
     from scipy.optimize import brentq
 
-    def g(c: float) -> float:
-        s = q * c
-        e12 = float(_closed_or_numeric(act, q, s))
-        e11 = float(_closed_or_numeric(act, q, q))
-        return (float(sw) * e12 + float(sb)) / (float(sw) * e11 + float(sb)) - c
+    e11 = float(_closed_or_numeric(act, q, q))
 
-    root = brentq(g, -1.0 + 1e-12, 1.0 - 1e-9, xtol=1e-14)
-    return sympy.Float(root, 10)
+    def g(c: float) -> float:
+        return (sw * float(_closed_or_numeric(act, q, q * c)) + sb) / (sw * e11 + sb) - c
+
+    if g(0.0) <= 0:
+        return 0.0
+    hi = 1.0 - 1e-9
+    while g(hi) >= 0 and hi > 0.5:  # g < 0 just below 1 in the chaotic phase
+        hi = 1 - 10 * (1 - hi)
+    return float(brentq(g, 0.0, hi, xtol=1e-15))
+
+
+def _dyadic(man: int, exp: int) -> tuple[sympy.Rational, mpmath.mpf]:
+    """man·2^exp as an exact sympy Rational and an exact mpf."""
+    value = sympy.Integer(man) * sympy.Integer(2) ** exp
+    return value, mpmath.mp.make_mpf(from_man_exp(man, exp))
+
+
+def _certified_root(g: Any, dg: Any, start: float, digits: int) -> Ball:
+    """A ball [lo, hi] of width about 10^-digits with g(lo) > 0 > g(hi): it holds a zero of g.
+
+    Newton's method on ball midpoints, doubling the working digits each step,
+    then the sign of g at both ends in ball arithmetic (the certificate).
+    """
+    bits = int((digits + 8) * 3.33) + 8
+    c = mpmath.mpf(start)
+    work = 12  # the start is a double-precision root: two Newton steps reach the digits asked for
+    for _ in range(40):
+        point = _dyadic(*c.man_exp)[0] if c != 0 else sympy.Integer(0)
+        step = mpmath.fdiv(to_ball(g(point), work).mid(), to_ball(dg(point), work).mid(), prec=bits)
+        c = mpmath.fsub(c, step, prec=bits)
+        # quadratic convergence: after a step of 10^-(D/2 + 3) at full precision, c is good to about 10^-D
+        if work >= digits + 8 and abs(step) < mpmath.mpf(10) ** (-(digits // 2 + 3)):
+            break
+        work = min(2 * work, digits + 8)
+    k = int((digits + 2) * 3.33) + 1
+    m, e = c.man_exp if c != 0 else (0, 0)
+    man = m << (e + k) if e + k >= 0 else m >> -(e + k)  # floor(c·2^k), exactly
+    for widen in range(4):
+        delta = 2 ** (7 * widen)
+        lo, lo_mpf = _dyadic(man - delta, -k)
+        hi, hi_mpf = _dyadic(man + 1 + delta, -k)
+        if to_ball(g(lo), digits + 8).lower > 0 and to_ball(g(hi), digits + 8).upper < 0:
+            return Ball(lo_mpf, hi_mpf, bits)
+    raise NumericError(f"no certified sign change of the correlation map near c = {mpmath.nstr(c, 15)}")
 
 
 def _closed_or_numeric(act: Activation, q: float, s: float) -> float:
@@ -449,12 +800,16 @@ def _closed_or_numeric(act: Activation, q: float, s: float) -> float:
     return float(_numeric_pair(act, q, q, s, False)[0])
 
 
-def depth_scale(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, kind: str = "c", slope: Any = None) -> sympy.Expr:
-    """The depth scale ξ_c = −1/log χ_c or ξ_q = −1/log χ_q (Schoenholz et al., arXiv 1611.01232, eqs. (4), (7)).
+def depth_scale(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, kind: str = "c", slope: Any = None) -> sympy.Expr:
+    """The depth scale ξ_c = −1/log χ_c or ξ_q = −1/log χ_q (Schoenholz et al., arXiv 1611.01232, eqs. (4), (7)–(9)).
 
     χ_q = σ_w² E[φ'(h)² + φ(h)φ''(h)], h ~ N(0, q*), is the slope of the
     length map at q*; by Gaussian integration by parts it is σ_w² d/dq E[φ(√q z)²].
-    ξ_c uses χ_c at c* = 1 (ordered phase or edge of chaos); ξ = ∞ where χ = 1.
+    For tanh, φ'² + φφ'' = 3 sech⁴ − 2 sech², with E[sech⁴] = μ_1 and, at the
+    fixed point, E[sech²] = 1 − (q* − σ_b²)/σ_w²: χ_q = 3σ_w² μ_1 − 2σ_w² + 2(q* − σ_b²)
+    (certified). χ_c = σ_w² E[φ'(u)φ'(v)] over the pair of variance q* and
+    correlation c*: at c* = 1 in the ordered phase, at the certified c* < 1 in
+    the chaotic phase. ξ = ∞ where χ = 1.
 
     >>> depth_scale("relu", 2, 0, kind="c")
     oo
@@ -466,21 +821,31 @@ def depth_scale(activation: Any, sigma_w2: Any = 1, sigma_b2: Any = 0, kind: str
         raise InputError(f"kind={kind!r} must be 'c' or 'q'")
     act, sw, sb, *_ = _layer_inputs(activation, sigma_w2, sigma_b2, 1, 1, 1, slope)
     if kind == "c":
-        if c_star(act, sw, sb) != 1:
-            raise InputError("xi_c is computed here at c* = 1 (chi_c <= 1); in the chaotic phase give it numerically")
-        chi = chi_c(act, sw, sb)
+        cs = c_star(act, sw, sb)
+        if cs == 1:
+            chi = chi_c(act, sw, sb)
+        else:
+            q = _q_star(act, sw, sb)
+            chi = _named(_call("chi_c_star", act, sw, sb), sw * _pair(act, q, q, cs * q, True))
     else:
-        qs = sympy.Symbol("q_", positive=True)
-        second = act.second_moment_closed_form(qs)
-        if second is None:
-            raise InputError(f"xi_q of {act.spec} needs a closed-form length map")
         q = _q_star(act, sw, sb)
         if q == 0 and act.name in ("relu", "leaky_relu", "linear"):
             q = sympy.Integer(1)
-        chi = sympy.simplify(sw * sympy.diff(second, qs).subs(qs, q))
+        qs = sympy.Symbol("q_", positive=True)
+        second = act.second_moment_closed_form(qs)
+        if second is not None:
+            chi = sympy.simplify(sw * sympy.diff(second, qs).subs(qs, q))
+        elif act.name == "tanh":
+            from tpsym.nets.claims import mu
+
+            # E[sech⁴] = μ_1 and, at the fixed point, E[sech²] = 1 − E[tanh²] = 1 − (q* − σ_b²)/σ_w²
+            chi = sympy.simplify(3 * sw * mu(act, 1, q) - 2 * sw + 2 * (q - sb))
+        else:
+            raise InputError(f"xi_q of {act.spec} needs a closed-form length map (or tanh's certified one)")
     if chi == 1:
         return sympy.oo
-    return sympy.simplify(-1 / sympy.log(chi))
+    out = sympy.simplify(-1 / sympy.log(chi))
+    return _named(_call("depth_scale", act, sw, sb) + f"[{kind}]", out)
 
 
 def _batch_pair(act: Activation, s11: np.ndarray, s22: np.ndarray, s12: np.ndarray, derivative: bool) -> np.ndarray:

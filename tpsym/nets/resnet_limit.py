@@ -85,8 +85,12 @@ class ResNetLimit(Law):
         """S(w) = exp(−τ(1 + 2w)) as a sympy expression in ``w``."""
         return sympy.exp(-self.tau * (1 + 2 * sympy.S(w)))
 
-    def _closed_density(self, tau: float) -> tuple[Any, list[tuple[float, float]]]:
-        """The density on its support for a numeric τ > 0 (the parametrisation of the module, Newton-polished)."""
+    def _closed_density(self, d: Any) -> tuple[Any, list[tuple[float, float]], list[tuple[float, float]]]:
+        """The density on its support for a numeric τ > 0 (the parametrisation of the module, Newton-polished).
+
+        The density hook of :class:`tpsym.laws.base.Law`; ``d`` gives the parameters' numbers.
+        """
+        tau = d.num(self, self.tau, "tau")
         if not tau > 0:
             raise DomainError(f"resnet_limit: tau = a^2 sigma_w2 = {tau} must be > 0 for a density (tau = 0 is the atom at 1)")
         qmax = math.pi / (2 * tau)
@@ -133,7 +137,7 @@ class ResNetLimit(Law):
             out[inside] = psi.imag / (math.pi * xi)
             return out
 
-        return f, [(edges[0], edges[1])]
+        return f, [(edges[0], edges[1])], []
 
     def _spec(self) -> str:
         return f"resnet_limit(sigma_w2={expr_str(self.sigma_w2)}, a={expr_str(self.a)})"

@@ -42,6 +42,7 @@ No hand-tuned tolerance decides (``DESIGN.md``). A moment is tested by
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -99,7 +100,14 @@ def detectable_shift(stderr: float, df: int | None, level: float, power: float =
         raise NumericError(f"{stderr=} must be finite and non-negative")
     if stderr == 0:
         return 0.0
-    if df is None or df < 1:
+    # the shift is stderr times a root that depends on (df, level, power) only: solved once per triple
+    return _unit_shift(None if df is None or df < 1 else int(df), float(level), float(power)) * stderr
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_shift(df: int | None, level: float, power: float) -> float:
+    """The noncentrality :func:`detectable_shift` solves for (its shift at unit standard error)."""
+    if df is None:
         crit = float(scipy.stats.norm.isf(level / 2))
 
         def reach(nc: float) -> float:
@@ -114,7 +122,7 @@ def detectable_shift(stderr: float, df: int | None, level: float, power: float =
     hi = crit + float(scipy.stats.norm.isf(1 - power)) + 1.0
     while reach(hi) < 0:
         hi *= 2
-    return float(scipy.optimize.brentq(reach, 0.0, hi, xtol=1e-10)) * stderr
+    return float(scipy.optimize.brentq(reach, 0.0, hi, xtol=1e-10))
 
 
 def trials_for(

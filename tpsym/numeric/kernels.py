@@ -37,7 +37,7 @@ from tpsym.errors import DomainError, InputError
 from tpsym.numeric.decision import DEFAULT_ALPHA, Decision, MomentEstimate, decide_family
 from tpsym.numeric.network import resolve_activation
 
-__all__ = ["empirical_kernels", "KernelCrosscheck", "crosscheck_kernel"]
+__all__ = ["empirical_kernels", "KernelCrosscheck", "crosscheck_kernel", "KernelTarget", "kernel_target"]
 
 #: Output units whose NTK a backward pass computes at once.
 NTK_BLOCK = 8
@@ -146,7 +146,7 @@ class KernelCrosscheck:
 def crosscheck_kernel(
     kind: Literal["nngp", "ntk"], expected: float, *, activation: Any, sigma_w2: float, sigma_b2: float, depth: int,
     q1: float, q2: float, c: float, sizes: tuple[int, ...] = (64, 128, 256), trials: int = 20, seed: int = 0,
-    parameterization: Literal["ntk", "standard"] = "ntk", alpha: float = DEFAULT_ALPHA,
+    parameterization: Literal["ntk", "standard"] = "ntk", alpha: float = DEFAULT_ALPHA, tolerance: float | None = None,
 ) -> KernelCrosscheck:
     """Sample ``trials`` networks per size, fit the mean in 1/N and test ``expected``.
 
@@ -172,5 +172,81 @@ def crosscheck_kernel(
         means.append(float(vals.mean()))
         errs.append(max(float(vals.std(ddof=1) / math.sqrt(trials)), 1e-300))
     est = MomentEstimate.from_sweep(1, sizes, means, errs, df=trials - 1)
-    decision = decide_family([(kind, [est], [float(expected)])], alpha=alpha)
+    decision = decide_family([(kind, [est], [float(expected)])], alpha=alpha, tolerance=tolerance, trials=trials)
     return KernelCrosscheck(kind, tuple(sizes), trials, float(expected), est, decision)
+
+
+@dataclass(frozen=True, slots=True)
+class KernelTarget:
+    """One call ``nngp(...)`` or ``ntk(...)`` read from text: its derived value and the network to sample."""
+
+    kind: Literal["nngp", "ntk"]
+    value: Any  # the derived kernel (sympy: exact, or holding certified constants)
+    activation: Any
+    parameterization: Literal["ntk", "standard"]
+    depth: int
+    floats: dict[str, float]
+
+    @property
+    def expected(self) -> float:
+        return float(self.value)
+
+    def crosscheck(self, **kw: Any) -> KernelCrosscheck:
+        """:func:`crosscheck_kernel` of this network against the derived value."""
+        f = self.floats
+        return crosscheck_kernel(
+            self.kind, self.expected, activation=self.activation, depth=self.depth,
+            parameterization=self.parameterization, sigma_w2=f["sigma_w2"], sigma_b2=f["sigma_b2"],
+            q1=f["q1"], q2=f["q2"], c=f["c"], **kw,
+        )
+
+
+def kernel_target(text: str, locals: dict[str, Any] | None = None) -> KernelTarget:
+    """The call ``nngp(...)`` / ``ntk(...)`` in ``text``, derived and ready to sample.
+
+    >>> t = kernel_target("nngp(relu, sigma_w2=2, depth=2, q1=1, q2=1, c=0)")
+    >>> t.kind, t.value, t.depth
+    ('nngp', 1/pi, 2)
+    """
+    import sympy
+
+    from tpsym.nets import kernels
+    from tpsym.spec import parse_formula
+
+    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+    marker = sympy.Symbol("kernel_value_")
+
+    def capture(name: str) -> Any:
+        import functools
+
+        @functools.wraps(getattr(kernels, name))  # the parser checks arguments against this signature
+        def f(*args: Any, **kwargs: Any) -> sympy.Expr:
+            calls.append((name, args, kwargs))
+            return marker
+
+        return f
+
+    value = parse_formula(text, functions={n: capture(n) for n in ("nngp", "ntk")}, locals=locals)
+    if len(calls) != 1 or value != marker:
+        raise InputError(f"{text!r}: give one call nngp(...) or ntk(...), nothing else")
+    name, pos, kw = calls[0]
+    derived = sympy.S(getattr(kernels, name)(*pos, **kw))
+    if not derived.is_number and any(not _computed(s) for s in derived.free_symbols):
+        raise InputError(f"{text}: the kernel is symbolic ({derived}); give numbers to sample networks")
+    names = ("activation", "sigma_w2", "sigma_b2", "depth", "q1", "q2", "c", "slope", "parameterization")
+    given = dict(zip(names, pos)) | kw
+    act = given.get("activation")
+    if act is None:
+        raise InputError(f"{text}: name the activation, e.g. nngp(tanh, ...)")
+    act = act.name if isinstance(act, sympy.Symbol) else act
+    activation = kernels.get_activation(act, slope=given.get("slope"))
+    par = given.get("parameterization", "ntk")
+    par = par.name if isinstance(par, sympy.Symbol) else par
+    floats = {k: float(sympy.S(given.get(k, d))) for k, d in (("sigma_w2", 1), ("sigma_b2", 0), ("q1", 1), ("q2", 1), ("c", 0))}
+    return KernelTarget(name, derived, activation, par, int(given.get("depth", 1)), floats)  # type: ignore[arg-type]
+
+
+def _computed(s: Any) -> bool:
+    from tpsym.certified import CertifiedConstant, NumericConstant
+
+    return isinstance(s, (CertifiedConstant, NumericConstant))

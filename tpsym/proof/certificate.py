@@ -76,6 +76,9 @@ def _claim_record(c: Claim) -> dict[str, Any]:
     if c.numeric is not None:
         num = asdict(c.numeric)
         num["sizes"] = list(num["sizes"])
+        if c.numeric.kernel is not None:  # a kernel check reads no law, order, entries or words
+            for key in ("order", "entries", "mixed"):
+                num.pop(key)
         rec["numeric"] = {k: v for k, v in num.items() if v is not None}
     return rec
 
@@ -212,11 +215,11 @@ def _compare(recorded: Any, fresh: Any, path: str, problems: list[str]) -> None:
 
 def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str], notes: list[str], *, resample: bool) -> None:
     """Tie a numeric record to its claim's settings, re-decide it, and (``resample``) re-sample it from its seed."""
-    from tpsym.proof.numeric import numeric_plan, numeric_summary, redecide, run_numeric
+    from tpsym.proof.numeric import kernel_summary, numeric_plan, numeric_summary, redecide, run_numeric
     from tpsym.spec import parse_spec
 
     settings = claim.numeric
-    if settings is None or settings.law is None:
+    if settings is None or (settings.law is None and settings.kernel is None):
         problems.append("numeric: statistics recorded for a claim without numeric settings")
         return
     fast = numeric.get("fast")
@@ -227,14 +230,14 @@ def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str],
     sizes, dropped, trials = numeric_plan(settings, fast=fast)
     for key, want in (
         ("family_wise_alarm_rate", settings.alpha), ("tolerance", settings.tolerance), ("sizes", list(sizes)),
-        ("dropped_sizes", list(dropped)), ("trials", trials), ("seed", settings.seed), ("order", settings.order),
+        ("dropped_sizes", list(dropped)), ("trials", trials), ("seed", settings.seed), ("order", 1 if settings.kernel else settings.order),
         ("entries", settings.entries),
     ):
         if numeric.get(key) != want:
             problems.append(f"numeric.{key}: recorded {numeric.get(key)!r}, the claim's settings give {want!r}")
     try:
         verdict = redecide(numeric, tolerance=settings.tolerance, alpha=settings.alpha)
-        summary = numeric_summary(numeric)
+        summary = kernel_summary(numeric) if settings.kernel else numeric_summary(numeric)
     except (TpsymError, KeyError, TypeError, ValueError, ArithmeticError) as exc:
         problems.append(f"numeric: the recorded statistics cannot be re-decided: {exc}")
         return
@@ -242,16 +245,22 @@ def _recheck_numeric(numeric: dict[str, Any], claim: Claim, problems: list[str],
         problems.append(f"numeric: the recorded estimates give {verdict!r}, the certificate says {numeric.get('verdict')!r}")
     if summary != numeric.get("summary"):
         problems.append(f"numeric.summary: recorded {numeric.get('summary')!r}, re-made {summary!r}")
-    # the expected values are exact moments of the claim's law: re-derive them
+    # the expected values are exact moments of the claim's law (or its kernel): re-derive them
+    order = 1 if settings.kernel else settings.order
     try:
-        law = parse_spec(settings.law, locals=claim.symbols())
-        expected = [float(m) for m in law.moments(settings.order)]
+        if settings.kernel:
+            from tpsym.numeric.kernels import kernel_target
+
+            expected = [kernel_target(settings.kernel, locals=claim.symbols()).expected]
+        else:
+            law = parse_spec(str(settings.law), locals=claim.symbols())
+            expected = [float(m) for m in law.moments(order)]
     except (TpsymError, TypeError, ValueError) as exc:
-        problems.append(f"numeric: the law {settings.law!r} cannot be re-derived: {exc}")
+        problems.append(f"numeric: the {'kernel' if settings.kernel else 'law'} {settings.kernel or settings.law!r} cannot be re-derived: {exc}")
         return
     rows = numeric.get("moments") or []
-    if sorted(int(r.get("k", 0)) for r in rows) != list(range(1, settings.order + 1)):
-        problems.append(f"numeric: the recorded moments are not m_1..m_{settings.order}")
+    if sorted(int(r.get("k", 0)) for r in rows) != list(range(1, order + 1)):
+        problems.append(f"numeric: the recorded moments are not m_1..m_{order}")
         return
     for r in rows:
         want = expected[int(r["k"]) - 1]
@@ -285,7 +294,7 @@ def _recheck_summary(cert: dict[str, Any], claim: Claim, fresh: dict[str, Any], 
     numeric = cert.get("numeric")
     numeric_summary = numeric.get("summary") if isinstance(numeric, dict) else None
     if claim.kind == "numeric":
-        expected = [numeric_summary]
+        expected = [numeric_summary if numeric_summary is not None else fresh["summary"]]
     elif numeric_summary is None:
         expected = [fresh["summary"]]
     else:
@@ -347,7 +356,9 @@ def recheck(cert: Any, *, against: Sequence[Claim] | None = None, resample: bool
     numeric_record = cert.get("numeric")
     numeric_verdict = numeric_record.get("verdict") if isinstance(numeric_record, dict) else None
     if claim.kind == "numeric":
-        if not numeric_record:
+        if not numeric_record and recorded == "skipped" == fresh["verdict"]:
+            result.notes.append("the numeric claim was skipped (numeric checks were off): the certificate claims nothing")
+        elif not numeric_record:
             result.problems.append("a numeric claim without recorded statistics")
         elif recorded != numeric_verdict:
             # the numeric record itself is re-decided below

@@ -102,6 +102,8 @@ class NumericSettings:
     """Settings of the numeric cross-check of a claim."""
 
     law: str | None = None
+    #: a call ``nngp(...)`` or ``ntk(...)``: finite-width networks are sampled against the derived kernel
+    kernel: str | None = None
     order: int = 4
     sizes: tuple[int, ...] = (128, 256)
     trials: int = 4

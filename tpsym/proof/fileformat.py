@@ -55,7 +55,7 @@ CLAIM_KEYS = frozenset(
     {"id", "title", "source", "statement", "for", "order", "assume", "same_law", "generating_function", "numeric", "notes"}
 )
 GENERATING_FUNCTION_KEYS = frozenset({"law", "equals"})
-NUMERIC_KEYS = frozenset({"law", "order", "sizes", "trials", "seed", "entries", "alpha", "mixed", "tolerance"})
+NUMERIC_KEYS = frozenset({"law", "kernel", "order", "sizes", "trials", "seed", "entries", "alpha", "mixed", "tolerance"})
 MAX_ORDER = 200
 
 
@@ -145,6 +145,10 @@ def _numeric(table: Any) -> NumericSettings:
     kw: dict[str, Any] = {}
     if "law" in table:
         kw["law"] = _str(table, "law")
+    if "kernel" in table:
+        kw["kernel"] = _str(table, "kernel")
+        if "law" in table or "mixed" in table or "order" in table or "entries" in table:
+            raise ProofFileError("'numeric.kernel' samples one kernel: it takes no 'law', 'mixed', 'order' or 'entries'")
     if "order" in table:
         kw["order"] = _int(table["order"], "numeric.order", 1, 12)
     if "sizes" in table:
@@ -275,8 +279,8 @@ def claim_from_table(table: Any, file: str = "<table>", line: int | None = None)
             if not isinstance(gf[key], str) or not gf[key].strip():
                 raise ProofFileError(f"'generating_function.{key}' must be a non-empty string")
         return Claim(kind="generating_function", laws=(gf["law"].strip(),), statement=gf["equals"].strip(), **common)
-    if numeric is not None and numeric.law is None:
-        raise ProofFileError("a numeric claim names its law: numeric = { law = \"...\" }")
+    if numeric is not None and numeric.law is None and numeric.kernel is None:
+        raise ProofFileError("a numeric claim names its law or kernel: numeric = { law = \"...\" } or { kernel = \"nngp(...)\" }")
     return Claim(kind="numeric", **common)
 
 

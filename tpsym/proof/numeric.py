@@ -27,7 +27,7 @@ import numpy as np
 from tpsym.errors import InputError
 from tpsym.proof.claims import Claim, NumericSettings
 
-__all__ = ["run_numeric", "redecide", "numeric_summary", "numeric_plan", "EntrySampler", "FAST_MAX_SIZE"]
+__all__ = ["run_numeric", "redecide", "numeric_summary", "kernel_summary", "numeric_plan", "EntrySampler", "FAST_MAX_SIZE"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,8 @@ def run_numeric(claim: Claim, *, fast: bool = False, tolerance: float | None = N
         raise InputError(f"tolerance={tol!r} must be a relative error in (0, 1)")
     if settings.mixed:
         return _run_mixed(claim, fast=fast, tolerance=tol)
+    if settings.kernel is not None:
+        return _run_kernel(claim, fast=fast, tolerance=tol)
     if settings.law is None:
         raise InputError("the numeric check names no law: numeric = { law = \"...\" }")
     law = parse_spec(settings.law, locals=claim.symbols())
@@ -152,6 +154,13 @@ def run_numeric(claim: Claim, *, fast: bool = False, tolerance: float | None = N
         e = by_k[m["k"]]
         m["df"] = e.df
         m["per_size"] = [{"n": n, "mean": mu, "stderr": se} for n, mu, se in e.per_size]
+    _plan_record(record, settings, fast, dropped)
+    record["summary"] = numeric_summary(record)
+    return record
+
+
+def _plan_record(record: dict[str, Any], settings: NumericSettings, fast: bool, dropped: tuple[int, ...]) -> None:
+    """Record the setting run and the sizes it dropped (and why)."""
     record["fast"] = fast
     record["entries"] = settings.entries
     record["dropped_sizes"] = list(dropped)
@@ -159,8 +168,6 @@ def run_numeric(claim: Claim, *, fast: bool = False, tolerance: float | None = N
         record["dropped_because"] = (
             f"the fast setting samples sizes up to {FAST_MAX_SIZE} only; --full-numeric runs them all"
         )
-    record["summary"] = numeric_summary(record)
-    return record
 
 
 @dataclass(frozen=True)
@@ -236,17 +243,47 @@ def _run_mixed(claim: Claim, *, fast: bool, tolerance: float) -> dict[str, Any]:
     )
     for m in record["moments"]:
         m["per_size"] = [{"n": n, "mean": mu, "stderr": se} for n, mu, se in record["per_size"]]
-    record["fast"] = fast
-    record["entries"] = settings.entries
-    record["dropped_sizes"] = list(dropped)
-    if dropped:
-        record["dropped_because"] = (
-            f"the fast setting samples sizes up to {FAST_MAX_SIZE} only; --full-numeric runs them all"
-        )
+    _plan_record(record, settings, fast, dropped)
     record["summary"] = (
         numeric_summary(record).replace("for k <= 1", "of the left side (words on real matrices)").replace("m_1", "the left side")
     )
     return record
+
+
+def _run_kernel(claim: Claim, *, fast: bool, tolerance: float) -> dict[str, Any]:
+    """Sample finite-width networks (real forward and backward passes) against a derived NNGP kernel or NTK.
+
+    The one estimated quantity (the kernel, recorded as ``m_1`` so that
+    :func:`redecide` and ``recheck`` treat it as the other numeric records) is
+    extrapolated in 1/N over the sizes and tested at the claim's rate, with
+    the power statement at the claim's tolerance.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from tpsym.numeric.kernels import kernel_target
+
+    settings = claim.numeric
+    assert settings is not None and settings.kernel is not None
+    target = kernel_target(settings.kernel, locals=claim.symbols())
+    sizes, dropped, trials = numeric_plan(settings, fast=fast)
+    with threadpool_limits(limits=1):
+        result = target.crosscheck(sizes=sizes, trials=trials, seed=settings.seed, alpha=settings.alpha, tolerance=tolerance)
+    record: dict[str, Any] = {"kernel": settings.kernel, "order": 1, "sizes": list(sizes), "trials": trials,
+                              "seed": settings.seed}
+    record.update(result.decision.to_dict())
+    for m in record["moments"]:
+        m["claim"] = "derived"
+        m["per_size"] = [{"n": n, "mean": mu, "stderr": se} for n, mu, se in result.estimate.per_size]
+    _plan_record(record, settings, fast, dropped)
+    record["summary"] = kernel_summary(record)
+    return record
+
+
+def kernel_summary(record: dict[str, Any]) -> str:
+    """The one-line summary of a kernel record (the moment summary, worded for one kernel)."""
+    what = "the NTK" if str(record.get("kernel", "")).lstrip().startswith("ntk") else "the NNGP kernel"
+    text = numeric_summary(record).replace("for k <= 1 ", f"for {what} of finite-width networks ")
+    return text.replace(" in every moment", "").replace("m_1", what)
 
 
 def numeric_summary(record: dict[str, Any]) -> str:

@@ -715,8 +715,8 @@ def _check_ascii(claim: Claim) -> None:
     a second parameter, and the claim would be about something else.
     """
     texts = [claim.statement, *claim.laws, *(lp.start for lp in claim.loops), *(lp.stop or "" for lp in claim.loops)]
-    if claim.numeric is not None and claim.numeric.law:
-        texts.append(claim.numeric.law)
+    if claim.numeric is not None:
+        texts.extend(t for t in (claim.numeric.law, claim.numeric.kernel) if t)
     for text in texts:
         bad = next((ch for ch in text if not ch.isascii()), None)
         if bad is not None:
