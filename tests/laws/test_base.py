@@ -50,8 +50,24 @@ def test_s_transform_errors_name_the_law():
 
 def test_as_param():
     assert as_param(3, "x") == 3 and as_param(sympy.sqrt(2), "x") == sympy.sqrt(2)
-    with pytest.raises(DomainError, match="x=0.5 is a float"):
-        as_param(0.5, "x")
+    with pytest.raises(DomainError, match="x=nan is not finite"):
+        as_param(float("nan"), "x")
+    with pytest.raises(DomainError, match="contains a float"):
+        as_param(sympy.Float(0.5), "x")
+
+
+def test_a_float_means_the_same_in_laws_nets_and_specs():
+    # 0.5 and 0.1 are the decimals they print as, as the spec literals 0.5 and 0.1
+    from tpsym.laws import bernoulli, semicircle
+    from tpsym.nets import jacobian_law
+    from tpsym.spec import parse_spec
+
+    assert as_param(0.1, "x") == sympy.Rational(1, 10)
+    assert semicircle(variance=0.5) == semicircle(variance=sympy.Rational(1, 2)) == parse_spec("semicircle(variance=0.5)")
+    assert bernoulli(p=0.1) == parse_spec("bernoulli(p=0.1)")
+    net = jacobian_law(activation="relu", sigma_w2=0.5, depth=2)
+    assert net == parse_spec("jacobian(activation=relu, sigma_w2=0.5, depth=2)")
+    assert net.mlp.sigma_w2 == sympy.Rational(1, 2)
 
 
 def test_context_shares_one_field():

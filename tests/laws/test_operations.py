@@ -95,7 +95,7 @@ def test_errors():
         boxplus_power(mp(ratio=1), half)
     with pytest.raises(DomainError, match="positive exponent"):
         boxpower(mp(ratio=1), sympy.Symbol("n", negative=True))
-    with pytest.raises(DomainError, match="exponent=0.5 is a float"):
+    with pytest.raises(DomainError, match="got 1/2"):  # a float is the decimal it prints as
         boxpower(mp(ratio=1), 0.5)
     for op in (boxpower, boxplus_power, scale, shift):
         with pytest.raises(InputError, match="needs a law as its first argument"):

@@ -62,7 +62,7 @@ def test_slope_rules():
         get_activation("relu", slope=1)
     with pytest.raises(DomainError, match="slope=nan is not finite"):
         LeakyReLU(float("nan"))
-    with pytest.raises(InputError, match="slope='a' is not a number"):
+    with pytest.raises(InputError, match="slope='a' is a string"):
         LeakyReLU("a")
 
 

@@ -154,7 +154,7 @@ def test_negative_variances_and_bad_arguments():
         mean_field("relu", moments=-1)
     with pytest.raises(DomainError, match="k=-1 is negative"):
         mu("relu", -1, 1)
-    with pytest.raises(InputError, match="sigma_w2='2' is not a number"):
+    with pytest.raises(InputError, match="sigma_w2='2' is a string"):
         mean_field("relu", sigma_w2="2")
 
 

@@ -27,6 +27,7 @@ from tpsym.cli import check_range, parse_number
 from tpsym.errors import InputError
 from tpsym.nets.activations import ACTIVATION_NAMES, Activation, Formula, get_activation
 from tpsym.nets.meanfield import DEFAULT_PRECISION, MeanField, Quantity, mean_field
+from tpsym.utils import expr_str
 
 __all__ = ["register", "handle", "format_text"]
 
@@ -56,7 +57,7 @@ def _activation(args: argparse.Namespace) -> Activation:
 
 def _line(label: str, qty: Quantity, digits: int, note: str = "") -> str:
     if qty.exact:
-        text = sympy.sstr(qty.value)
+        text = expr_str(qty.value)
         value = sympy.S(qty.value)
         if not value.is_Integer:
             text += f" = {float(value)!r}"
@@ -81,8 +82,8 @@ def format_text(mf: MeanField) -> str:
     critical = {True: "yes", False: "no", None: "undecided"}[mf.critical]
     lines = [
         f"{'activation':<11} {mf.activation.spec}",
-        f"{'sigma_w2':<11} {sympy.sstr(mf.sigma_w2)}",
-        f"{'sigma_b2':<11} {sympy.sstr(mf.sigma_b2)}",
+        f"{'sigma_w2':<11} {expr_str(mf.sigma_w2)}",
+        f"{'sigma_b2':<11} {expr_str(mf.sigma_b2)}",
     ]
     if mf.q_is_fixed_point:
         lines.append(_line("q*", mf.q, mf.precision, f"; {stable}"))

@@ -34,6 +34,7 @@ from tpsym.combinat import (
     noncrossing_partitions_of_type,
 )
 from tpsym.errors import InputError
+from tpsym.utils import int_str
 
 __all__ = ["register"]
 
@@ -75,7 +76,7 @@ def _count(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"count": count})
     else:
-        print(count)
+        print(int_str(count))
     return 0
 
 
@@ -118,7 +119,7 @@ def _mobius(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"mobius": value})
     else:
-        print(value)
+        print(int_str(value))
     return 0
 
 
@@ -128,10 +129,10 @@ def _table(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"table": [{"n": n, "count": c, "narayana": row} for n, c, row in rows]})
         return 0
-    width = len(str(rows[-1][1]))
+    width = len(int_str(rows[-1][1]))
     print(f"{'n':>3}  {'|NC(n)|':>{max(width, 7)}}  N(n,1) ... N(n,n)")
     for n, count, row in rows:
-        print(f"{n:>3}  {count:>{max(width, 7)}}  {' '.join(map(str, row))}".rstrip())
+        print(f"{n:>3}  {int_str(count):>{max(width, 7)}}  {' '.join(map(int_str, row))}".rstrip())
     return 0
 
 

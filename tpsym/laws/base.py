@@ -30,6 +30,7 @@ from tpsym.errors import DomainError, InputError
 from tpsym.free.cumulants import _cumulants_from_moments_series, _moments_from_cumulants_series
 from tpsym.free.transforms import _s_transform
 from tpsym.series.encode import Encoder, atoms_of
+from tpsym.utils import as_param
 
 if TYPE_CHECKING:
     from tpsym.laws._density.hooks import ClosedDensity, Hooks
@@ -51,37 +52,6 @@ def check_order(order: Any) -> int:
     if order < 1:
         raise InputError(f"the order must be at least 1, got order={order}")
     return order
-
-
-def as_param(value: Any, name: str) -> sympy.Expr:
-    """Turn a parameter into an exact sympy expression, or raise naming it.
-
-    >>> as_param(2, "variance")
-    2
-    >>> as_param(0.5, "ratio")
-    Traceback (most recent call last):
-    ...
-    tpsym.errors.DomainError: ratio=0.5 is a float; tpsym is exact: write it as a fraction such as 1/2
-    """
-    if isinstance(value, bool):
-        raise DomainError(f"{name}={value!r} is not a number")
-    if isinstance(value, float):
-        raise DomainError(f"{name}={value!r} is a float; tpsym is exact: write it as a fraction such as 1/2")
-    if isinstance(value, int):
-        return sympy.Integer(value)
-    if isinstance(value, str):
-        raise DomainError(f"{name}={value!r} is a string; pass a number or a sympy expression")
-    if not isinstance(value, sympy.Expr):
-        from fractions import Fraction
-
-        if isinstance(value, Fraction):
-            return sympy.Rational(value.numerator, value.denominator)
-        raise DomainError(f"{name}={value!r} is not a number or a sympy expression")
-    if value.has(sympy.Float):
-        raise DomainError(f"{name}={value} contains a float; tpsym is exact: write it as a fraction")
-    if value.has(sympy.I) or (value.is_number and value.is_real is False):
-        raise DomainError(f"{name}={value} is not real")
-    return value
 
 
 def _sign_check(value: sympy.Expr, name: str, *, positive: bool = False, nonnegative: bool = False) -> None:

@@ -31,6 +31,7 @@ import sympy
 
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law, _sign_check, as_param
+from tpsym.utils import expr_str
 
 if TYPE_CHECKING:
     from tpsym.laws._density.hooks import ClosedDensity, Hooks
@@ -58,7 +59,7 @@ __all__ = [
 
 def _fmt(e: sympy.Expr) -> str:
     """A parameter in spec syntax."""
-    return sympy.sstr(e)
+    return expr_str(e)
 
 
 @dataclass(frozen=True, slots=True)

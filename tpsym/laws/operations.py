@@ -28,6 +28,7 @@ from tpsym.errors import DomainError, InputError
 from tpsym.free.convolution import _boxtimes_kreweras, _boxtimes_power, _boxtimes_s
 from tpsym.laws.base import Context, Law, as_param
 from tpsym.series import Series
+from tpsym.utils import expr_str
 
 if TYPE_CHECKING:
     from tpsym.laws._density.hooks import ClosedDensity, Hooks
@@ -308,7 +309,7 @@ class BoxPower(Law):
         return result
 
     def _spec(self) -> str:
-        return f"boxpower({self.base._spec()}, {sympy.sstr(self.exponent)})"
+        return f"boxpower({self.base._spec()}, {expr_str(self.exponent)})"
 
     def _latex(self, printer: Any) -> str:
         inner = rf"\left({printer._print(self.base)}\right)"
@@ -423,7 +424,7 @@ class BoxPlusPower(Law):
         return [x * t for x in lat.cumulants(self.base, n)]
 
     def _spec(self) -> str:
-        return f"boxplus_power({self.base._spec()}, {sympy.sstr(self.exponent)})"
+        return f"boxplus_power({self.base._spec()}, {expr_str(self.exponent)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"\left({printer._print(self.base)}\right)^{{\boxplus {printer._print(self.exponent)}}}"
@@ -503,7 +504,7 @@ class Scaled(Law):
         return out
 
     def _spec(self) -> str:
-        return f"scale({self.base._spec()}, {sympy.sstr(self.factor)})"
+        return f"scale({self.base._spec()}, {expr_str(self.factor)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"{printer._print(self.factor)} \cdot {_wrap(self.base, printer)}"
@@ -566,7 +567,7 @@ class Shifted(Law):
         return kap
 
     def _spec(self) -> str:
-        return f"shift({self.base._spec()}, {sympy.sstr(self.shift)})"
+        return f"shift({self.base._spec()}, {expr_str(self.shift)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"{_wrap(self.base, printer)} + {printer._print(self.shift)}"
@@ -626,7 +627,7 @@ class Dilated(Law):
         return [m * c for m in lat.moments(self.base, n)]
 
     def _spec(self) -> str:
-        return f"dilute({self.base._spec()}, {sympy.sstr(self.fraction)})"
+        return f"dilute({self.base._spec()}, {expr_str(self.fraction)})"
 
     def _latex(self, printer: Any) -> str:
         c = printer._print(self.fraction)

@@ -46,6 +46,7 @@ import numpy as np
 import sympy
 
 from tpsym.errors import DomainError, InputError, SpecError
+from tpsym.utils import as_param, expr_str
 
 __all__ = [
     "Activation",
@@ -66,28 +67,8 @@ X = sympy.Symbol("x", real=True)
 
 
 def _as_expr(value: Any, name: str) -> sympy.Expr:
-    """A real parameter as an exact sympy expression (floats read as decimals)."""
-    if isinstance(value, bool):
-        raise InputError(f"{name}={value!r} is not a number")
-    if isinstance(value, int):
-        return sympy.Integer(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise DomainError(f"{name}={value!r} is not finite")
-        return sympy.Rational(repr(value))
-    if isinstance(value, mpmath.mpf):
-        if not mpmath.isfinite(value):
-            raise DomainError(f"{name}={value!r} is not finite")
-        bits = max(53, value._mpf_[3])  # the number's own precision, not the caller's global one
-        return sympy.Float(value, max(15, mpmath.libmp.prec_to_dps(bits)))
-    if isinstance(value, sympy.Basic):
-        expr = sympy.S(value)  # a sympy object already, no parsing
-        if not isinstance(expr, sympy.Expr) or expr.is_real is False:
-            raise DomainError(f"{name}={value} is not real")
-        return expr
-    if isinstance(value, Fraction):
-        return sympy.Rational(value.numerator, value.denominator)
-    raise InputError(f"{name}={value!r} is not a number or a sympy expression")
+    """A real parameter as a sympy expression (:func:`tpsym.utils.as_param`; floats read as decimals)."""
+    return as_param(value, name, exact=False)
 
 
 def _to_mp(expr: sympy.Expr, name: str, ctx: Any = mpmath.mp) -> mpmath.mpf:
@@ -377,7 +358,7 @@ class LeakyReLU(Activation):
 
     @property
     def spec(self) -> str:
-        return f"leaky_relu({sympy.sstr(self.slope)})"
+        return f"leaky_relu({expr_str(self.slope)})"
 
     @property
     def is_numeric(self) -> bool:
@@ -704,7 +685,7 @@ class Formula(Activation):
 
     @property
     def spec(self) -> str:
-        return f"formula({sympy.sstr(self.expr)})"
+        return f"formula({expr_str(self.expr)})"
 
     def _fn(self, key: str) -> Callable[..., Any]:
         fn = self._compiled.get(key)

@@ -35,6 +35,7 @@ from tpsym.nets.meanfield import Quantity, certified_fixed_point, certified_mean
 from tpsym.nets.meanfield import chi as _chi
 from tpsym.nets.meanfield import fixed_point as _fixed_point
 from tpsym.nets.meanfield import mu as _mu
+from tpsym.utils import expr_str
 
 __all__ = ["claim_functions", "network_claim_functions", "CLAIM_PRECISION"]
 
@@ -75,7 +76,7 @@ def _q_star_constant(act: Any, sw: sympy.Expr, sb: sympy.Expr) -> CertifiedConst
     """One constant per (activation, σ_w², σ_b²): equal calls give the same object, so that
     q1 = q_star(...) and q2 = q_star(...) are the same length (and its balls are computed once)."""
     return certified_constant(
-        f"q_star({act.spec}, {sympy.sstr(sw)}, {sympy.sstr(sb)})",
+        f"q_star({act.spec}, {expr_str(sw)}, {expr_str(sb)})",
         lambda digits: certified_fixed_point(act, sigma_w2=sw, sigma_b2=sb, digits=digits),
     )
 
@@ -90,7 +91,7 @@ def _require_fixed_point(act: Any, sigma_w2: Any, sigma_b2: Any) -> None:
     condition = fixed_point_condition(act, sigma_w2, sigma_b2)
     if condition is not sympy.true:
         raise DomainError(
-            f"the fixed point q* of {act.spec} exists only where {sympy.sstr(condition)}, which the "
+            f"the fixed point q* of {act.spec} exists only where {expr_str(condition)}, which the "
             "parameters' assumptions do not settle: in a proof file, write sigma_w2 so that "
             "they do (for ReLU, sigma_w2 = 2 - e with assume = { e = [\"positive\"] })"
         )
@@ -112,7 +113,7 @@ def chi(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None
         return sympy.S(rough.value)
     sw, sb = sympy.S(sigma_w2), sympy.S(sigma_b2)
     return certified_constant(
-        f"chi({act.spec}, {sympy.sstr(sw)}, {sympy.sstr(sb)})",
+        f"chi({act.spec}, {expr_str(sw)}, {expr_str(sb)})",
         lambda digits: certified_mean_field(act, sigma_w2=sw, sigma_b2=sb, moments=1, digits=digits).chi,
     )
 
@@ -142,7 +143,7 @@ def mu(activation: str, k: Any, q: Any, slope: Any = None) -> sympy.Expr:
         q_ball = to_ball(q_expr, digits + 5)
         return certified_mean_field(act, q=q_ball, moments=int(k_expr), digits=digits).mu[-1]
 
-    return certified_constant(f"mu({act.spec}, {k_expr}, {sympy.sstr(q_expr)})", compute)
+    return certified_constant(f"mu({act.spec}, {k_expr}, {expr_str(q_expr)})", compute)
 
 
 def claim_functions() -> dict[str, Callable[..., Any]]:

@@ -80,6 +80,7 @@ from tpsym.nets.meanfield import (
     mus,
 )
 from tpsym.nets.model import MLP, Layer
+from tpsym.utils import expr_str
 
 __all__ = [
     "JacobianLaw",
@@ -112,13 +113,13 @@ def _mu_values(act: Activation, q: Quantity, precision: int, n: int) -> tuple[sy
     if q_ball is not None and certifiable(act) and not (q.exact and _closed_mu(act, 1) is not None):
         # not exact (no closed form, or a numerical q), but certifiable: μ_k are certified constants
         table = _CertifiedMuTable(act, q_ball)
-        label = sympy.sstr(q.value) if q.exact else f"q~{mpmath.nstr(q.value, 10)}"
+        label = expr_str(q.value) if q.exact else f"q~{mpmath.nstr(q.value, 10)}"
         return tuple(certified_constant(f"mu_{k}({act.spec}, {label})", table.entry(k)) for k in range(1, n + 1))
     values = mus(act, n, q, precision=precision)
     if all(m.exact for m in values):
         return tuple(sympy.S(m.value) for m in values)
     # computed by quadrature, not certifiable: constants that say tpsym computed them (never user floats)
-    label = sympy.sstr(q.value) if q.exact else f"q~{mpmath.nstr(q.value, 10)}"
+    label = expr_str(q.value) if q.exact else f"q~{mpmath.nstr(q.value, 10)}"
     return tuple(
         sympy.S(m.value) if m.exact else NumericConstant(f"mu_{k}({act.spec}, {label})", m.value, m.error_bound)
         for k, m in enumerate(values, 1)
@@ -261,7 +262,7 @@ class GateLaw(Bernoulli):
         return out
 
     def _spec(self) -> str:
-        return f"bernoulli(p={sympy.sstr(self.p, full_prec=False)}, a={sympy.sstr(self.a)}, b={sympy.sstr(self.b)})"
+        return f"bernoulli(p={expr_str(self.p, full_prec=False)}, a={expr_str(self.a)}, b={expr_str(self.b)})"
 
 
 def gram_law(weights: str, sigma_w2: Any = 1) -> Law:
@@ -422,7 +423,7 @@ def _word(value: Any, name: str) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, (tuple, list)):
         return "(" + ", ".join(_show(v) for v in value) + ")"
-    return sympy.sstr(value)
+    return expr_str(value)
 
 
 def _per_layer(value: Any, depth: Any, name: str) -> tuple[Any, ...] | None:
@@ -583,23 +584,23 @@ class JacobianLaw(BoxPower):
             f"weights={field(lambda lay: lay.weights, str)}",
             f"sigma_w2={field(lambda lay: lay.sigma_w2, sympy.sstr)}",
             f"sigma_b2={field(lambda lay: lay.sigma_b2, sympy.sstr)}",
-            f"depth={sympy.sstr(depth)}",
+            f"depth={expr_str(depth)}",
         ]
         if per_layer_slopes:
             args.append("slope=(" + ", ".join(
-                sympy.sstr(lay.activation.slope) if isinstance(lay.activation, LeakyReLU) else "0"
+                expr_str(lay.activation.slope) if isinstance(lay.activation, LeakyReLU) else "0"
                 for lay in layers
             ) + ")")
         elif slopes:
-            args.append(f"slope={sympy.sstr(next(iter(slopes)))}")
+            args.append(f"slope={expr_str(next(iter(slopes)))}")
         if self.q is not None:
-            args.append(f"q={sympy.sstr(self.q)}")
+            args.append(f"q={expr_str(self.q)}")
         if self.d2 is not None:
             args.append(f"d2={self.d2._spec()}")
         if self.precision != DEFAULT_PRECISION:
             args.append(f"precision={self.precision}")
         if net.widths:
-            args.append("widths=(" + ", ".join(sympy.sstr(w) for w in net.widths) + ")")
+            args.append("widths=(" + ", ".join(expr_str(w) for w in net.widths) + ")")
         if self.gram != "output":
             args.append(f"gram={self.gram}")
         return f"jacobian({', '.join(args)})"

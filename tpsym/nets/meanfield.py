@@ -41,6 +41,7 @@ from tpsym.errors import DomainError, InputError, NumericError
 from tpsym.certified import Ball, certified_constant, real_context, shown, to_ball
 from tpsym.nets._gauss import GaussNodes, certified_expect, double_expect
 from tpsym.nets.activations import Activation, _as_expr, _to_mp, get_activation, mp_namespace
+from tpsym.utils import expr_str
 
 __all__ = [
     "Quantity",
@@ -126,7 +127,7 @@ class Quantity:
         '0.666667 ± 3.4e-7'
         """
         if self.exact:
-            return sympy.sstr(self.value)
+            return expr_str(self.value)
         digits = min(digits or _digits_of(self), _digits_of(self))
         text, bound = shown(self.value, self.error_bound, digits)
         return f"{text} ± {bound}"
@@ -142,7 +143,7 @@ class Quantity:
         if self.exact:
             value = sympy.S(self.value)
             as_float = None if value.free_symbols else float(value)
-            return {"value": sympy.sstr(value), "float": as_float, "exact": True, "error_bound": "0"}
+            return {"value": expr_str(value), "float": as_float, "exact": True, "error_bound": "0"}
         digits = min(digits or _digits_of(self), _digits_of(self))
         text, bound = shown(self.value, self.error_bound, digits)
         return {"value": text, "float": float(self.value), "exact": False, "error_bound": bound}
@@ -227,8 +228,8 @@ class MeanField:
         """
         return {
             "activation": self.activation.spec,
-            "sigma_w2": sympy.sstr(self.sigma_w2),
-            "sigma_b2": sympy.sstr(self.sigma_b2),
+            "sigma_w2": expr_str(self.sigma_w2),
+            "sigma_b2": expr_str(self.sigma_b2),
             "q": self.q.to_json(self.precision),  # the fixed point q* unless q was given: see q_is_fixed_point
             "q_is_fixed_point": self.q_is_fixed_point,
             "stable": self.stable,
@@ -252,7 +253,7 @@ def _check_precision(precision: Any) -> int:
 def _nonneg(value: Any, name: str) -> sympy.Expr:
     expr = _as_expr(value, name)
     if expr.is_negative:
-        raise DomainError(f"{name}={sympy.sstr(expr)} is negative; a variance must be ≥ 0")
+        raise DomainError(f"{name}={expr_str(expr)} is negative; a variance must be ≥ 0")
     return expr
 
 
@@ -392,7 +393,7 @@ def _expectations(
             if qv.free_symbols or not act.is_numeric:
                 raise InputError(
                     f"{what} of {act.spec} has no closed form; "
-                    f"give numbers (q={sympy.sstr(qv)}) for quadrature"
+                    f"give numbers (q={expr_str(qv)}) for quadrature"
                 )
             if qv.is_positive and all(k.is_Integer for k in ks) and certifiable(act, kind):
                 # enclosed rigorously (and faster than adaptive quadrature): midpoint ± radius
@@ -620,18 +621,18 @@ def _fixed_point(act: Activation, sw: sympy.Expr, sb: sympy.Expr, precision: int
             if offset.is_zero:
                 return _exact(0), (None if slope == 1 else False)
             why = (
-                f"the length map of {act.spec} is q -> {sympy.sstr(slope * sympy.Symbol('q') + offset)}"
-                f" with slope sigma_w2*{sympy.sstr(c)} = {sympy.sstr(slope)} >= 1"
+                f"the length map of {act.spec} is q -> {expr_str(slope * sympy.Symbol('q') + offset)}"
+                f" with slope sigma_w2*{expr_str(c)} = {expr_str(slope)} >= 1"
             )
             if offset.is_positive:
                 raise DomainError(f"no fixed point q*: {why} and offset > 0, so q^l grows without bound")
-            raise DomainError(f"no fixed point q* unless {sympy.sstr(offset)} = 0: {why}")
+            raise DomainError(f"no fixed point q* unless {expr_str(offset)} = 0: {why}")
         # symbolic: valid where slope < 1
         return _exact(sympy.cancel(offset / (1 - slope))), None
     if sw.free_symbols or sb.free_symbols or not act.is_numeric:
         raise InputError(
             f"the fixed point q* of {act.spec} has no closed form; give numbers for "
-            f"sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}"
+            f"sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}"
         )
     offset0 = sympy.expand(sw * act.value_at_zero() ** 2 + sb)
     start = None
@@ -732,7 +733,7 @@ def _positive_root(
                 return _exact(0), False
             raise DomainError(
                 f"no fixed point q* of the length map of {act.spec} with "
-                f"sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}: "
+                f"sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}: "
                 f"L(q) > q for every q up to {mpmath.nstr(hi, 3)}, so q^l grows without bound"
             )
         g_hi, e_hi = g(hi)
@@ -883,7 +884,7 @@ def _unstable(act: Activation, sw: Any, sb: Any) -> DomainError:
     """q = 0 is fixed but repelling: from any input with q^0 > 0 the length grows without bound."""
     return DomainError(
         f"no finite stable fixed point q* of the length map of {act.spec} with "
-        f"sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}: q = 0 is fixed but unstable, "
+        f"sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}: q = 0 is fixed but unstable, "
         "and from any input with q > 0 the length q^l grows without bound"
     )
 
@@ -947,7 +948,7 @@ def mu(
     act = get_activation(activation)
     precision = _check_precision(precision)
     kk = _check_k(k)
-    return _expectations(act, "dphi", [kk], _as_q(q), precision, f"mu_{sympy.sstr(kk)}")[0]
+    return _expectations(act, "dphi", [kk], _as_q(q), precision, f"mu_{expr_str(kk)}")[0]
 
 
 def _is_one(qty: Quantity) -> bool | None:

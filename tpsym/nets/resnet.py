@@ -66,6 +66,7 @@ from tpsym.nets.activations import Erf, LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import _activation, _depth, _positive_sigma_w2, _word
 from tpsym.nets.meanfield import _nonneg
 from tpsym.nets.model import _check_depth, _check_weights
+from tpsym.utils import expr_str
 
 __all__ = ["ResNetLaw", "resnet_law", "residual_block_moments"]
 
@@ -74,10 +75,10 @@ def _alpha(value: Any) -> sympy.Expr:
     """α as an exact real expression (a number, a symbol, a/sqrt(L), ...)."""
     alpha = as_param(value, "alpha")
     if alpha.is_real is False or (alpha.is_number and not alpha.is_real):
-        raise DomainError(f"alpha={sympy.sstr(alpha)} is not real (a square root of a negative number?)")
+        raise DomainError(f"alpha={expr_str(alpha)} is not real (a square root of a negative number?)")
     for p in alpha.atoms(sympy.Pow):
         if p.exp.is_Rational and not p.exp.is_Integer and p.base.is_negative:
-            raise DomainError(f"alpha={sympy.sstr(alpha)} takes the square root of the negative {sympy.sstr(p.base)}")
+            raise DomainError(f"alpha={expr_str(alpha)} takes the square root of the negative {expr_str(p.base)}")
     return alpha
 
 
@@ -134,7 +135,7 @@ class _ResidualBlock(Law):
         return out
 
     def _spec(self) -> str:
-        return f"residual_block(weights={self.weights}, t={sympy.sstr(self.t)})"
+        return f"residual_block(weights={self.weights}, t={expr_str(self.t)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"\mathcal{{R}}_{{\mathrm{{{self.weights}}}}}\left({printer._print(self.t)}\right)"
@@ -349,7 +350,7 @@ class _DiagonalResidual(Law):
         return out
 
     def _spec(self) -> str:
-        return f"diagonal_residual(t={sympy.sstr(self.t)}, depth={self.depth}, kind={self.kind})"
+        return f"diagonal_residual(t={expr_str(self.t)}, depth={self.depth}, kind={self.kind})"
 
     def _latex(self, printer: Any) -> str:
         return rf"\mathcal{{R}}^{{\mathcal{{D}}}}_{{{self.depth}}}"
@@ -395,11 +396,11 @@ class ResNetLaw(BoxPower):
 
         for name, v in (("sigma_w2", self.sigma_w2), ("sigma_b2", self.sigma_b2), ("alpha", self.alpha), ("depth", sympy.S(self.depth))):
             if not v.is_number:
-                raise InputError(f"{name}={sympy.sstr(v)} is symbolic; give numbers to sample the network")
+                raise InputError(f"{name}={expr_str(v)} is symbolic; give numbers to sample the network")
         act: Any = self.activation.name
         if isinstance(self.activation, LeakyReLU):
             if not sympy.S(self.activation.slope).is_number:
-                raise InputError(f"slope={sympy.sstr(self.activation.slope)} is symbolic; give a number to sample the network")
+                raise InputError(f"slope={expr_str(self.activation.slope)} is symbolic; give a number to sample the network")
             act = self.activation
         return ResidualSampler(
             depth=int(self.depth), activation=act, weights=self.weights,
@@ -408,11 +409,11 @@ class ResNetLaw(BoxPower):
         )
 
     def _spec(self) -> str:
-        slope = f", slope={sympy.sstr(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
+        slope = f", slope={expr_str(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
         return (
             f"resnet(activation={self.activation.name}, weights={self.weights}, "
-            f"sigma_w2={sympy.sstr(self.sigma_w2)}, sigma_b2={sympy.sstr(self.sigma_b2)}, "
-            f"depth={sympy.sstr(self.depth)}, alpha={sympy.sstr(self.alpha)}{slope})"
+            f"sigma_w2={expr_str(self.sigma_w2)}, sigma_b2={expr_str(self.sigma_b2)}, "
+            f"depth={expr_str(self.depth)}, alpha={expr_str(self.alpha)}{slope})"
         )
 
     def _latex(self, printer: Any) -> str:
@@ -510,7 +511,7 @@ def resnet_law(
         for name, v in (("sigma_w2", sw), ("sigma_b2", sb), ("alpha", al2)):
             if not v.is_number:
                 raise InputError(
-                    f"resnet(activation=erf): {name}={sympy.sstr(v)} is symbolic; the erf block's E[φ'(h^l)^a] "
+                    f"resnet(activation=erf): {name}={expr_str(v)} is symbolic; the erf block's E[φ'(h^l)^a] "
                     "follows the length q^l of the stream, derived for numbers"
                 )
         kind = ("erf", sw, sb, al2)

@@ -45,6 +45,7 @@ from sympy import Expr
 from tpsym.errors import DomainError, NumericError
 from tpsym.laws.base import Context, Law, as_param
 from tpsym.nets.jacobian import _positive_sigma_w2
+from tpsym.utils import expr_str
 
 __all__ = ["ResNetLimit", "resnet_limit"]
 
@@ -139,7 +140,7 @@ class ResNetLimit(Law):
         return f, [(edges[0], edges[1])], []
 
     def _spec(self) -> str:
-        return f"resnet_limit(sigma_w2={sympy.sstr(self.sigma_w2)}, a={sympy.sstr(self.a)})"
+        return f"resnet_limit(sigma_w2={expr_str(self.sigma_w2)}, a={expr_str(self.a)})"
 
     def _latex(self, printer: Any) -> str:
         return rf"\mathcal{{R}}_{{\infty}}\left({printer._print(self.tau)}\right)"
@@ -169,5 +170,5 @@ def resnet_limit(sigma_w2: Expr = 1, a: Expr = 1) -> ResNetLimit:  # annotations
     sw = _positive_sigma_w2(sigma_w2)
     av = as_param(a, "a")
     if av.is_real is False or (av.is_number and not av.is_real):
-        raise DomainError(f"a={sympy.sstr(av)} is not real")
+        raise DomainError(f"a={expr_str(av)} is not real")
     return ResNetLimit(sw, av)

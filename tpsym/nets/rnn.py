@@ -67,6 +67,7 @@ from tpsym.nets.activations import LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import _activation, _positive_sigma_w2
 from tpsym.nets.meanfield import _nonneg
 from tpsym.nets.model import _check_depth
+from tpsym.utils import expr_str
 
 __all__ = ["RNNLaw", "rnn_law", "rnn_kernel"]
 
@@ -77,7 +78,7 @@ def _steps(value: Any) -> int | sympy.Expr:
     if isinstance(value, sympy.Integer):
         value = int(value)
     if isinstance(value, sympy.Expr) and value.is_number:
-        raise InputError(f"steps={sympy.sstr(value)} is not a positive integer")
+        raise InputError(f"steps={expr_str(value)} is not a positive integer")
     if isinstance(value, int) and value < 1:
         raise InputError(f"steps={value} is not a positive integer")
     try:
@@ -120,18 +121,18 @@ class RNNLaw(BoxPower):
 
         for name, v in (("sigma_w2", self.sigma_w2), ("sigma_u2", self.sigma_u2), ("sigma_b2", self.sigma_b2), ("steps", sympy.S(self.steps))):
             if not v.is_number:
-                raise InputError(f"{name}={sympy.sstr(v)} is symbolic; give numbers to sample the network")
+                raise InputError(f"{name}={expr_str(v)} is symbolic; give numbers to sample the network")
         return RecurrentSampler(
             steps=int(self.steps), activation=_numeric_activation(self.activation), sigma_w2=float(self.sigma_w2),
             sigma_u2=float(self.sigma_u2), sigma_b2=float(self.sigma_b2), tied=tied, label=str(self),
         )
 
     def _spec(self) -> str:
-        slope = f", slope={sympy.sstr(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
+        slope = f", slope={expr_str(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
         return (
-            f"rnn(activation={self.activation.name}, sigma_w2={sympy.sstr(self.sigma_w2)}, "
-            f"sigma_u2={sympy.sstr(self.sigma_u2)}, sigma_b2={sympy.sstr(self.sigma_b2)}, "
-            f"steps={sympy.sstr(self.steps)}{slope})"
+            f"rnn(activation={self.activation.name}, sigma_w2={expr_str(self.sigma_w2)}, "
+            f"sigma_u2={expr_str(self.sigma_u2)}, sigma_b2={expr_str(self.sigma_b2)}, "
+            f"steps={expr_str(self.steps)}{slope})"
         )
 
     def _latex(self, printer: Any) -> str:
@@ -189,7 +190,7 @@ def _numeric_activation(act: Any) -> Any:
     """The activation as the numeric layer names it (leaky ReLU with its slope)."""
     if isinstance(act, LeakyReLU):
         if not sympy.S(act.slope).is_number:
-            raise InputError(f"slope={sympy.sstr(act.slope)} is symbolic; give a number to sample the network")
+            raise InputError(f"slope={expr_str(act.slope)} is symbolic; give a number to sample the network")
         return act
     return act.name
 

@@ -35,6 +35,7 @@ from tpsym.proof.functions import Recorder, claim_functions
 from tpsym.proof.hypergeometric import prove_even_term, prove_term
 from tpsym.proof.radical import prove_generating_function
 from tpsym.proof.record import AllOrderProof
+from tpsym.utils import expr_str
 
 __all__ = ["prove_all_orders", "prove_same_law", "prove_law_generating_function", "recheck_proof", "ProofFailure"]
 
@@ -97,7 +98,7 @@ def prove_all_orders(claim: Claim) -> dict[str, Any]:
     rhs = plain(rhs if isinstance(rhs, sympy.Basic) else sympy.sympify(rhs, strict=True))
     a, b = _affine(call.index, k)
     if rhs.has(sympy.Sum, sympy.Product):
-        raise ProofFailure(f"the term {sympy.sstr(rhs)} is a definite sum, not a hypergeometric term")
+        raise ProofFailure(f"the term {expr_str(rhs)} is a definite sum, not a hypergeometric term")
     try:
         if call.function == "cumulant":
             if call.kind != "free":
@@ -117,9 +118,9 @@ def prove_all_orders(claim: Claim) -> dict[str, Any]:
     out: dict[str, Any] = {
         "law": str(law),
         "function": call.function,
-        "index": sympy.sstr(call.index),
-        "term": sympy.sstr(rhs),
-        "equation": sympy.sstr(P) + " = 0",
+        "index": expr_str(call.index),
+        "term": expr_str(rhs),
+        "equation": expr_str(P) + " = 0",
         "series": what,
         "derivation": list(eq.derivation),
     }
@@ -156,7 +157,7 @@ def _odd_vanish(P: sympy.Expr, law: Law) -> dict[str, Any]:
     return {
         "method": "the equation is even in z",
         "statement": (
-            f"P(-z, y) = P(z, y) for P = {sympy.sstr(P)}, and P_y(0, 1) = {sympy.sstr(slope)} != 0: the series "
+            f"P(-z, y) = P(z, y) for P = {expr_str(P)}, and P_y(0, 1) = {expr_str(slope)} != 0: the series "
             "root with constant term 1 is unique, and M(-z) is also such a root, so M is even and every odd moment "
             f"of {law} vanishes"
         ),
@@ -187,9 +188,9 @@ def prove_same_law(laws: list[Law]) -> dict[str, Any]:
     return {
         "method": "same irreducible algebraic equation with a simple root at (0, 1)",
         "laws": [str(law) for law in laws],
-        "equation": sympy.sstr(P) + " = 0",
+        "equation": expr_str(P) + " = 0",
         "statement": (
-            f"every moment series satisfies {sympy.sstr(P)} = 0; P(0, 1) = 0 and P_y(0, 1) = {sympy.sstr(slope)} != 0, "
+            f"every moment series satisfies {expr_str(P)} = 0; P(0, 1) = 0 and P_y(0, 1) = {expr_str(slope)} != 0, "
             "so the power-series root with constant term 1 is unique and the moments agree for all k"
         ),
         "derivation": [s for eq in eqs for s in eq.derivation],
@@ -220,8 +221,8 @@ def prove_law_generating_function(law: Law, F: sympy.Expr, initial: list[Any]) -
     return {
         "law": str(law),
         "function": "moment generating function",
-        "term": sympy.sstr(F),
-        "equation": sympy.sstr(P) + " = 0",
+        "term": expr_str(F),
+        "equation": expr_str(P) + " = 0",
         "series": "moment series M(z) = sum m_n z^n",
         "derivation": list(eq.derivation),
         "method": d["method"],

@@ -54,6 +54,7 @@ from tpsym.proof.limits import (
 )
 from tpsym.proof.radical import generating_function_coefficients
 from tpsym.series.encode import Encoder
+from tpsym.utils import expr_str
 
 __all__ = [
     "VERDICTS",
@@ -396,7 +397,7 @@ def evaluate_sides(statement: str, env: dict[str, Any], route: Route) -> tuple[s
 
 
 def _fmt(e: Any) -> str:
-    return sympy.sstr(e)
+    return expr_str(e)
 
 
 def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any]:

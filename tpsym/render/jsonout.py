@@ -14,51 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import flint
-from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
-
 from tpsym.render.table import MomentTable
+from tpsym.utils import ExprStrPrinter
 
 __all__ = ["expr_str", "exprs_str", "table_json"]
-
-
-#: Below this bit length ``str(int)`` is within Python's default digit limit (4300 digits).
-_SHORT_BITS = 14_000
-
-
-def _int_str(n: int) -> str:
-    """``str(n)`` for integers of any size, without raising sys's process-wide digit limit."""
-    n = int(n)
-    return str(n) if n.bit_length() < _SHORT_BITS else flint.fmpz(n).str()
-
-
-class _StrPrinter(StrPrinter):
-    """sympy's str printer with integers of any number of digits."""
-
-    def _print_int(self, expr: int) -> str:
-        return _int_str(expr)
-
-    def _print_Integer(self, expr: Any) -> str:
-        return _int_str(expr.p)
-
-    def _print_Rational(self, expr: Any) -> str:
-        return _int_str(expr.p) if expr.q == 1 else f"{_int_str(expr.p)}/{_int_str(expr.q)}"
-
-
-class _LatexPrinter(LatexPrinter):
-    """sympy's LaTeX printer with integers of any number of digits."""
-
-    def _print_int(self, expr: int) -> str:
-        return _int_str(expr)
-
-    def _print_Rational(self, expr: Any) -> str:
-        if expr.q == 1:
-            return _int_str(expr.p)
-        sign, p = ("- ", -expr.p) if expr.p < 0 else ("", expr.p)
-        if self._settings["fold_short_frac"]:
-            return f"{sign}{_int_str(p)} / {_int_str(expr.q)}"
-        return rf"{sign}\frac{{{_int_str(p)}}}{{{_int_str(expr.q)}}}"
 
 
 def expr_str(expr: Any) -> str:
@@ -83,7 +42,7 @@ def expr_str(expr: Any) -> str:
     >>> len(expr_str(sympy.Integer(10)**5000))
     5001
     """
-    return str(_StrPrinter().doprint(expr))
+    return str(ExprStrPrinter().doprint(expr))
 
 
 def exprs_str(exprs: Iterable[Any]) -> list[str]:

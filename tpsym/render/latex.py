@@ -26,7 +26,7 @@ from typing import Any
 import sympy
 
 from tpsym.errors import InputError
-from tpsym.render.jsonout import _LatexPrinter
+from tpsym.utils import ExprLatexPrinter
 from tpsym.render.table import MomentTable
 
 __all__ = ["latex_table", "latex_expr", "symbol_names"]
@@ -92,7 +92,7 @@ def latex_expr(expr: Any, names: dict[sympy.Symbol, str] | None = None) -> str:
     """
     if names is None:
         names = symbol_names([expr])
-    return str(_LatexPrinter({"symbol_names": names} if names else {}).doprint(expr))
+    return str(ExprLatexPrinter({"symbol_names": names} if names else {}).doprint(expr))
 
 
 def latex_table(
