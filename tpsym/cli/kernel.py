@@ -25,6 +25,7 @@ from typing import Any
 
 import sympy
 
+from tpsym.utils import expr_str
 from tpsym.errors import InputError
 
 __all__ = ["register", "handle", "kernel_call", "KERNEL_FUNCTIONS"]
@@ -106,7 +107,7 @@ def _numbers(value: sympy.Expr, digits: int) -> dict[str, Any] | None:
     if any(isinstance(a, NumericConstant) for a in atoms):
         estimate = float(value)
         error = max(float(a.error) for a in atoms if isinstance(a, NumericConstant))
-        text = sympy.sstr(sympy.Float(estimate, max(1, min(15, digits))))
+        text = expr_str(sympy.Float(estimate, max(1, min(15, digits))))
         return {"value": text, "error_estimate": f"{error:.1e}", "certified": False}
     ball = to_ball(value, digits + 5)
     text, bound = shown(ball.mid(), ball.radius(), digits)
@@ -124,9 +125,9 @@ def handle(args: argparse.Namespace) -> int:
     numbers = _numbers(value, digits)
     exact = numbers is None and not value.has(sympy.Float)
     if args.json:
-        out: dict[str, Any] = {"value": sympy.sstr(value), "exact": exact}
+        out: dict[str, Any] = {"value": expr_str(value), "exact": exact}
         if numbers is not None:
-            out = {"value": numbers["value"], "exact": False, "expression": sympy.sstr(value), **{k: v for k, v in numbers.items() if k != "value"}}
+            out = {"value": numbers["value"], "exact": False, "expression": expr_str(value), **{k: v for k, v in numbers.items() if k != "value"}}
         if value.is_number and value.is_finite:
             out["float"] = float(value)
         elif numbers is not None:
@@ -135,11 +136,11 @@ def handle(args: argparse.Namespace) -> int:
     elif args.latex:
         print(sympy.latex(value))
     elif numbers is None:
-        print(sympy.sstr(value))
+        print(expr_str(value))
     elif numbers["certified"]:
-        print(f"{sympy.sstr(value)} = {numbers['value']} ± {numbers['error_bound']}")
+        print(f"{expr_str(value)} = {numbers['value']} ± {numbers['error_bound']}")
     else:
-        print(f"{sympy.sstr(value)} ≈ {numbers['value']} (estimated error {numbers['error_estimate']}, not certified)")
+        print(f"{expr_str(value)} ≈ {numbers['value']} (estimated error {numbers['error_estimate']}, not certified)")
     return 0
 
 

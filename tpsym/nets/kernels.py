@@ -60,6 +60,7 @@ import sympy
 from mpmath.libmp import from_man_exp
 
 from tpsym.certified import Ball, to_ball
+from tpsym.utils import expr_str
 from tpsym.errors import DomainError, InputError, NumericError
 from tpsym.nets.activations import Activation, get_activation
 from tpsym.nets.kernel_quadrature import certified_pair
@@ -292,7 +293,7 @@ def _numeric_constant(what: str, s11: Any, s22: Any, s12: Any, kv: KernelValue) 
     """A value tpsym estimated (not certified), as a :class:`NumericConstant` named after its inputs."""
     from tpsym.certified import NumericConstant
 
-    label = f"{what}({sympy.sstr(s11)}, {sympy.sstr(s22)}, {sympy.sstr(s12)})"
+    label = f"{what}({expr_str(s11)}, {expr_str(s22)}, {expr_str(s12)})"
     return NumericConstant(label, mpmath.mpf(kv.mid), mpmath.mpf(max(kv.radius, abs(kv.mid) * 10.0 ** (-kv.digits()))))
 
 
@@ -368,7 +369,7 @@ def _certified_pair_value(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12
         balls = [to_ball(e, digits + 10) for e in (s11, s22, s12)]
         return certified_pair(act, *balls, derivative, digits + 2, correlation=corr)
 
-    label = f"E[{_letter(act, derivative)}(u){_letter(act, derivative)}(v)]({sympy.sstr(s11)}, {sympy.sstr(s22)}, {sympy.sstr(s12)})"
+    label = f"E[{_letter(act, derivative)}(u){_letter(act, derivative)}(v)]({expr_str(s11)}, {expr_str(s22)}, {expr_str(s12)})"
     return certified_constant(label, compute)
 
 
@@ -443,7 +444,7 @@ def _recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterizat
         from tpsym.certified import NumericConstant
 
         d = max(1, min(layers) - 1)
-        args = f"{act.spec}, sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}, depth={depth}, q1={sympy.sstr(q1)}, q2={sympy.sstr(q2)}, c={sympy.sstr(c)}"
+        args = f"{act.spec}, sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}, depth={depth}, q1={expr_str(q1)}, q2={expr_str(q2)}, c={expr_str(c)}"
         out = []
         for name, v in (("nngp", s12), ("ntk", theta)):
             value = mpmath.mpf(float(v))
@@ -462,8 +463,8 @@ def _certified_recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, par
     from tpsym.certified import certified_constant
 
     args = (
-        f"{act.spec}, sigma_w2={sympy.sstr(sw)}, sigma_b2={sympy.sstr(sb)}, depth={depth}, "
-        f"q1={sympy.sstr(q1)}, q2={sympy.sstr(q2)}, c={sympy.sstr(c)}"
+        f"{act.spec}, sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}, depth={depth}, "
+        f"q1={expr_str(q1)}, q2={expr_str(q2)}, c={expr_str(c)}"
     )
     if parameterization == "standard":
         if sw == 0:
@@ -641,7 +642,7 @@ def _named(label: str, expr: sympy.Expr) -> sympy.Expr:
 
 
 def _call(name: str, act: Activation, *values: Any) -> str:
-    return f"{name}({act.spec}, {', '.join(sympy.sstr(v) for v in values)})"
+    return f"{name}({act.spec}, {', '.join(expr_str(v) for v in values)})"
 
 
 def chi_c(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
