@@ -20,6 +20,7 @@ nngp(tanh, sigma_w2=3/2, sigma_b2=0, depth=3, q1=1, q2=1, c=1/2) = 0.20636322894
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from typing import Any
 
@@ -128,10 +129,9 @@ def handle(args: argparse.Namespace) -> int:
         out: dict[str, Any] = {"value": expr_str(value), "exact": exact}
         if numbers is not None:
             out = {"value": numbers["value"], "exact": False, "expression": expr_str(value), **{k: v for k, v in numbers.items() if k != "value"}}
-        if value.is_number and value.is_finite:
-            out["float"] = float(value)
-        elif numbers is not None:
-            out["float"] = float(numbers["value"])
+        approx = float(value) if value.is_number and value.is_finite else float(numbers["value"]) if numbers else None
+        if approx is not None and math.isfinite(approx):  # a double only where one holds the value
+            out["float"] = approx
         emit_json(out)
     elif args.latex:
         print(sympy.latex(value))
