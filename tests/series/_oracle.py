@@ -84,3 +84,11 @@ def sympy_coefficients(expr, x, n):
 def same(a, b):
     """Coefficient lists equal as rational functions (canonical form through cancel)."""
     return len(a) == len(b) and all(sympy.cancel(sympy.sympify(x) - sympy.sympify(y)) == 0 for x, y in zip(a, b))
+
+
+def composed_by_sympy(fc, gc, n):
+    """The first n coefficients of f(g(x)) for f = sum fc[k] x^k and g = sum gc[k] x^(k+1) (Fractions), by sympy."""
+    x = sympy.Symbol("x")
+    fe = sum(sympy.Rational(c.numerator, c.denominator) * x**k for k, c in enumerate(fc))
+    ge = sum(sympy.Rational(c.numerator, c.denominator) * x ** (k + 1) for k, c in enumerate(gc))
+    return (sympy.Poly(sympy.expand(fe.subs(x, ge)), x).all_coeffs()[::-1] + [0] * n)[:n]
