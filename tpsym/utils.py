@@ -75,8 +75,10 @@ class ExprLatexPrinter(LatexPrinter):
         return rf"{sign}\frac{{{int_str(p)}}}{{{int_str(expr.q)}}}"
 
 
-def expr_str(expr: Any) -> str:
+def expr_str(expr: Any, **settings: Any) -> str:
     """An exact expression as a string in sympy syntax: ``sympy.sstr`` with integers of any length.
+
+    ``settings`` are the printer's (as ``sympy.sstr`` takes them, e.g. ``full_prec=False``).
 
     Examples
     --------
@@ -86,7 +88,7 @@ def expr_str(expr: Any) -> str:
     >>> len(expr_str(sympy.Integer(10)**5000 / 3))
     5003
     """
-    return str(ExprStrPrinter().doprint(expr))
+    return str(ExprStrPrinter(settings).doprint(expr))
 
 
 def as_param(value: Any, name: str, *, exact: bool = True) -> sympy.Expr:
