@@ -468,12 +468,41 @@ def certified_constant(label: str, compute: Callable[[int], Ball]) -> CertifiedC
     return CertifiedConstant(label, compute)
 
 
+def is_computed(symbol: Any) -> bool:
+    """Whether a sympy atom is a number tpsym computed (a :class:`CertifiedConstant` or a
+    :class:`NumericConstant`) rather than a free symbol.
+
+    >>> is_computed(certified_constant("one", lambda d: Ball.exact(1))), is_computed(sympy.Symbol("x"))
+    (True, False)
+    """
+    return isinstance(symbol, (CertifiedConstant, NumericConstant))
+
+
+def shown_expr(expr: Any, digits: int) -> tuple[str, str]:
+    """``(digits, bound)`` of a constant expression (certified constants allowed): ``digits``
+    significant digits and a bound that encloses the true value, their rounding included.
+
+    >>> shown_expr(sympy.pi, 10)
+    ('3.141592654', '4.2e-10')
+    """
+    ball = to_ball(expr, digits + 5)
+    return shown(ball.mid(), ball.radius(), digits)
+
+
 def has_certified(expr: Any) -> bool:
     """Whether a sympy expression contains a number tpsym computed: a :class:`CertifiedConstant`
     (or a :class:`NumericConstant`, which :func:`to_ball` then refuses with its reason)."""
-    return isinstance(expr, sympy.Basic) and any(
-        isinstance(a, (CertifiedConstant, NumericConstant)) for a in expr.atoms(sympy.Dummy)
-    )
+    return isinstance(expr, sympy.Basic) and any(is_computed(a) for a in expr.atoms(sympy.Dummy))
+
+
+def is_constant(expr: Any) -> bool:
+    """Whether a sympy expression is a number, possibly holding tpsym's computed constants
+    (no free symbol of the user's).
+
+    >>> is_constant(2 * certified_constant("one", lambda d: Ball.exact(1)) + 1), is_constant(sympy.Symbol("x") + 1)
+    (True, False)
+    """
+    return all(is_computed(s) for s in sympy.S(expr).free_symbols)
 
 
 def _ends(x: Any) -> tuple[mpmath.mpf, mpmath.mpf]:

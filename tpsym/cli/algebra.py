@@ -149,14 +149,13 @@ def _certified_value(value: Any) -> tuple[str, str] | None:
     """
     import sympy
 
-    from tpsym.certified import CertifiedConstant, shown, to_ball
+    from tpsym.certified import CertifiedConstant, shown_expr
 
     if not isinstance(value, sympy.Basic) or not value.atoms(CertifiedConstant):
         return None
     if any(not isinstance(s, CertifiedConstant) for s in value.free_symbols):
         return None
-    ball = to_ball(value, _VALUE_DIGITS + 5)
-    return shown(ball.mid(), ball.radius(), _VALUE_DIGITS)
+    return shown_expr(value, _VALUE_DIGITS)
 
 
 def _print_values(name: str, values: Sequence[Any]) -> None:

@@ -29,7 +29,7 @@ import sympy
 from tpsym.utils import expr_str
 from tpsym.errors import InputError
 
-__all__ = ["register", "handle", "kernel_call", "KERNEL_FUNCTIONS"]
+__all__ = ["register", "handle", "KERNEL_FUNCTIONS"]
 
 #: The functions ``tpsym kernel`` and ``tpsym crosscheck`` understand.
 KERNEL_FUNCTIONS = ("nngp", "ntk", "correlation_map", "c_star", "chi_c", "depth_scale")
@@ -64,34 +64,6 @@ def evaluate(text: str) -> sympy.Expr:
     return parse_formula(text, functions=_functions(), locals=_locals(text))
 
 
-def kernel_call(text: str) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
-    """The function name and arguments of a single call ``nngp(...)`` or ``ntk(...)``.
-
-    >>> kernel_call("ntk('tanh', sigma_w2=3/2, depth=2)")[0]
-    'ntk'
-    """
-    from tpsym.spec import parse_formula
-
-    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-
-    import functools
-
-    from tpsym.nets import kernels
-
-    def capture(name: str) -> Any:
-        @functools.wraps(getattr(kernels, name))  # the parser checks arguments against this signature
-        def f(*args: Any, **kwargs: Any) -> sympy.Expr:
-            calls.append((name, args, kwargs))
-            return sympy.Symbol("kernel_value_")
-
-        return f
-
-    value = parse_formula(text, functions={n: capture(n) for n in ("nngp", "ntk")})
-    if len(calls) != 1 or value != sympy.Symbol("kernel_value_"):
-        raise InputError(f"{text!r}: give one call nngp(...) or ntk(...), nothing else")
-    return calls[0]
-
-
 def _numbers(value: sympy.Expr, digits: int) -> dict[str, Any] | None:
     """The decimal value of a constant holding tpsym's computed constants, or None.
 
@@ -100,18 +72,17 @@ def _numbers(value: sympy.Expr, digits: int) -> dict[str, Any] | None:
     (:class:`NumericConstant`) give their value and error estimate, marked as
     not certified.
     """
-    from tpsym.certified import CertifiedConstant, NumericConstant, shown, to_ball
+    from tpsym.certified import NumericConstant, is_constant, shown_expr
 
     atoms = value.free_symbols if isinstance(value, sympy.Basic) else set()
-    if not atoms or any(not isinstance(a, (CertifiedConstant, NumericConstant)) for a in atoms):
+    if not atoms or not is_constant(value):
         return None
     if any(isinstance(a, NumericConstant) for a in atoms):
         estimate = float(value)
         error = max(float(a.error) for a in atoms if isinstance(a, NumericConstant))
         text = expr_str(sympy.Float(estimate, max(1, min(15, digits))))
         return {"value": text, "error_estimate": f"{error:.1e}", "certified": False}
-    ball = to_ball(value, digits + 5)
-    text, bound = shown(ball.mid(), ball.radius(), digits)
+    text, bound = shown_expr(value, digits)
     return {"value": text, "error_bound": bound, "certified": True}
 
 

@@ -59,7 +59,7 @@ import numpy as np
 import sympy
 from mpmath.libmp import from_man_exp
 
-from tpsym.certified import Ball, to_ball
+from tpsym.certified import Ball, is_constant, to_ball
 from tpsym.utils import expr_str
 from tpsym.errors import DomainError, InputError, NumericError
 from tpsym.nets.activations import Activation, get_activation
@@ -265,7 +265,7 @@ def _pair(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12: sympy.Expr, de
     closed = _closed_pair(act, s11, s22, s12, derivative, sympy)
     if closed is not None:
         return sympy.simplify(closed) if closed.free_symbols and closed.count_ops() < 60 else closed
-    if not all(_is_constant(e) for e in (s11, s22, s12)):
+    if not all(is_constant(e) for e in (s11, s22, s12)):
         raise InputError(
             f"the kernel of {act.spec} has no closed form here; give numbers for q1, q2, c, sigma_w2 and sigma_b2 "
             f"(closed forms: {', '.join(CLOSED_FORM_ACTIVATIONS)})"
@@ -279,7 +279,8 @@ def _pair(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12: sympy.Expr, de
     kv = KernelValue(float(value), float(error))
     layers = _NUMERIC_DIGITS.get()
     if layers is None:
-        return _numeric_constant(f"E[{_letter(act, derivative)}(u){_letter(act, derivative)}(v)]", s11, s22, s12, kv)
+        label = f"E[{_letter(act, derivative)}(u){_letter(act, derivative)}(v)]({expr_str(s11)}, {expr_str(s22)}, {expr_str(s12)})"
+        return _numeric_constant(label, kv.mid, kv.digits())
     # inside a recursion: carry every double digit to the next layer, round once at the end
     layers.append(kv.digits())
     return sympy.Float(kv.mid, 15)
@@ -289,19 +290,12 @@ def _letter(act: Activation, derivative: bool) -> str:
     return act.spec + ("'" if derivative else "")
 
 
-def _numeric_constant(what: str, s11: Any, s22: Any, s12: Any, kv: KernelValue) -> sympy.Expr:
-    """A value tpsym estimated (not certified), as a :class:`NumericConstant` named after its inputs."""
+def _numeric_constant(label: str, value: float, digits: int) -> sympy.Expr:
+    """A value tpsym estimated (not certified) to about ``digits`` digits, as a :class:`NumericConstant`."""
     from tpsym.certified import NumericConstant
 
-    label = f"{what}({expr_str(s11)}, {expr_str(s22)}, {expr_str(s12)})"
-    return NumericConstant(label, mpmath.mpf(kv.mid), mpmath.mpf(max(kv.radius, abs(kv.mid) * 10.0 ** (-kv.digits()))))
-
-
-def _is_constant(e: sympy.Expr) -> bool:
-    """A number, possibly holding tpsym's computed constants (q*, μ_k, kernels), and no free symbol."""
-    from tpsym.certified import CertifiedConstant, NumericConstant
-
-    return all(isinstance(s, (CertifiedConstant, NumericConstant)) for s in e.free_symbols)
+    error = abs(value) * 10.0 ** (-digits) + 1e-15
+    return NumericConstant(label, mpmath.mpf(value), mpmath.mpf(error))
 
 
 def _has_numeric(e: sympy.Expr) -> bool:
@@ -429,7 +423,7 @@ def _recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterizat
     :class:`NumericConstant` whose error is one digit above the least accurate
     layer's estimate (intermediate values rounded layer by layer lost digits
     the final value still claimed)."""
-    if depth > 1 and act.name not in CLOSED_FORM_ACTIVATIONS and all(_is_constant(e) for e in (sw, sb, q1, q2, c)):
+    if depth > 1 and act.name not in CLOSED_FORM_ACTIVATIONS and all(is_constant(e) for e in (sw, sb, q1, q2, c)):
         if _odd(act) and sb == 0 and c == 0:
             return sympy.Integer(0), sympy.Integer(0)  # Σ12 = Θ = 0 at every layer: E[φ(u)] = 0, u ⟂ v
         if _certifiable(act) and not any(_has_numeric(e) for e in (sw, sb, q1, q2, c)):
@@ -441,16 +435,18 @@ def _recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterizat
     finally:
         _NUMERIC_DIGITS.reset(token)
     if layers:
-        from tpsym.certified import NumericConstant
-
         d = max(1, min(layers) - 1)
-        args = f"{act.spec}, sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}, depth={depth}, q1={expr_str(q1)}, q2={expr_str(q2)}, c={expr_str(c)}"
-        out = []
-        for name, v in (("nngp", s12), ("ntk", theta)):
-            value = mpmath.mpf(float(v))
-            out.append(NumericConstant(f"{name}({args})", value, abs(value) * mpmath.mpf(10) ** (-d) + mpmath.mpf(10) ** (-15)))
-        s12, theta = out
+        args = _call_args(act, sw, sb, q1, q2, c, depth) + (", parameterization=standard" if parameterization == "standard" else "")
+        s12, theta = (_numeric_constant(f"{name}({args})", float(v), d) for name, v in (("nngp", s12), ("ntk", theta)))
     return s12, theta
+
+
+def _call_args(act: Activation, sw: Any, sb: Any, q1: Any, q2: Any, c: Any, depth: int) -> str:
+    """The arguments of a kernel call, as its constant's name shows them."""
+    return (
+        f"{act.spec}, sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}, depth={depth}, "
+        f"q1={expr_str(q1)}, q2={expr_str(q2)}, c={expr_str(c)}"
+    )
 
 
 def _certified_recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str):
@@ -462,10 +458,7 @@ def _certified_recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, par
     """
     from tpsym.certified import certified_constant
 
-    args = (
-        f"{act.spec}, sigma_w2={expr_str(sw)}, sigma_b2={expr_str(sb)}, depth={depth}, "
-        f"q1={expr_str(q1)}, q2={expr_str(q2)}, c={expr_str(c)}"
-    )
+    args = _call_args(act, sw, sb, q1, q2, c, depth)
     if parameterization == "standard":
         if sw == 0:
             raise DomainError("sigma_w2 = 0: the standard parameterisation's first layer is undefined")
@@ -636,7 +629,7 @@ def _named(label: str, expr: sympy.Expr) -> sympy.Expr:
     """A constant holding certified constants as one constant named ``label`` (shorter to read)."""
     from tpsym.certified import CertifiedConstant, certified_constant, has_certified
 
-    if not has_certified(expr) or isinstance(expr, CertifiedConstant) or _has_numeric(expr) or not _is_constant(expr):
+    if not has_certified(expr) or isinstance(expr, CertifiedConstant) or _has_numeric(expr) or not is_constant(expr):
         return expr
     return certified_constant(label, lambda digits: to_ball(expr, digits))
 
@@ -671,7 +664,7 @@ def _certified_sign(expr: sympy.Expr, digits: int = 30) -> int | None:
     """The sign of a constant holding certified constants (q*, mu_k as balls), when its enclosure decides it."""
     from tpsym.certified import has_certified
 
-    if not has_certified(expr) or not _is_constant(expr) or _has_numeric(expr):
+    if not has_certified(expr) or not is_constant(expr) or _has_numeric(expr):
         return None
     for d in (digits, 2 * digits):
         ball = to_ball(expr, d)
@@ -709,7 +702,7 @@ def c_star(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, s
         return sympy.Integer(1)
     if not (decided.is_positive or sign == 1):
         raise DomainError(f"chi_c - 1 = {decided} has an undecided sign; give numbers")
-    if not all(_is_constant(e) for e in (sw, sb)):
+    if not all(is_constant(e) for e in (sw, sb)):
         raise InputError(f"c* of {act.spec} in the chaotic phase needs numbers for sigma_w2 and sigma_b2")
     if _odd(act) and sb == 0:
         return sympy.Integer(0)

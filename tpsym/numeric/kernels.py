@@ -210,6 +210,7 @@ def kernel_target(text: str, locals: dict[str, Any] | None = None) -> KernelTarg
     """
     import sympy
 
+    from tpsym.certified import is_constant
     from tpsym.nets import kernels
     from tpsym.spec import parse_formula
 
@@ -231,7 +232,7 @@ def kernel_target(text: str, locals: dict[str, Any] | None = None) -> KernelTarg
         raise InputError(f"{text!r}: give one call nngp(...) or ntk(...), nothing else")
     name, pos, kw = calls[0]
     derived = sympy.S(getattr(kernels, name)(*pos, **kw))
-    if not derived.is_number and any(not _computed(s) for s in derived.free_symbols):
+    if not is_constant(derived):
         raise InputError(f"{text}: the kernel is symbolic ({derived}); give numbers to sample networks")
     names = ("activation", "sigma_w2", "sigma_b2", "depth", "q1", "q2", "c", "slope", "parameterization")
     given = dict(zip(names, pos)) | kw
@@ -244,9 +245,3 @@ def kernel_target(text: str, locals: dict[str, Any] | None = None) -> KernelTarg
     par = par.name if isinstance(par, sympy.Symbol) else par
     floats = {k: float(sympy.S(given.get(k, d))) for k, d in (("sigma_w2", 1), ("sigma_b2", 0), ("q1", 1), ("q2", 1), ("c", 0))}
     return KernelTarget(name, derived, activation, par, int(given.get("depth", 1)), floats)  # type: ignore[arg-type]
-
-
-def _computed(s: Any) -> bool:
-    from tpsym.certified import CertifiedConstant, NumericConstant
-
-    return isinstance(s, (CertifiedConstant, NumericConstant))

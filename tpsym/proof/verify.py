@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.certified import CertifiedConstant, NumericConstant
+from tpsym.certified import is_computed
 from tpsym.errors import CertificateError, DomainError, InputError, NumericError, TpsymError
 from tpsym.proof.allorders import prove_all_orders, prove_law_generating_function, prove_same_law, recheck_proof
 from tpsym.proof.claims import Claim, Loop, plain
@@ -404,7 +404,7 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
     """(decision, ball of lhs - rhs): ``'certified'``, ``'refuted'`` or None (too wide)."""
     from tpsym.certified import decide, to_ball
 
-    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not _is_certified(s)]
+    free = [s for s in (sympy.S(lhs) - sympy.S(rhs)).free_symbols if not is_computed(s)]
     if free:
         raise InputError(
             f"a side holds certified numbers and the parameters {sorted(map(str, free))}: "
@@ -412,10 +412,6 @@ def _certified_compare(lhs: Any, rhs: Any, digits: int) -> tuple[str | None, Any
         )
     ball = to_ball(sympy.S(lhs) - sympy.S(rhs), digits + 5)
     return decide(ball, digits), ball
-
-
-def _is_certified(s: Any) -> bool:
-    return isinstance(s, (CertifiedConstant, NumericConstant))
 
 
 def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGITS) -> None:
