@@ -103,6 +103,8 @@ def test_anti_correlated_inputs_use_the_exact_flip():
 
 
 def test_c_star_is_a_certified_attracting_fixed_point():
+    # c* is the stable fixed point of the correlation map at q* (Poole et al., arXiv 1606.05340, eq. (5));
+    # ξ_c = −1/log χ_c at c* (Schoenholz et al., arXiv 1611.01232, eq. (9))
     sw, sb = 2, R(1, 10)
     cs = kernels.c_star("tanh", sw, sb)
     assert isinstance(cs, CertifiedConstant) and str(cs) == "c_star(tanh, 2, 1/10)"
@@ -125,6 +127,7 @@ def test_c_star_is_a_certified_attracting_fixed_point():
 
 
 def test_xi_q_of_tanh_is_the_slope_of_the_length_map():
+    # ξ_q = −1/log χ_q with χ_q the slope of the length map at q* (Schoenholz et al., arXiv 1611.01232, eqs. (4), (7))
     sw, sb = R(1, 2), R(1, 10)
     xi = kernels.depth_scale("tanh", sw, sb, kind="q")
     chi_q = math.exp(-1 / float(to_ball(xi, 20).mid()))
@@ -297,7 +300,8 @@ def test_hard_tanh_estimate_against_two_dimensional_quadrature(derivative):
 
     ref = integrate.dblquad(g, -15, 15, -15, 15, epsabs=1e-11)[0]
     assert float(value) == pytest.approx(ref, abs=1e-8)
-    # on the diagonal it meets the closed form of the length map: E[φ²] = q erf(1/√(2q)) − √(2q/π) e^(−1/(2q)) + erfc(1/√(2q))
+    # on the diagonal it meets the closed form of the length map (Pennington et al., arXiv 1711.04735, Table 1,
+    # integrated): E[φ²] = q erf(1/√(2q)) − √(2q/π) e^(−1/(2q)) + erfc(1/√(2q))
     q = 1.0
     diag = kernels._hard_tanh_pair(q, q, q * (1 - 1e-12), False)[0]
     closed = q * math.erf(1 / math.sqrt(2 * q)) - math.sqrt(2 * q / math.pi) * math.exp(-1 / (2 * q)) + math.erfc(1 / math.sqrt(2 * q))
