@@ -99,8 +99,8 @@ SPEC_FUNCTIONS = FORMULA_FUNCTIONS
 # The law registry
 # ---------------------------------------------------------------------------
 
-#: The laws of the catalogue and of the networks: spec name -> constructor, as each
-#: constructor registered itself (:func:`tpsym.laws.base.spec_constructor`).
+#: The laws of the catalogue, of the networks and any other law class: spec name ->
+#: constructor, as each constructor registered itself (:func:`tpsym.laws.base.spec_constructor`).
 _BUILTIN_LAWS = spec_constructors()
 _LAW_POSITIONS = spec_law_positions()
 
@@ -115,7 +115,7 @@ class _LawRegistry(MutableMapping[str, Callable[..., Any]]):
     def __init__(self) -> None:
         self._extra: dict[str, Callable[..., Any]] = {}
 
-    def _table(self) -> dict[str, Callable[..., Any]]:
+    def _table(self) -> Mapping[str, Callable[..., Any]]:
         return _BUILTIN_LAWS
 
     def __getitem__(self, name: str) -> Callable[..., Any]:

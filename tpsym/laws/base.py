@@ -20,8 +20,9 @@ route dispatch on these methods only (:mod:`tpsym.laws._density.hooks`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import sympy
@@ -44,6 +45,8 @@ __all__ = ["Law", "Context", "check_order", "as_param", "spec_constructor", "spe
 # @spec_constructor where each constructor is defined, read by tpsym.spec
 _SPEC_CONSTRUCTORS: dict[str, Callable[..., Any]] = {}
 _SPEC_LAW_POSITIONS: dict[str, str | int] = {}
+_SPEC_VIEW = MappingProxyType(_SPEC_CONSTRUCTORS)
+_POSITIONS_VIEW = MappingProxyType(_SPEC_LAW_POSITIONS)
 
 
 def spec_constructor(*names: str, laws: str | int | None = None) -> Callable[[_F], _F]:
@@ -72,14 +75,14 @@ def spec_constructor(*names: str, laws: str | int | None = None) -> Callable[[_F
     return register
 
 
-def spec_constructors() -> dict[str, Callable[..., Any]]:
-    """A copy of the table spec name -> constructor of every law defined so far."""
-    return dict(_SPEC_CONSTRUCTORS)
+def spec_constructors() -> Mapping[str, Callable[..., Any]]:
+    """The table spec name -> constructor of every law registered so far (a read-only view)."""
+    return _SPEC_VIEW
 
 
-def spec_law_positions() -> dict[str, str | int]:
-    """A copy of the table spec name -> positions of the parameters that take a law."""
-    return dict(_SPEC_LAW_POSITIONS)
+def spec_law_positions() -> Mapping[str, str | int]:
+    """The table spec name -> positions of the parameters that take a law (a read-only view)."""
+    return _POSITIONS_VIEW
 
 CumulantKind = Literal["free", "boolean", "classical"]
 
