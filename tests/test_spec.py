@@ -392,7 +392,9 @@ def test_extra_functions_take_law_specs_and_strings():
     got = parse_formula("moment(semicircle(), 2*k) - catalan(k)", functions={"moment": moment})
     assert got == sympy.Function("m")(2 * k) - sympy.catalan(k)
     assert calls == [laws.semicircle()]
-    got = parse_formula("cumulant(mp(ratio=c), k, 'boolean')", extra_functions={"cumulant": cumulant})
+    got = parse_formula("cumulant(mp(ratio=c), k, 'boolean')", functions={"cumulant": cumulant})
+    with pytest.deprecated_call(match="functions="):  # the former name still works, with a warning
+        assert parse_formula("cumulant(mp(ratio=c), k, 'boolean')", extra_functions={"cumulant": cumulant}) == got
     assert got == sympy.Function("kappa_boolean")(k)
     got = parse_formula("cumulant(mp(ratio=c), k, kind='classical')", functions={"cumulant": cumulant})
     assert got == sympy.Function("kappa_classical")(k)

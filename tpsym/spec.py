@@ -53,6 +53,7 @@ tpsym.errors.SpecError: attribute access is not allowed: "__import__('os').syste
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
@@ -152,6 +153,14 @@ LAW_CONSTRUCTORS: MutableMapping[str, Callable[..., Any]] = _LawRegistry()
 # ---------------------------------------------------------------------------
 
 
+def _functions(
+    functions: Mapping[str, Callable[..., Any]] | None, extra_functions: Mapping[str, Callable[..., Any]] | None
+) -> dict[str, Callable[..., Any]]:
+    if extra_functions is not None:
+        warnings.warn("extra_functions= is deprecated: pass the functions as functions=", DeprecationWarning, stacklevel=3)
+    return {**(extra_functions or {}), **(functions or {})}
+
+
 def _parser(
     text: str,
     mode: str,
@@ -244,8 +253,7 @@ def parse_formula(
     locals : mapping, optional
         Names to use instead of plain symbols.
     extra_functions : mapping, optional
-        Same as ``functions`` (the name used in the team contract); both may
-        be given.
+        Deprecated: the former name of ``functions`` (a warning says so).
     laws : mapping, optional
         Law constructors to use instead of :data:`LAW_CONSTRUCTORS`.
 
@@ -272,7 +280,7 @@ def parse_formula(
     >>> parse_formula("twice(k)", functions={"twice": lambda k: 2 * k})
     2*k
     """
-    extras = {**(extra_functions or {}), **(functions or {})}
+    extras = _functions(functions, extra_functions)
     parser = _parser(text, "formula", laws, extras, locals)
     root = parser.parse()
     if isinstance(root, ast.Compare):
@@ -339,7 +347,7 @@ def parse_claim(
     ...
     tpsym.errors.SpecError: malformed formula: invalid syntax (column 12): a claim compares with '==', not '='
     """
-    extras = {**(extra_functions or {}), **(functions or {})}
+    extras = _functions(functions, extra_functions)
     parser = _parser(text, "formula", laws, extras, locals)
     try:
         root = parser.parse()

@@ -57,7 +57,7 @@ def test_moments_compound_spec(capsys):
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        ("free", ["1", "lam", "lam**2"]),  # κ_n = c^(n-1), shared/DESIGN.md
+        ("free", ["1", "lam", "lam**2"]),  # κ_n = c^(n-1), docs/design.md
         ("boolean", ["1", "lam", "lam**2 + lam"]),
         ("classical", ["1", "lam", "lam**2"]),
     ],

@@ -77,6 +77,15 @@ def test_table(capsys):
     assert json.loads(out)["table"][2] == {"n": 2, "count": 2, "narayana": [1, 1]}
 
 
+def test_table_is_bounded(capsys):
+    from tpsym.cli.nc import MAX_TABLE
+
+    status, out, err = run(capsys, "nc", "table", "--max", str(MAX_TABLE + 1))
+    assert status != 0 and out == "" and "MAX_TABLE" in err and "tpsym nc count" in err
+    status, out, _ = run(capsys, "nc", "table", "--max", "60", "--json")  # large rows still print in full
+    assert status == 0 and json.loads(out)["table"][60]["count"] == catalan(60)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

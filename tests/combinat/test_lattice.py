@@ -115,7 +115,7 @@ def test_kreweras_against_definition(n):
 
 
 def test_kreweras_design_example():
-    # DESIGN.md: K(1 2|3 4) = 1|2 4|3
+    # docs/design.md: K(1 2|3 4) = 1|2 4|3
     assert str(kreweras(NCPartition("1 2|3 4"))) == "1|2 4|3"
     assert str(kreweras(NCPartition(""))) == ""
     assert kreweras("1 3|2|4 5") == NCPartition("1 2|3 5|4")

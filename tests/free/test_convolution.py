@@ -17,12 +17,12 @@ from tpsym.free import boxtimes as boxtimes_seq
 from tpsym.free import boxtimes_power, mixed_moment
 from tpsym.free.convolution import (
     KREWERAS_MAX_ORDER,
-    _boxtimes_kreweras,
-    _boxtimes_s,
+    boxtimes_kreweras,
+    boxtimes_s,
     _boxtimes_two_kreweras,
     _boxtimes_two_series,
 )
-from tpsym.free.transforms import _s_transform
+from tpsym.free.transforms import s_transform_in
 from tpsym.laws import (
     arcsine,
     bernoulli,
@@ -145,8 +145,8 @@ def test_kreweras_route_equals_s_route_where_both_exist(a, b):
     n = 6
     ma = [QQ.from_expr(x) for x in a.moments(n)]
     mb = [QQ.from_expr(x) for x in b.moments(n)]
-    via_s = _boxtimes_s([_s_transform(ma, QQ, n), _s_transform(mb, QQ, n)], QQ)
-    via_k = _boxtimes_kreweras([ma, mb], QQ)
+    via_s = boxtimes_s([s_transform_in(ma, QQ, n), s_transform_in(mb, QQ, n)], QQ)
+    via_k = boxtimes_kreweras([ma, mb], QQ)
     assert via_s == via_k
 
 

@@ -59,7 +59,7 @@ def test_narayana_from_free_poisson():
     moms = free_poisson(rate=lam).moments(len(NARAYANA))
     for n, (row, m) in enumerate(zip(NARAYANA, moms), 1):
         assert sympy.Poly(m, lam).all_coeffs()[::-1] == [0, *row]
-    # MP with ratio c: m_n = sum_k N(n, k) c^(k-1)  (DESIGN.md conventions)
+    # MP with ratio c: m_n = sum_k N(n, k) c^(k-1)  (docs/design.md conventions)
     for row, m in zip(NARAYANA, mp(ratio=c).moments(len(NARAYANA))):
         assert sympy.Poly(m, c).all_coeffs()[::-1] == list(row)
 

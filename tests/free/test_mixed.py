@@ -103,7 +103,7 @@ def test_kreweras_complement_matches_brute_force():
         for pi in noncrossing_partitions(n):
             got = tuple(tuple(b) for b in kreweras(pi).blocks)
             assert sorted(got) == sorted(O.kreweras_brute(tuple(tuple(b) for b in pi.blocks), n))
-    assert str(kreweras(NCPartition.from_string("1 2|3 4"))) == "1|2 4|3"  # DESIGN.md
+    assert str(kreweras(NCPartition.from_string("1 2|3 4"))) == "1|2 4|3"  # docs/design.md
 
 
 def test_parse_word():

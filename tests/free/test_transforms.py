@@ -29,7 +29,7 @@ SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[Healt
 
 
 def test_s_transform_of_mp():
-    # S_{MP(c)}(z) = 1/(1 + c z) (DESIGN.md conventions; Mingo–Speicher, Chapter 2)
+    # S_{MP(c)}(z) = 1/(1 + c z) (docs/design.md conventions; Mingo–Speicher, Chapter 2)
     expected = sympy.series(1 / (1 + c * z), z, 0, 8).removeO()
     assert mp(ratio=c).s_transform(8) == tuple(expected.coeff(z, k) for k in range(8))
     assert s_transform(mp(ratio=c).moments(8)) == mp(ratio=c).s_transform(8)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tpsym.laws import _roots
-from tpsym.laws.density import _Curve, _equation_cached, _Follower, algebraic_equation, density
+from tpsym.laws.algebraic import cauchy_equation
+from tpsym.laws.density import _Curve, _equation_cached, _Follower, density
 from tpsym.spec import parse_spec
 
 
@@ -96,7 +97,7 @@ def test_warm_descent_makes_the_choices_of_the_eigenvalue_descent(spec):
 
 def _cubic_density_40_digits(x: np.ndarray) -> np.ndarray:
     """-Im G / pi at x + i0 from the 40-digit roots of P(x, G) = 0 (the root with Im G < 0)."""
-    P = algebraic_equation(parse_spec("boxplus(semicircle(), mp(ratio=1/2))"))
+    P = cauchy_equation(parse_spec("boxplus(semicircle(), mp(ratio=1/2))"))
     z, G = sympy.symbols("z G")
     # coefficients in G (high first), each a polynomial in z (high first) with rational coefficients
     coeffs = [[(int(c.p), int(c.q)) for c in sympy.Poly(cg, z).all_coeffs()] for cg in sympy.Poly(P.as_expr(), G).all_coeffs()]

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from tpsym.errors import DomainError, SpecError
-from tpsym.nets import claim_functions
+from tpsym.nets import network_claim_functions
 from tpsym.nets.claims import chi, mu, q_star
 from tpsym.proof.claims import Claim, parse_loop
 from tpsym.proof.fileformat import ClaimError, load_claims
@@ -23,7 +23,7 @@ q = sympy.Symbol("q", positive=True)
 
 
 def test_table():
-    assert set(claim_functions()) == {"q_star", "chi", "mu", "nngp", "ntk", "correlation_map", "c_star", "chi_c", "depth_scale"}
+    assert set(network_claim_functions()) == {"q_star", "chi", "mu", "nngp", "ntk", "correlation_map", "c_star", "chi_c", "depth_scale"}
     assert {"q_star", "chi", "mu"} <= set(proof_functions("series")) & set(proof_functions("lattice"))
 
 

@@ -357,3 +357,11 @@ def test_density_of_a_symbolic_jacobian_law_takes_values():
     assert density(symbolic, x, values={"s": 2}).density.tolist() == density(numeric, x).density.tolist()
     with pytest.raises(DomainError, match="sigma_w2=-2"):
         density(symbolic, x, values={"s": -2})
+
+
+def test_spec_of_per_layer_parameters_prints_long_integers():
+    # per-layer variances printed through sympy.sstr failed beyond Python's 4300-digit str limit
+    from tpsym.spec import parse_spec
+
+    J = parse_spec("jacobian(activation=(relu, linear), weights=gaussian, sigma_w2=(10**5000, 2), depth=2)")
+    assert "1" + "0" * 5000 in str(J) and parse_spec(str(J)) == J

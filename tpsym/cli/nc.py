@@ -40,6 +40,10 @@ __all__ = ["register"]
 
 _INT = re.compile(r"[0-9]+")
 
+#: Largest --max of ``tpsym nc table``: the table holds about MAX²/2 Narayana numbers
+#: of up to 0.6·MAX digits (300 rows: 45 000 numbers, about 5 MB of text).
+MAX_TABLE = 300
+
 
 def _size(text: str, what: str = "N") -> int:
     """A non-negative integer from the command line, or an InputError naming it."""
@@ -125,6 +129,11 @@ def _mobius(args: argparse.Namespace) -> int:
 
 def _table(args: argparse.Namespace) -> int:
     top = _size(args.max, "--max")
+    if top > MAX_TABLE:
+        raise InputError(
+            f"--max {top} exceeds {MAX_TABLE=}: the table would hold about {top * top // 2} numbers; "
+            "ask for one row with 'tpsym nc count N --blocks K'"
+        )
     rows = [(n, catalan(n), [narayana(n, k) for k in range(1, n + 1)]) for n in range(top + 1)]
     if args.json:
         emit_json({"table": [{"n": n, "count": c, "narayana": row} for n, c, row in rows]})
@@ -182,7 +191,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     mob.add_argument("--json", action="store_true", help='print {"mobius": ...}')
     mob.set_defaults(func=_mobius)
 
-    table = sub.add_parser("table", help="|NC(n)| and the Narayana numbers for n = 0..MAX")
+    table = sub.add_parser("table", help=f"|NC(n)| and the Narayana numbers for n = 0..MAX (MAX <= {MAX_TABLE})")
     table.add_argument("--max", default="10", metavar="MAX", help="largest n (default 10)")
     table.add_argument("--json", action="store_true", help='print {"table": [...]}')
     table.set_defaults(func=_table)

@@ -13,7 +13,7 @@ is the smallest *non-crossing* partition above both arguments.
 Conventions
 -----------
 The Kreweras complement follows Nica–Speicher, *Lectures on the Combinatorics
-of Free Probability*, Lecture 9 (and ``DESIGN.md``): K(pi) is the largest
+of Free Probability*, Lecture 9 (and ``docs/design.md``): K(pi) is the largest
 sigma on 1', ..., n' such that pi with sigma is non-crossing in the order
 1 < 1' < 2 < 2' < ... < n < n'. In permutation form, a block read in
 increasing order being a cycle, ``K(pi) = pi^-1 gamma`` with ``gamma = (1 2

@@ -35,8 +35,8 @@ from typing import Any
 import sympy
 
 from tpsym.errors import DomainError, InputError
-from tpsym.free.cumulants import _cumulants_from_moments_series, _moments_from_cumulants_series
-from tpsym.free.transforms import _moments_from_s, _s_transform
+from tpsym.free.cumulants import cumulants_from_moments_series, moments_from_cumulants_series
+from tpsym.free.transforms import _moments_from_s, s_transform_in
 from tpsym.series import Series
 from tpsym.series.encode import Encoder
 
@@ -51,9 +51,9 @@ def _boxplus(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
     n = min(len(m) for m in moment_lists)
     total = [F.zero] * n
     for mom in moment_lists:
-        kap = _cumulants_from_moments_series(list(mom[:n]), "free", F)
+        kap = cumulants_from_moments_series(list(mom[:n]), "free", F)
         total = [a + b for a, b in zip(total, kap)]
-    return _moments_from_cumulants_series(total, "free", F)
+    return moments_from_cumulants_series(total, "free", F)
 
 
 def _rescale(mom: Sequence[Any], factor: Any) -> list[Any]:
@@ -69,7 +69,7 @@ def _boxtimes_two_kreweras(a: Sequence[Any], b: Sequence[Any], F: Any) -> list[A
     n = min(len(a), len(b))
     if n > KREWERAS_MAX_ORDER:
         raise DomainError(f"the Kreweras sum over NC(n) is limited to order {KREWERAS_MAX_ORDER}, {n} asked")
-    return _kreweras_sum(_cumulants_from_moments_series(list(a[:n]), "free", F), b, n, F)
+    return kreweras_sum(cumulants_from_moments_series(list(a[:n]), "free", F), b, n, F)
 
 
 def _boxtimes_two_series(a: Sequence[Any], b: Sequence[Any], F: Any) -> list[Any]:
@@ -95,8 +95,8 @@ def _boxtimes_two_series(a: Sequence[Any], b: Sequence[Any], F: Any) -> list[Any
     """
     n = min(len(a), len(b))
     prec = n + 1
-    ka = _cumulants_from_moments_series(list(a[:n]), "free", F)
-    kb = _cumulants_from_moments_series(list(b[:n]), "free", F)
+    ka = cumulants_from_moments_series(list(a[:n]), "free", F)
+    kb = cumulants_from_moments_series(list(b[:n]), "free", F)
     Da = Series(list(ka) + [F.zero], F, prec)  # D_a(w) = kappa_1 + kappa_2 w + ...
     Db = Series(list(kb) + [F.zero], F, prec)
     one = Series.constant(F.one, prec, F)
@@ -130,7 +130,7 @@ def _kreweras_type_pairs(k: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]
     return tuple((p, q, c) for (p, q), c in sorted(counts.items()))
 
 
-def _kreweras_sum(kap: Sequence[Any], b: Sequence[Any], n: int, F: Any) -> list[Any]:
+def kreweras_sum(kap: Sequence[Any], b: Sequence[Any], n: int, F: Any) -> list[Any]:
     """``φ((ab)^k) = Σ_{π ∈ NC(k)} κ_π[a] m_{K(π)}[b]`` for k = 1..n, a and b free.
 
     Nica–Speicher, Lecture 14 (Theorem 14.4); ``kap`` are the free cumulants
@@ -151,7 +151,7 @@ def _kreweras_sum(kap: Sequence[Any], b: Sequence[Any], n: int, F: Any) -> list[
     return out
 
 
-def _boxtimes_kreweras(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
+def boxtimes_kreweras(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
     """⊠ of laws given by moments, some of mean 0 (no S-transform): pairwise by :func:`_boxtimes_two_series`."""
     result = list(moment_lists[0])
     for mom in moment_lists[1:]:
@@ -159,7 +159,7 @@ def _boxtimes_kreweras(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[An
     return result
 
 
-def _boxtimes_s(s_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
+def boxtimes_s(s_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
     """⊠ of laws given by their S-transforms s_0..s_{n-1}: moments m_1..m_n."""
     n = min(len(s) for s in s_lists)
     S = Series(list(s_lists[0][:n]), F, n)
@@ -171,11 +171,11 @@ def _boxtimes_s(s_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
 def _boxtimes(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
     n = min(len(m) for m in moment_lists)
     if any(F.is_zero(m[0]) for m in moment_lists):
-        return _boxtimes_kreweras([m[:n] for m in moment_lists], F)
-    return _boxtimes_s([_s_transform(list(m[:n]), F, n) for m in moment_lists], F)
+        return boxtimes_kreweras([m[:n] for m in moment_lists], F)
+    return boxtimes_s([s_transform_in(list(m[:n]), F, n) for m in moment_lists], F)
 
 
-def _boxtimes_power(s: Sequence[Any], t: Any, unit: Any, F: Any) -> list[Any]:
+def boxtimes_power_in(s: Sequence[Any], t: Any, unit: Any, F: Any) -> list[Any]:
     """Moments of a^{⊠t} from the S-transform ``s`` of ``a``.
 
     ``unit`` is the field element standing for ``m_1^t``: the law is rescaled
@@ -188,8 +188,8 @@ def _boxtimes_power(s: Sequence[Any], t: Any, unit: Any, F: Any) -> list[Any]:
 
 
 def _boxplus_power(mom: Sequence[Any], t: Any, F: Any) -> list[Any]:
-    kap = _cumulants_from_moments_series(list(mom), "free", F)
-    return _moments_from_cumulants_series([k * t for k in kap], "free", F)
+    kap = cumulants_from_moments_series(list(mom), "free", F)
+    return moments_from_cumulants_series([k * t for k in kap], "free", F)
 
 
 # -- public, expression-level -------------------------------------------------
@@ -258,7 +258,7 @@ def boxtimes_power(moments: Sequence[Any], t: Any) -> tuple[sympy.Expr, ...]:
     mom = [enc.encode(x) for x in moments]
     if F.is_zero(mom[0]):
         raise DomainError("a ⊠-power needs a law of non-zero mean (its S-transform)")
-    out = _boxtimes_power(_s_transform(mom, F, len(mom)), enc.encode(t), F.gen(unit.name), F)
+    out = boxtimes_power_in(s_transform_in(mom, F, len(mom)), enc.encode(t), F.gen(unit.name), F)
     return tuple(sympy.expand(enc.decode(x)) for x in out)
 
 

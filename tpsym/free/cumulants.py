@@ -76,7 +76,7 @@ def type_counts(n: int, kind: CumulantKind) -> tuple[tuple[tuple[tuple[int, int]
     >>> sum(c for _, c in type_counts(6, "classical"))  # Bell number, OEIS A000110
     203
     """
-    _check_kind(kind)
+    check_kind(kind)
     out = []
     for part in _integer_partitions(n):
         typ = tuple(sorted(part.items(), reverse=True))
@@ -92,7 +92,7 @@ def type_counts(n: int, kind: CumulantKind) -> tuple[tuple[tuple[tuple[int, int]
     return tuple(out)
 
 
-def _check_kind(kind: str) -> None:
+def check_kind(kind: str) -> None:
     if kind not in _KINDS:
         raise InputError(f"unknown cumulant kind {kind!r}: choose one of {', '.join(_KINDS)}")
 
@@ -111,11 +111,11 @@ def _lattice_sum(n: int, values: Sequence[Any], kind: CumulantKind, F: Any) -> A
     return total
 
 
-def _moments_from_cumulants_lattice(cum: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+def moments_from_cumulants_lattice(cum: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
     return [_lattice_sum(n, cum, kind, F) for n in range(1, len(cum) + 1)]
 
 
-def _cumulants_from_moments_lattice(mom: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+def cumulants_from_moments_lattice(mom: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
     # m_n = c_n + (sum over partitions with >= 2 blocks), which only needs c_1..c_{n-1}:
     # solve triangularly, c_n = m_n - (lattice sum with c_n set to 0).
     cum: list[Any] = []
@@ -125,7 +125,7 @@ def _cumulants_from_moments_lattice(mom: Sequence[Any], kind: CumulantKind, F: A
     return cum
 
 
-def _moments_from_cumulants_series(cum: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+def moments_from_cumulants_series(cum: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
     n = len(cum)
     if kind == "free":
         # z M(z) = reversion of w / C(w); m_k = [z^{k+1}] (z M).
@@ -144,7 +144,7 @@ def _moments_from_cumulants_series(cum: Sequence[Any], kind: CumulantKind, F: An
     return [E.coefficients[k] * fact[k] for k in range(1, n + 1)]
 
 
-def _cumulants_from_moments_series(mom: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+def cumulants_from_moments_series(mom: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
     n = len(mom)
     if kind == "free":
         # C(w) = w / f^{-1}(w) with f = z M(z).
@@ -162,23 +162,23 @@ def _cumulants_from_moments_series(mom: Sequence[Any], kind: CumulantKind, F: An
     return [L.coefficients[k] * fact[k] for k in range(1, n + 1)]
 
 
-def _moments_from_cumulants(cum: Sequence[Any], kind: CumulantKind, F: Any, method: Method = "series") -> list[Any]:
+def moments_from_cumulants_in(cum: Sequence[Any], kind: CumulantKind, F: Any, method: Method = "series") -> list[Any]:
     if method == "lattice":
-        return _moments_from_cumulants_lattice(cum, kind, F)
-    return _moments_from_cumulants_series(cum, kind, F)
+        return moments_from_cumulants_lattice(cum, kind, F)
+    return moments_from_cumulants_series(cum, kind, F)
 
 
-def _cumulants_from_moments(mom: Sequence[Any], kind: CumulantKind, F: Any, method: Method = "series") -> list[Any]:
+def cumulants_from_moments_in(mom: Sequence[Any], kind: CumulantKind, F: Any, method: Method = "series") -> list[Any]:
     if method == "lattice":
-        return _cumulants_from_moments_lattice(mom, kind, F)
-    return _cumulants_from_moments_series(mom, kind, F)
+        return cumulants_from_moments_lattice(mom, kind, F)
+    return cumulants_from_moments_series(mom, kind, F)
 
 
 # ---------------------------------------------------------------------------
 # public, expression-level functions
 # ---------------------------------------------------------------------------
 def _check_args(values: Sequence[Any], kind: str, method: str, what: str) -> list[Any]:
-    _check_kind(kind)
+    check_kind(kind)
     if method not in ("series", "lattice"):
         raise InputError(f"unknown method {method!r}: choose 'series' or 'lattice'")
     if isinstance(values, (str, bytes)):
@@ -231,7 +231,7 @@ def moments_from_cumulants(
     values = _check_args(cumulants, kind, method, "cumulants")
     enc = Encoder.for_exprs(values)
     F = enc.field
-    out = _moments_from_cumulants([enc.encode(v) for v in values], kind, F, method)
+    out = moments_from_cumulants_in([enc.encode(v) for v in values], kind, F, method)
     return tuple(enc.decode(x) for x in out)
 
 
@@ -253,5 +253,5 @@ def cumulants_from_moments(
     values = _check_args(moments, kind, method, "moments")
     enc = Encoder.for_exprs(values)
     F = enc.field
-    out = _cumulants_from_moments([enc.encode(v) for v in values], kind, F, method)
+    out = cumulants_from_moments_in([enc.encode(v) for v in values], kind, F, method)
     return tuple(enc.decode(x) for x in out)

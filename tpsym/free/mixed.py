@@ -35,7 +35,7 @@ from typing import Any, Literal
 import sympy
 
 from tpsym.errors import InputError
-from tpsym.free.cumulants import _cumulants_from_moments_series
+from tpsym.free.cumulants import cumulants_from_moments_series
 from tpsym.series.encode import Encoder
 
 __all__ = ["mixed_moment", "mixed_cumulant", "parse_word", "MixedMethod"]
@@ -84,7 +84,7 @@ class _Data:
         self.enc = Encoder.for_exprs([m for seq in moments.values() for m in seq])
         self.F = self.enc.field
         self.moms = {lab: [self.enc.encode(m) for m in seq] for lab, seq in moments.items()}
-        self.kappa = {lab: _cumulants_from_moments_series(m, "free", self.F) for lab, m in self.moms.items()}
+        self.kappa = {lab: cumulants_from_moments_series(m, "free", self.F) for lab, m in self.moms.items()}
 
     @classmethod
     def of(cls, labels: Sequence[str], laws: Mapping[str, Any]) -> _Data:

@@ -34,7 +34,7 @@ from typing import Any
 import sympy
 
 from tpsym.errors import DomainError, InputError
-from tpsym.free.cumulants import _cumulants_from_moments_series
+from tpsym.free.cumulants import cumulants_from_moments_series
 from tpsym.series import Series
 from tpsym.series.encode import Encoder
 
@@ -50,7 +50,7 @@ __all__ = [
 
 
 # -- field-level kernels ------------------------------------------------------
-def _s_transform(mom: Sequence[Any], F: Any, order: int) -> list[Any]:
+def s_transform_in(mom: Sequence[Any], F: Any, order: int) -> list[Any]:
     """s_0..s_{order-1} from m_1..m_order (needs m_1 invertible)."""
     if F.is_zero(mom[0]):
         raise DomainError("the S-transform needs a non-zero mean m_1")
@@ -121,7 +121,7 @@ def s_transform(moments: Sequence[Any], *, order: int | None = None) -> tuple[sy
     """
     enc, mom = _encode(moments, "moments")
     order = _check_order(len(mom) if order is None else order, len(mom))
-    return tuple(enc.decode(x) for x in _s_transform(mom, enc.field, order))
+    return tuple(enc.decode(x) for x in s_transform_in(mom, enc.field, order))
 
 
 def moments_from_s_transform(s: Sequence[Any]) -> tuple[sympy.Expr, ...]:
@@ -141,7 +141,7 @@ def r_transform(moments: Sequence[Any]) -> tuple[sympy.Expr, ...]:
     (0, 1, 0, 0)
     """
     enc, mom = _encode(moments, "moments")
-    return tuple(enc.decode(x) for x in _cumulants_from_moments_series(mom, "free", enc.field))
+    return tuple(enc.decode(x) for x in cumulants_from_moments_series(mom, "free", enc.field))
 
 
 def cauchy_transform(moments: Sequence[Any]) -> tuple[sympy.Expr, ...]:

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 import sympy
 
 from tpsym.errors import DomainError, InputError
-from tpsym.free.cumulants import _cumulants_from_moments_series, _moments_from_cumulants_series
-from tpsym.free.transforms import _s_transform
+from tpsym.free.cumulants import cumulants_from_moments_series, moments_from_cumulants_series
+from tpsym.free.transforms import s_transform_in
 from tpsym.series.encode import Encoder, atoms_of
 from tpsym.utils import as_param
 
@@ -231,18 +231,18 @@ class Law:
 
     # -- field-level hooks ------------------------------------------------
     def _moments(self, ctx: Context, n: int) -> list[Any]:
-        return _moments_from_cumulants_series(ctx.free_cumulants(self, n), "free", ctx.field)
+        return moments_from_cumulants_series(ctx.free_cumulants(self, n), "free", ctx.field)
 
     def _free_cumulants(self, ctx: Context, n: int) -> list[Any]:
         if type(self)._moments is Law._moments:
             raise NotImplementedError(f"{type(self).__name__} defines neither moments nor free cumulants")
-        return _cumulants_from_moments_series(ctx.moments(self, n), "free", ctx.field)
+        return cumulants_from_moments_series(ctx.moments(self, n), "free", ctx.field)
 
     def _s_transform(self, ctx: Context, n: int) -> list[Any]:
         mom = ctx.moments(self, n)
         if ctx.field.is_zero(mom[0]):
             raise DomainError(f"{self} has mean 0 and no S-transform")
-        return _s_transform(mom, ctx.field, n)
+        return s_transform_in(mom, ctx.field, n)
 
     # -- density hooks (tpsym.laws.density; d: tpsym.laws._density.hooks.Hooks) --
     #: whether the law stands for itself by the Gauss rule of its moments (False: an exact node)
@@ -393,14 +393,14 @@ def _law_moments(law: Law, order: int) -> tuple[sympy.Expr, ...]:
 
 @lru_cache(maxsize=512)
 def _law_cumulants(law: Law, order: int, kind: str) -> tuple[sympy.Expr, ...]:
-    from tpsym.free.cumulants import _check_kind, _cumulants_from_moments
+    from tpsym.free.cumulants import check_kind, cumulants_from_moments_in
 
-    _check_kind(kind)
+    check_kind(kind)
     ctx = Context(law, order=order)
     if kind == "free":
         values = ctx.free_cumulants(law, order)
     else:
-        values = _cumulants_from_moments(ctx.moments(law, order), kind, ctx.field)  # type: ignore[arg-type]
+        values = cumulants_from_moments_in(ctx.moments(law, order), kind, ctx.field)  # type: ignore[arg-type]
     return tuple(ctx.decode(x) for x in values)
 
 

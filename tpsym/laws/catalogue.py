@@ -13,7 +13,7 @@ law                    definition in tpsym                         reference val
 ``law(moments=mu)``    m_k = mu_k, symbols
 =====================  ==========================================  ==========================
 
-Conventions are those of ``DESIGN.md``: normalised trace, MP with ratio
+Conventions are those of ``docs/design.md``: normalised trace, MP with ratio
 ``c = N/M`` is the limit law of ``X X^T / M`` (Marchenko & Pastur 1967;
 Bai & Silverstein, *Spectral Analysis of Large Dimensional Random
 Matrices*, Section 3.1), which is the free Poisson law of rate ``1/c`` and

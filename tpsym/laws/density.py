@@ -44,7 +44,7 @@ Anything else raises :class:`~tpsym.errors.DomainError` naming the node that
 no route covers (for instance ``⊞`` with a numeric law, or ``⊠`` with a
 factor of mean zero in the polynomial method).
 
-Conventions are those of ``DESIGN.md``: ``G(z) = int dmu(t)/(z - t)``,
+Conventions are those of ``docs/design.md``: ``G(z) = int dmu(t)/(z - t)``,
 ``psi(z) = sum_{n>=1} m_n z^n``, ``S(w) = chi(w) (1 + w)/w`` with
 ``chi = psi^{-1}``; ``mp(ratio=c)`` is the free Poisson law of rate ``1/c``
 and jump ``c``.
@@ -104,7 +104,7 @@ from tpsym.laws._density.values import _number, _substitute, _Unsupported, _Valu
 # The routes live in tpsym.laws._density (one module each); these names stay importable from here.
 from tpsym.laws._density.branch import _Curve, _Follower, _horizontal_path  # noqa: F401
 from tpsym.laws._density.gauss import MAX_GAUSS_NODES, _gauss_rule  # noqa: F401
-from tpsym.laws._density.polynomial import _equation_cached, algebraic_equation  # noqa: F401
+from tpsym.laws._density.polynomial import _equation_cached  # noqa: F401
 from tpsym.laws._density.subordination import _Product  # noqa: F401
 
 __all__ = [
@@ -112,7 +112,6 @@ __all__ = [
     "DensityResult",
     "Method",
     "auto_grid",
-    "algebraic_equation",
     "atoms",
     "density",
     "parse_grid",

@@ -35,8 +35,8 @@ from typing import Any
 import sympy
 
 from tpsym.errors import DomainError
-from tpsym.free.convolution import _kreweras_sum
-from tpsym.free.cumulants import _cumulants_from_moments_lattice, _moments_from_cumulants_lattice
+from tpsym.free.convolution import kreweras_sum
+from tpsym.free.cumulants import cumulants_from_moments_lattice, moments_from_cumulants_lattice
 from tpsym.laws.base import Context, Law, check_order
 
 __all__ = ["lattice_moments", "LATTICE_MAX_ORDER"]
@@ -70,7 +70,7 @@ class _Lattice:
         nat = law._lattice_cumulants(self, n)
         if nat is not None:
             return nat[:n]
-        return _cumulants_from_moments_lattice(self.moments(law, n), "free", self.F)
+        return cumulants_from_moments_lattice(self.moments(law, n), "free", self.F)
 
     def _compute_moments(self, law: Law, n: int) -> list[Any]:
         # a law with free cumulants by its structure sums them over NC(n); the others (⊠, ⊠-powers,
@@ -78,14 +78,14 @@ class _Lattice:
         # laws of other layers by their own definition) say so in their _lattice_moments hook
         nat = law._lattice_cumulants(self, n)
         if nat is not None:
-            return _moments_from_cumulants_lattice(nat[:n], "free", self.F)
+            return moments_from_cumulants_lattice(nat[:n], "free", self.F)
         return law._lattice_moments(self, n)
 
     def _kreweras_product(self, a: list[Any], b: list[Any]) -> list[Any]:
         n = min(len(a), len(b))
         if n > LATTICE_MAX_ORDER:
             raise DomainError(f"the lattice route enumerates NC(n) for products up to order {LATTICE_MAX_ORDER}, {n} asked")
-        return _kreweras_sum(_cumulants_from_moments_lattice(a[:n], "free", self.F), b, n, self.F)
+        return kreweras_sum(cumulants_from_moments_lattice(a[:n], "free", self.F), b, n, self.F)
 
 
 @lru_cache(maxsize=256)

@@ -25,7 +25,7 @@ import numpy as np
 import sympy
 
 from tpsym.errors import DomainError, InputError
-from tpsym.free.convolution import _boxtimes_kreweras, _boxtimes_power, _boxtimes_s
+from tpsym.free.convolution import boxtimes_kreweras, boxtimes_power_in, boxtimes_s
 from tpsym.laws.base import Context, Law, as_param, spec_constructor
 from tpsym.series import Series
 from tpsym.utils import expr_str
@@ -138,8 +138,8 @@ class BoxTimes(Law):
         F = ctx.field
         means = [ctx.moments(f, 1)[0] for f in self.factors]
         if any(F.is_zero(m) for m in means):
-            return _boxtimes_kreweras([ctx.moments(f, n) for f in self.factors], F)
-        return _boxtimes_s([ctx.s_transform(f, n) for f in self.factors], F)
+            return boxtimes_kreweras([ctx.moments(f, n) for f in self.factors], F)
+        return boxtimes_s([ctx.s_transform(f, n) for f in self.factors], F)
 
     def _s_transform(self, ctx: Context, n: int) -> list[Any]:
         means = [ctx.moments(f, 1)[0] for f in self.factors]
@@ -250,7 +250,7 @@ class BoxPower(Law):
                     f"{self}: a ⊠-power of a law of mean 0 is a product of its factors, "
                     f"computed up to the exponent {DIRECT_POWER_MAX=}"
                 )
-            return _boxtimes_kreweras([ctx.moments(self.base, n)] * int(self.exponent), F)
+            return boxtimes_kreweras([ctx.moments(self.base, n)] * int(self.exponent), F)
         if self.exponent.is_number and not self.exponent.is_Integer:
             m1 = ctx.decode(mean)
             if m1.is_number and m1.is_negative:
@@ -260,10 +260,10 @@ class BoxPower(Law):
                 )
         s = ctx.s_transform(self.base, n)
         if not self._by_series_power():
-            return _boxtimes_s([s] * int(self.exponent), F)
+            return boxtimes_s([s] * int(self.exponent), F)
         # a symbolic or a large exponent: the moments are m_1^(k t) times polynomials in t
         unit = ctx.encode(self._unit_symbol())
-        return _boxtimes_power(s, ctx.encode(self.exponent), unit, F)
+        return boxtimes_power_in(s, ctx.encode(self.exponent), unit, F)
 
     # -- density hooks (tpsym.laws._density.hooks) and lattice hooks (tpsym.laws.lattice) --
     _density_by_moments = False

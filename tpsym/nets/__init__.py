@@ -4,7 +4,7 @@ The mean-field layer of tpsym: the length map and its fixed point q*, the
 slope χ and criticality, and μ_k = E[φ'(h)^(2k)] (exact where a closed form
 exists, certified quadrature otherwise). It does not import the numeric or
 proof layers. The law of J Jᵀ (:func:`jacobian_law`) and the claim functions
-of proof files (:func:`claim_functions`) build on them.
+of proof files (:func:`network_claim_functions`) build on them.
 
 >>> from tpsym.nets import mean_field
 >>> mean_field("relu", sigma_w2=2, sigma_b2=0).critical
@@ -47,7 +47,7 @@ from tpsym.nets.jacobian import (
     jacobian_law,
     jacobian_mixed_moment,
 )
-from tpsym.nets.claims import claim_functions, network_claim_functions
+from tpsym.nets.claims import network_claim_functions
 from tpsym.nets.resnet import ResNetLaw, residual_block_moments, resnet_law
 from tpsym.nets.resnet_limit import ResNetLimit, resnet_limit
 from tpsym.nets.rnn import RNNLaw, rnn_kernel, rnn_law
@@ -91,6 +91,5 @@ __all__ = [
     "jacobian_factors",
     "jacobian_law",
     "jacobian_mixed_moment",
-    "claim_functions",
     "network_claim_functions",
 ]

@@ -1,6 +1,6 @@
 """The mean-field functions that claims of proof files may call.
 
-:func:`claim_functions` returns ``q_star``, ``chi`` and ``mu``;
+:func:`network_claim_functions` returns ``q_star``, ``chi`` and ``mu``;
 :mod:`tpsym.proof.functions` adds them to its table, so a proof file can
 state ``chi(relu, 2, 0) == 1`` or ``mu(hard_tanh, k, q) == erf(1/sqrt(2*q))``.
 The activation is a bare name (``relu``, ``leaky_relu`` with ``slope=a``,
@@ -13,7 +13,7 @@ are symbols). Otherwise they are certified constants
 the verifier asks for, so a claim about tanh's q*, χ or μ_k is ``certified``
 to D digits or ``refuted``.
 
->>> f = claim_functions()
+>>> f = network_claim_functions()
 >>> f["chi"]("relu", 2, 0), f["q_star"]("relu", sympy.Rational(3, 2), sympy.Rational(1, 20))
 (1, 1/5)
 """
@@ -37,7 +37,7 @@ from tpsym.nets.meanfield import fixed_point as _fixed_point
 from tpsym.nets.meanfield import mu as _mu
 from tpsym.utils import expr_str
 
-__all__ = ["claim_functions", "network_claim_functions", "CLAIM_PRECISION"]
+__all__ = ["network_claim_functions", "CLAIM_PRECISION"]
 
 #: Significant digits of numerical values returned to claims.
 CLAIM_PRECISION = 30
@@ -146,12 +146,12 @@ def mu(activation: str, k: Any, q: Any, slope: Any = None) -> sympy.Expr:
     return certified_constant(f"mu({act.spec}, {k_expr}, {expr_str(q_expr)})", compute)
 
 
-def claim_functions() -> dict[str, Callable[..., Any]]:
+def network_claim_functions() -> dict[str, Callable[..., Any]]:
     """The mean-field claim functions: ``q_star``, ``chi`` and ``mu``.
 
     Examples
     --------
-    >>> sorted(claim_functions())
+    >>> sorted(network_claim_functions())
     ['c_star', 'chi', 'chi_c', 'correlation_map', 'depth_scale', 'mu', 'nngp', 'ntk', 'q_star']
     """
     from tpsym.nets import kernels
@@ -162,7 +162,3 @@ def claim_functions() -> dict[str, Callable[..., Any]]:
         "c_star": kernels.c_star, "chi_c": kernels.chi_c, "depth_scale": kernels.depth_scale,
     }
 
-
-#: :func:`claim_functions` under a name apart from :func:`tpsym.proof.functions.claim_functions`
-#: (the whole table of the claim language, of which these are the network part).
-network_claim_functions = claim_functions

@@ -1,7 +1,7 @@
 """The law of J Jᵀ for the input–output Jacobian of a deep network.
 
 For J = D_L W_L ··· D_1 W_1 at initialisation (D_l = diag φ_l'(h^l), depth
-L counts (D, W) pairs, see ``shared/DESIGN.md``), asymptotic freeness of the
+L counts (D, W) pairs, see ``docs/design.md``), asymptotic freeness of the
 D_l² and the W_lᵀW_l gives the S-transform of J Jᵀ as a product over layers,
 
     S_{JJᵀ}(z) = Π_l S_{D_l²}(z) · S_{W_lᵀW_l}(z)
@@ -581,8 +581,8 @@ class JacobianLaw(BoxPower):
         args = [
             f"activation={field(lambda lay: lay.activation, act_name)}",
             f"weights={field(lambda lay: lay.weights, str)}",
-            f"sigma_w2={field(lambda lay: lay.sigma_w2, sympy.sstr)}",
-            f"sigma_b2={field(lambda lay: lay.sigma_b2, sympy.sstr)}",
+            f"sigma_w2={field(lambda lay: lay.sigma_w2, expr_str)}",
+            f"sigma_b2={field(lambda lay: lay.sigma_b2, expr_str)}",
             f"depth={expr_str(depth)}",
         ]
         if per_layer_slopes:

@@ -1,6 +1,6 @@
 """Kernels of wide networks: the NNGP kernel, the NTK, the correlation map and depth scales.
 
-Conventions (shared/DESIGN.md, "Kernels"): for two inputs the layer-1
+Conventions (docs/design.md, "Kernels"): for two inputs the layer-1
 pre-activations have the covariance Σ¹ = [[q1, c√(q1 q2)], [c√(q1 q2), q2]];
 Σ^(l+1) = σ_w² E[φ(u)φ(v)] + σ_b² over (u, v) ~ N(0, Σ^l);
 Σ̇^(l+1) = σ_w² E[φ'(u)φ'(v)]; in the NTK parameterisation Θ¹ = Σ¹ and

@@ -5,7 +5,7 @@ activation, a weight ensemble (Gaussian i.i.d. or Haar orthogonal), the
 variances σ_w² and σ_b², and optional per-layer overrides (:class:`Layer`
 records whose ``None`` fields inherit the network's). Its layers are
 h^l = W^l x^(l-1) + b^l, x^l = φ_l(h^l), l = 1..L, and the input starts at the
-fixed point: x^0 = φ_1(h^0), h^0 ~ N(0, q^0) (see ``shared/DESIGN.md``).
+fixed point: x^0 = φ_1(h^0), h^0 ~ N(0, q^0) (see ``docs/design.md``).
 
 The value is canonical: overrides that make every layer alike collapse to a
 uniform network, so equal networks compare equal.

@@ -1,7 +1,7 @@
 """The law of J Jᵀ of a residual network.
 
 The residual stream is x^l = x^(l−1) + α φ(W^l x^(l−1) + b^l), l = 1..L
-(``shared/DESIGN.md``), so J = ∂x^L/∂x^0 = Π_l (I + α D_l W_l) with
+(``docs/design.md``), so J = ∂x^L/∂x^0 = Π_l (I + α D_l W_l) with
 D_l = diag φ'(h^l).
 
 **Linear blocks** (φ = identity, D_l = I). The factors A_l = I + α W_l are

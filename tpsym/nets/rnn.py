@@ -1,7 +1,7 @@
 """The law of J Jᵀ of a weight-tied recurrent network.
 
 h^t = W x^(t−1) + U u^t + b, x^t = φ(h^t), t = 1..T, with ONE W for every
-step (``shared/DESIGN.md``), so J = ∂x^T/∂x^0 = D_T W D_(T−1) W ··· D_1 W.
+step (``docs/design.md``), so J = ∂x^T/∂x^0 = D_T W D_(T−1) W ··· D_1 W.
 
 **Linear steps** (φ = identity): J = W^T. For Gaussian W (entries
 N(0, σ_w²/N)) the squared singular values of W^T follow σ_w^(2T) times the

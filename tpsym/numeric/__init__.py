@@ -1,9 +1,9 @@
 """Numeric cross-checks: random matrices and real networks confirm derived moments.
 
-The layer has samplers (:mod:`~tpsym.numeric.samplers`: GOE and i.i.d.
+The layer has samplers (:mod:`~tpsym.numeric.ensembles`: GOE and i.i.d.
 Wigner, Wishart, Haar orthogonal, spectra rotated by Haar matrices, free sums
 and products), the dispatch from a law to a sampler
-(:mod:`~tpsym.numeric.sampling`), real network Jacobians
+(:mod:`~tpsym.numeric.law_samplers`), real network Jacobians
 (:mod:`~tpsym.numeric.network`), estimators of moments with standard errors
 (:mod:`~tpsym.numeric.estimate`), the statistical decision with 1/N
 extrapolation and Holm's procedure (:mod:`~tpsym.numeric.decision`), one
@@ -41,14 +41,14 @@ from tpsym.numeric.decision import (
 from tpsym.numeric.estimate import hutchinson_moments, spectral_moments, trial_statistics
 from tpsym.numeric.executor import DaskExecutor, LocalExecutor, SerialExecutor, get_executor, job_seed
 from tpsym.numeric.network import JacobianOperator, NetworkSampler, forward_pass, jacobian, jacobian_gram
-from tpsym.numeric.samplers import (
+from tpsym.numeric.ensembles import (
     free_product,
     free_sum,
     haar_orthogonal,
     wigner,
     wishart,
 )
-from tpsym.numeric.sampling import LawSampler, check_samplable, sample_matrix
+from tpsym.numeric.law_samplers import LawSampler, check_samplable, sample_matrix
 
 __all__ = [
     "DEFAULT_ALPHA",

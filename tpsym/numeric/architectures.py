@@ -12,7 +12,7 @@ exact layer Jacobians densely:
   J = D_T W ··· D_1 W; x^0 and u^t have i.i.d. N(0, 1) entries.
 
 Gaussian weights have entries N(0, σ²/n); orthogonal ones are σ·O with O
-Haar (:func:`tpsym.numeric.samplers.haar_orthogonal`). Both samplers have
+Haar (:func:`tpsym.numeric.ensembles.haar_orthogonal`). Both samplers have
 the interface of :class:`tpsym.numeric.network.NetworkSampler` that
 :func:`tpsym.numeric.crosscheck` uses (``sample``, ``operator``,
 ``dense_bytes``, ``matrix_free_bytes``, ``expected_moments``).
@@ -51,7 +51,7 @@ from tpsym.nets.resnet import ResNetLaw
 from tpsym.nets.rnn import RNNLaw
 from tpsym.utils import expr_str
 from tpsym.numeric.network import DenseLayer, GaussianLayer, resolve_activation
-from tpsym.numeric.samplers import haar_orthogonal
+from tpsym.numeric.ensembles import haar_orthogonal
 
 __all__ = ["ResidualSampler", "RecurrentSampler", "ArchitectureOperator"]
 

@@ -1,6 +1,6 @@
 """The statistical decision: does a simulation confirm the derived moments?
 
-No hand-tuned tolerance decides (``DESIGN.md``). A moment is tested by
+No hand-tuned tolerance decides (``docs/design.md``). A moment is tested by
 
 1. **its estimate and standard error** at each size of a sweep
    (:class:`~tpsym.numeric.estimate.TrialStatistics` over independent trials);

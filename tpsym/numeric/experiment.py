@@ -8,7 +8,7 @@ the decision (Holm over all moments and claims, family-wise false-alarm rate
 ``alpha``).
 
 A target is a law of :mod:`tpsym.laws` (sampled by
-:func:`~tpsym.numeric.sampling.sample_matrix`), a
+:func:`~tpsym.numeric.law_samplers.sample_matrix`), a
 :class:`~tpsym.numeric.network.NetworkSampler`, or any object with the same
 methods (``sample(rng, n)``, ``operator(rng, n)``, ``dense_bytes(n)``,
 ``matrix_free_bytes(n)``, ``expected_moments(order)``, ``description``).
@@ -31,7 +31,7 @@ import numpy as np
 
 from tpsym.errors import InputError, NumericError
 from tpsym.numeric.decision import DEFAULT_ALPHA, Decision, MomentEstimate, decide_family
-from tpsym.numeric.samplers import reset_rounded
+from tpsym.numeric.ensembles import reset_rounded
 from tpsym.numeric.estimate import (
     controlled_statistics,
     hutchinson_moments,
@@ -82,7 +82,7 @@ def min_size(order: int) -> int:
 
 
 def as_target(target: Any) -> Any:
-    """A law of :mod:`tpsym.laws` wrapped in a :class:`~tpsym.numeric.sampling.LawSampler`,
+    """A law of :mod:`tpsym.laws` wrapped in a :class:`~tpsym.numeric.law_samplers.LawSampler`,
     a network law or MLP as a :class:`~tpsym.numeric.network.NetworkSampler`, or the
     target itself when it already samples.
 
@@ -100,7 +100,7 @@ def as_target(target: Any) -> Any:
     if isinstance(target, MLP):
         return NetworkSampler.from_mlp(target)
     from tpsym.laws import Law
-    from tpsym.numeric.sampling import LawSampler
+    from tpsym.numeric.law_samplers import LawSampler
 
     if isinstance(target, Law):
         # the law of a residual or recurrent network's Jacobian: sample the real network
@@ -196,7 +196,7 @@ def check_memory(
     Examples
     --------
     >>> from tpsym.laws import semicircle
-    >>> from tpsym.numeric.sampling import LawSampler
+    >>> from tpsym.numeric.law_samplers import LawSampler
     >>> check_memory(LawSampler(semicircle()), 100, matrix_free=False, workers=2)
     >>> check_memory(LawSampler(semicircle()), 10**6, matrix_free=False, workers=1, memory=2.0**34)
     Traceback (most recent call last):
@@ -259,7 +259,7 @@ def keeps_weights(target: Any, n: int, *, workers: int, memory: float | None = N
 
 def _run_trial(job: _Job) -> tuple[np.ndarray, np.ndarray, float, bool]:
     """Moments, absolute moments, the control variate (with ``job.control``) of one trial,
-    and whether its draw rounded a non-integer size (:func:`~tpsym.numeric.samplers.randomised_round`)."""
+    and whether its draw rounded a non-integer size (:func:`~tpsym.numeric.ensembles.randomised_round`)."""
     rng = np.random.default_rng(job_seed(job.seed, job.n, job.trial))
     control = float("nan")
     reset_rounded()

@@ -1,6 +1,6 @@
 """Real network Jacobians: a forward pass and the Jacobian from its derivatives.
 
-For an MLP of depth L and width n (``DESIGN.md``: ``h^l = W^l x^{l-1} + b^l``,
+For an MLP of depth L and width n (``docs/design.md``: ``h^l = W^l x^{l-1} + b^l``,
 ``x^l = φ(h^l)``), started at the fixed point (``h^0 ~ N(0, q*)`` i.i.d.,
 ``x^0 = φ(h^0)``), the input–output Jacobian is
 
@@ -37,7 +37,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tpsym.errors import InputError
-from tpsym.numeric.samplers import haar_orthogonal
+from tpsym.numeric.ensembles import haar_orthogonal
 
 __all__ = [
     "ActivationFns",

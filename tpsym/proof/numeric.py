@@ -61,7 +61,7 @@ class EntrySampler:
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         from tpsym.laws import Semicircle
-        from tpsym.numeric.samplers import wigner, wishart
+        from tpsym.numeric.ensembles import wigner, wishart
 
         if isinstance(self.law, Semicircle):
             return wigner(rng, n, variance=float(self.law.variance), entries=self.entries)  # type: ignore[arg-type]

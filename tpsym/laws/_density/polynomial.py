@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from tpsym.errors import DomainError, InputError, NumericError
+from tpsym.errors import DomainError, NumericError
 from tpsym.laws.algebraic import cauchy_equation
 from tpsym.laws.base import Law
 
@@ -48,24 +48,6 @@ def _equation_cached(law: Law) -> Any:
         raise _Unsupported(str(exc)) from None
     flint = _flint()
     return _ctx().from_dict({(i, j, 0): flint.fmpq(int(c.numerator), int(c.denominator)) for (i, j), c in P.terms()})
-
-
-def algebraic_equation(law: Law) -> sympy.Poly:
-    """The irreducible polynomial ``P(z, G)`` with ``P(z, G(z)) = 0`` for the Cauchy transform.
-
-    The same as :func:`tpsym.laws.algebraic.cauchy_equation` (kept here under
-    its former name); the polynomial method solves it.
-
-    Examples
-    --------
-    >>> from tpsym.laws import mp
-    >>> algebraic_equation(mp(ratio=1))
-    Poly(z*G**2 - z*G + 1, z, G, domain='QQ')
-    """
-    if not isinstance(law, Law):
-        raise InputError(f"algebraic_equation needs a law, not {law!r}")
-    return cauchy_equation(law)
-
 
 
 def _real_roots(coeffs_low_first: list[Any]) -> list[float]:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from tpsym.errors import DomainError, InputError
-from tpsym.numeric import samplers as S
+from tpsym.numeric import ensembles as S
 from tpsym.numeric.experiment import estimate_moments
 from tpsym.numeric.decision import decide
 

@@ -26,7 +26,7 @@ from tpsym.laws import (
     symmetric_bernoulli,
 )
 from tpsym.numeric.experiment import crosscheck
-from tpsym.numeric.sampling import LawSampler, check_samplable, law_bounds, sample_matrix
+from tpsym.numeric.law_samplers import LawSampler, check_samplable, law_bounds, sample_matrix
 
 R = sympy.Rational
 

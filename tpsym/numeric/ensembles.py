@@ -3,7 +3,7 @@
 Every sampler takes a :class:`numpy.random.Generator` first and a size ``n``,
 and returns a ``float64`` array; nothing here touches numpy's global state.
 Each docstring states the law of what it returns: the limit law of the
-spectrum as ``n → ∞`` under the conventions of ``DESIGN.md`` (normalised trace
+spectrum as ``n → ∞`` under the conventions of ``docs/design.md`` (normalised trace
 φ = tr/n, Marchenko–Pastur of ratio c is the limit of ``X Xᵀ/M`` with
 ``n/M → c``).
 
@@ -167,7 +167,7 @@ def wishart(
 
     As ``n, m → ∞`` with ``n/m → c`` its spectrum converges to the
     Marchenko–Pastur law of ratio ``c`` (mean 1, free cumulants ``c^(k-1)``),
-    the free Poisson law of rate ``1/c`` and jump ``c`` (``DESIGN.md``).
+    the free Poisson law of rate ``1/c`` and jump ``c`` (``docs/design.md``).
 
     Parameters
     ----------

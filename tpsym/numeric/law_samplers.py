@@ -6,9 +6,9 @@ the classes of :mod:`tpsym.laws`, following the MRO):
 ============== ==========================================================
 law            realisation (size n)
 ============== ==========================================================
-Semicircle     GOE (:func:`~tpsym.numeric.samplers.wigner`) ·σ + mean·I
+Semicircle     GOE (:func:`~tpsym.numeric.ensembles.wigner`) ·σ + mean·I
 FreePoisson    ``α·X Xᵀ/n``, X of size n × λn (derivation in
-               :func:`~tpsym.numeric.samplers.free_poisson_matrix`)
+               :func:`~tpsym.numeric.ensembles.free_poisson_matrix`)
 Bernoulli      diagonal, ``round(p·n)`` entries b, the rest a (randomised rounding)
 Arcsine        diagonal of midpoint quantiles (moments exact for k < 2n)
 Dirac          a·I
@@ -54,7 +54,7 @@ import scipy.linalg
 import sympy
 
 from tpsym.errors import NoSamplerError
-from tpsym.numeric import samplers as S
+from tpsym.numeric import ensembles as S
 from tpsym.numeric.estimate import GramOperator
 
 __all__ = [
