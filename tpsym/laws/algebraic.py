@@ -353,10 +353,11 @@ def cauchy_equation(law: Law) -> sympy.Poly:
     ``P_M(1/z, z G)``. The map is birational, so ``P_G`` stays irreducible
     and the series check of :func:`algebraic_equation` carries over.
     A :class:`sympy.Poly` in ``z, G``: monic (leading coefficient 1 in
-    ``lex`` order of ``z, G``) with domain ``QQ`` for a law with numeric
+    ``lex`` order of ``z, G``) with domain ``QQ`` for a law with rational
     parameters; primitive with a positive leading coefficient, the
-    parameters in the domain, otherwise. This is the equation the polynomial
-    method of :mod:`tpsym.laws.density` solves.
+    parameters (or numbers such as ``sqrt(2)``) in the domain, otherwise.
+    This is the equation the polynomial method of :mod:`tpsym.laws.density`
+    solves.
 
     Raises
     ------
