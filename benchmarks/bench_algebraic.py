@@ -49,7 +49,6 @@ def cases() -> dict[str, object]:
 
 
 def _clear() -> None:
-    alg._derive.cache_clear()
     alg.algebraic_equation.cache_clear()
     alg.cumulant_equation.cache_clear()
     alg.cauchy_equation.cache_clear()

@@ -274,7 +274,6 @@ class _Deriver:
         return self.select(res, lambda n: self.s_series(law, n), "S-transform")
 
 
-@lru_cache(maxsize=256)
 def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str, ...]]:
     """The primitive irreducible equation of the ``form`` (``"moment"``, ``"free cumulant"``) and its derivation.
 
