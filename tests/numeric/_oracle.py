@@ -11,7 +11,6 @@ from __future__ import annotations
 from fractions import Fraction
 from math import comb
 
-import numpy as np
 
 
 def _mul(a, b, n):
