@@ -26,6 +26,16 @@ This choice is rigorous: the series is a root of exactly one irreducible
 factor (coprime polynomials have no common root), and every other factor is
 shown not to vanish by a non-zero coefficient of its value on the series.
 
+The elimination runs in python-flint's multivariate integer polynomials
+(:mod:`tpsym.laws._resultant`), the parameters' symbols as extra variables;
+sympy expressions are read at the input (the laws' parameters) and written
+at the output. A tree with a parameter that is not a rational function of
+symbols (``sqrt(2)``, ``pi``) goes through the former sympy elimination
+(:mod:`tpsym.laws._algebraic_sympy`), which the tests also use as an
+independent oracle: both give the same polynomial, normalised alike
+(primitive over ``ZZ``, the sign of the leading coefficient in ``y``, then
+``z``, chosen by sympy's ``could_extract_minus_sign``).
+
 Examples
 --------
 The semicircle: ``M = 1 + z^2 M^2`` (Catalan numbers, OEIS A000108):
@@ -49,7 +59,11 @@ from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
 from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
-from tpsym.series import Series
+from tpsym.laws import _resultant
+from tpsym.laws._algebraic_sympy import sympy_equation
+from tpsym.laws._resultant import A as _A
+from tpsym.laws._resultant import B as _B
+from tpsym.series.encode import atoms_of
 
 __all__ = ["AlgebraicEquation", "algebraic_equation", "cauchy_equation", "cumulant_equation", "Z", "Y", "G"]
 
@@ -87,48 +101,6 @@ class AlgebraicEquation:
         return sympy.expand(self.expr.subs(Z, -Z) - self.expr) == 0
 
 
-def _numer(e: sympy.Expr) -> sympy.Expr:
-    return sympy.expand(sympy.fraction(sympy.together(e))[0])
-
-
-def _series_value(F: sympy.Expr, a: sympy.Symbol, b: sympy.Symbol, coeffs: list[Any], ctx: Context, n: int) -> Series:
-    """F(a, B(a)) as a series to O(a^n), where B has the given field coefficients."""
-    field = ctx.field
-    B = Series(coeffs[:n], field, n)
-    poly = sympy.Poly(F, a, b)
-    powers = [Series.constant(field.one, n, field)]
-    for _ in range(poly.degree(b)):
-        powers.append(powers[-1] * B)
-    total = [field.zero] * n
-    for (i, j), c in poly.terms():
-        if i >= n:
-            continue
-        cf = ctx.encode(c)
-        pj = powers[j].coefficients
-        for t in range(n - i):
-            total[i + t] = total[i + t] + cf * pj[t]
-    return Series(total, field, n)
-
-
-def _select_factor(expr: sympy.Expr, a: sympy.Symbol, b: sympy.Symbol, series_of: Any, ctx: Context, what: str) -> sympy.Expr:
-    """The one irreducible factor of ``expr`` that vanishes on the series (see module doc)."""
-    expr = _numer(expr)  # parameters may appear in denominators (mp(ratio=1/lam))
-    params = sorted(expr.free_symbols - {a, b}, key=lambda s: s.name)
-    _, factors = sympy.factor_list(expr, a, b, *params) if params else sympy.factor_list(expr, a, b)
-    candidates = [f for f, _ in factors if f.has(b)]
-    if len(candidates) == 1:
-        return sympy.expand(candidates[0])
-    for n in (24, 48, 96):
-        coeffs = series_of(n)
-        alive = [f for f in candidates if _series_value(f, a, b, coeffs, ctx, n).is_zero()]
-        if len(alive) == 1:
-            return sympy.expand(alive[0])
-        if not alive:
-            raise DomainError(f"internal: no factor of the {what} equation vanishes on the series")
-        candidates = alive
-    raise DomainError(f"cannot single out the factor of the {what} equation that the series satisfies")
-
-
 def _check_law(law: Any, what: str) -> Law:
     if not isinstance(law, Law):
         raise InputError(f"{what} needs a law, not {law!r}")
@@ -142,23 +114,29 @@ def _check_law(law: Any, what: str) -> Law:
     return law
 
 
-def _primitive(expr: sympy.Expr) -> sympy.Expr:
-    expr = _numer(expr)  # parameters may appear in denominators (mp(ratio=1/lam))
-    params = sorted(expr.free_symbols - {Z, Y}, key=lambda s: s.name)
-    poly = sympy.Poly(expr, Z, Y, *params)
-    _, prim = poly.primitive()
-    e = prim.as_expr()
-    lead = sympy.Poly(e, Y, Z).LC()
-    if lead.could_extract_minus_sign():
-        e = -e
-    return sympy.expand(e)
+def _parameter_symbols(law: Law) -> set[sympy.Symbol] | None:
+    """The symbols of the tree's parameters; None when one is not a rational function of symbols (``sqrt(2)``, ``pi``)."""
+    symbols: set[sympy.Symbol] = set()
+    for node in law.walk():
+        for v in node._params():
+            found, others = atoms_of(v)
+            if others:
+                return None
+            symbols |= found
+    return symbols
 
 
 class _Deriver:
-    """Derives the equations of a law tree; every law shares one exact context."""
+    """Derives the equations of a law tree in ``ZZ[a, b, t, parameters]`` (:mod:`tpsym.laws._resultant`).
 
-    def __init__(self, root: Law, order: int = 96):
+    ``a`` and ``b`` are the variable and the unknown of the form at hand:
+    ``(z, y)`` for ``P``, ``(w, C)`` for ``Q``, ``(u, S)`` for ``T``. Every
+    law shares one exact context, whose series decide the factor selection.
+    """
+
+    def __init__(self, root: Law, symbols: set[sympy.Symbol], order: int = 96):
         self.ctx = Context(root, order=order)
+        self.ring = _resultant.Ring(symbols)
         self.steps: list[str] = []
 
     # series of the three forms, as field elements
@@ -171,87 +149,94 @@ class _Deriver:
     def s_series(self, law: Law, n: int) -> list[Any]:
         return list(self.ctx.s_transform(law, n))
 
-    def P(self, law: Law) -> sympy.Expr:
+    def _params(self, law: Law) -> list[_resultant.Frac]:
+        return [self.ring.fraction(v) for v in law._params()]
+
+    def select(self, F: Any, series_of: Any, what: str) -> Any:
+        return _resultant.select_factor(self.ring, F, series_of, self.ctx.field, what)
+
+    def P(self, law: Law) -> Any:
         """``P(z, y)`` of the law (not yet primitive)."""
-        p = list(law._params())
+        R = self.ring
+        z, y = R.a, R.b
         if isinstance(law, (Semicircle, FreePoisson, BoxPlus, BoxPlusPower, Shifted)):
-            Q = self.Q(law)
-            return _numer(Q.subs({_W: Z * Y, _C: Y}))
+            # P(z, M) = Q(z M, M)
+            return R.subs(self.Q(law), {_A: (z * y, R.one)})
         if isinstance(law, (BoxTimes, BoxPower)):
-            T = self.T(law)
-            return _numer(T.subs({_U: Y - 1, _S: Z * Y / (Y - 1)}, simultaneous=True))
+            # P(z, M) = T(M - 1, z M / (M - 1))
+            return R.strip(R.subs(self.T(law), {_A: (y - 1, R.one), _B: (z * y, y - 1)}), y - 1)
+        p = self._params(law)
         if isinstance(law, Dirac):
             (a,) = p
-            return sympy.expand(Y * (1 - a * Z) - 1)
+            return (y * (1 - a * z) - 1).num
         if isinstance(law, Bernoulli):
             pp, a, b = p
-            return sympy.expand(Y * (1 - a * Z) * (1 - b * Z) - pp * (1 - a * Z) - (1 - pp) * (1 - b * Z))
+            return (y * (1 - a * z) * (1 - b * z) - pp * (1 - a * z) - (1 - pp) * (1 - b * z)).num
         if isinstance(law, Arcsine):
             a, b = p
-            return sympy.expand(Y**2 * (1 - a * Z) * (1 - b * Z) - 1)
+            return (y * y * (1 - a * z) * (1 - b * z) - 1).num
         if isinstance(law, Scaled):
             (c,) = p
-            self.steps.append(f"{law}: M(z) = M_base({c} z)")
-            return sympy.expand(self.P(law.base).subs(Z, c * Z))
+            self.steps.append(f"{law}: M(z) = M_base({law._params()[0]} z)")
+            return R.subs(self.P(law.base), {_A: (c.num * z, c.den)})
         if isinstance(law, Dilated):
             (c,) = p
-            self.steps.append(f"{law}: M(z) = 1 + {c} (M_base(z) - 1)")
-            return _numer(self.P(law.base).subs(Y, 1 + (Y - 1) / c))
+            self.steps.append(f"{law}: M(z) = 1 + {law._params()[0]} (M_base(z) - 1)")
+            return R.subs(self.P(law.base), {_B: (c.num + (y - 1) * c.den, c.num)})
         if isinstance(law, GenericLaw):
             raise DomainError(f"{law} has symbolic moments: its moment series is not known to be algebraic")
         raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law})")
 
-    def Q(self, law: Law) -> sympy.Expr:
+    def Q(self, law: Law) -> Any:
         """``Q(w, C)`` for the free cumulant series."""
-        p = list(law._params())
+        R = self.ring
+        w, C = R.a, R.b
         if isinstance(law, Semicircle):
-            var, mean = p
-            self.steps.append(f"{law}: C(w) = 1 + {mean} w + {var} w^2")
-            return sympy.expand(_C - 1 - mean * _W - var * _W**2)
+            var, mean = self._params(law)
+            self.steps.append(f"{law}: C(w) = 1 + {law.mean_} w + {law.variance} w^2")
+            return (C - 1 - mean * w - var * w * w).num
         if isinstance(law, FreePoisson):
-            lam, a = p
-            self.steps.append(f"{law}: C(w) = 1 + {lam} {a} w / (1 - {a} w)")
-            return sympy.expand((_C - 1) * (1 - a * _W) - lam * a * _W)
+            lam, a = self._params(law)
+            self.steps.append(f"{law}: C(w) = 1 + {law.rate} {law.jump} w / (1 - {law.jump} w)")
+            return ((C - 1) * (1 - a * w) - lam * a * w).num
         if isinstance(law, BoxPlus):
             Qs = [self.Q(f) for f in law.factors]
             acc = Qs[0]
             for i, Qi in enumerate(Qs[1:], 2):
-                # C = C_acc + C_i - 1: eliminate C_acc; the factor is chosen on the series of the
+                # C = C_acc + C_i - 1: eliminate C_acc (as t); the factor is chosen on the series of the
                 # partial sum of the first i laws (the whole law's series fits only the last step)
                 partial = law if i == len(Qs) else BoxPlus(law.factors[:i])
-                c1 = sympy.Symbol("_C1")
-                res = sympy.resultant(acc.subs(_C, c1), Qi.subs(_C, _C - c1 + 1), c1)
-                acc = _select_factor(
-                    sympy.expand(res), _W, _C, lambda n, p=partial: self.c_series(p, n), self.ctx, "free cumulant"
-                )
+                res = R.resultant_in_t(R.subs(acc, {_B: (R.t, R.one)}), R.subs(Qi, {_B: (C - R.t + 1, R.one)}))
+                acc = self.select(res, lambda n, p=partial: self.c_series(p, n), "free cumulant")
             self.steps.append(f"{law}: free cumulant series add (resultant in C)")
             return acc
         if isinstance(law, BoxPlusPower):
-            (t,) = p
+            (t,) = self._params(law)
             base = self.Q(law.base)
-            self.steps.append(f"{law}: C(w) = 1 + {t} (C_base(w) - 1)")
-            return _numer(base.subs(_C, 1 + (_C - 1) / t))
+            self.steps.append(f"{law}: C(w) = 1 + {law.exponent} (C_base(w) - 1)")
+            return R.subs(base, {_B: (t.num + (C - 1) * t.den, t.num)})
         if isinstance(law, Shifted):
-            (c,) = p
+            (c,) = self._params(law)
             base = self.Q(law.base)
-            self.steps.append(f"{law}: C(w) = C_base(w) + {c} w")
-            return sympy.expand(base.subs(_C, _C - c * _W))
-        P = self.P(law)
-        return _numer(P.subs({Z: _W / _C, Y: _C}, simultaneous=True))
+            self.steps.append(f"{law}: C(w) = C_base(w) + {law.shift} w")
+            return R.subs(base, {_B: (C * c.den - c.num * w, c.den)})
+        # Q(w, C) = P(w/C, C)
+        return R.strip(R.subs(self.P(law), {_A: (w, C)}), C)
 
-    def T(self, law: Law) -> sympy.Expr:
-        """``T(y, S)`` for the S-transform (variable ``_U``)."""
+    def T(self, law: Law) -> Any:
+        """``T(u, S)`` for the S-transform."""
         # a product is checked factor by factor (in the recursion), so the message names the factor
         if not isinstance(law, (BoxTimes, BoxPower)) and self.ctx.field.is_zero(self.ctx.moments(law, 1)[0]):
             raise DomainError(f"{law} has mean 0 and no S-transform: no algebraic equation through S")
-        p = list(law._params())
+        R = self.ring
+        u, S = R.a, R.b
         if isinstance(law, FreePoisson):
-            lam, a = p
-            self.steps.append(f"{law}: S(y) = 1 / ({a} ({lam} + y))")
-            return sympy.expand(_S * a * (lam + _U) - 1)
+            lam, a = self._params(law)
+            self.steps.append(f"{law}: S(y) = 1 / ({law.jump} ({law.rate} + y))")
+            return (S * a * (lam + u) - 1).num
         if isinstance(law, Dirac):
-            (a,) = p
-            return sympy.expand(_S * a - 1)
+            (a,) = self._params(law)
+            return (S * a - 1).num
         if isinstance(law, BoxTimes):
             acc = self.T(law.factors[0])
             for i, f in enumerate(law.factors[1:], 2):
@@ -265,29 +250,54 @@ class _Deriver:
                 raise DomainError(f"{law}: a ⊠-power with the exponent {law.exponent} is not algebraic in general (an exponent must be a positive rational number)")
             num, den = int(L.p), int(L.q)  # S^den = S_base^num
             base = self.T(law.base)
-            if sympy.degree(base, _S) == 1:
-                # S_base rational: S^den = S_base^num directly
-                a1, a0 = sympy.Poly(base, _S).all_coeffs()
-                s_base = -a0 / a1
+            if base.degrees()[_B] == 1:
+                # S_base = -a0/a1 rational: a1^num S^den - (-a0)^num
+                a0, a1 = R.coefficients_in_b(base)
                 self.steps.append(f"{law}: S(y) = S_base(y)^{L}")
-                eq = _numer(_S**den - s_base**num)
+                eq = a1**num * S**den - (-a0) ** num
                 if den == 1:
                     return eq
-                return _select_factor(eq, _U, _S, lambda n: self.s_series(law, n), self.ctx, "S-transform")
-            s1 = sympy.Symbol("_S1")
-            res = sympy.resultant(base.subs(_S, s1), _S**den - s1**num, s1)
+                return self.select(eq, lambda n: self.s_series(law, n), "S-transform")
+            res = R.resultant_in_t(R.subs(base, {_B: (R.t, R.one)}), S**den - R.t**num)
             self.steps.append(f"{law}: S(y) = S_base(y)^{L} (resultant in S)")
-            return _select_factor(sympy.expand(res), _U, _S, lambda n: self.s_series(law, n), self.ctx, "S-transform")
-        P = self.P(law)
-        return _numer(P.subs({Z: _U * _S / (1 + _U), Y: 1 + _U}, simultaneous=True))
+            return self.select(res, lambda n: self.s_series(law, n), "S-transform")
+        # T(u, S) = P(u S / (1 + u), 1 + u)
+        return R.strip(R.subs(self.P(law), {_A: (u * S, 1 + u), _B: (1 + u, R.one)}), 1 + u)
 
-    def _product(self, T1: sympy.Expr, T2: sympy.Expr, law: Law) -> sympy.Expr:
-        s1 = sympy.Symbol("_S1")
-        if sympy.degree(T1, _S) == 1:
-            a1, a0 = sympy.Poly(T1, _S).all_coeffs()
-            return _numer(T2.subs(_S, _S / (-a0 / a1)))
-        res = sympy.resultant(T1.subs(_S, s1), _numer(T2.subs(_S, _S / s1)), s1)
-        return _select_factor(sympy.expand(res), _U, _S, lambda n: self.s_series(law, n), self.ctx, "S-transform")
+    def _product(self, T1: Any, T2: Any, law: Law) -> Any:
+        R = self.ring
+        if T1.degrees()[_B] == 1:
+            # S_1 = -a0/a1: T2(u, S / S_1) = T2(u, a1 S / (-a0))
+            a0, a1 = R.coefficients_in_b(T1)
+            return R.subs(T2, {_B: (a1 * R.b, -a0)})
+        res = R.resultant_in_t(R.subs(T1, {_B: (R.t, R.one)}), R.subs(T2, {_B: (R.b, R.t)}))
+        return self.select(res, lambda n: self.s_series(law, n), "S-transform")
+
+
+def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str, ...]]:
+    """The primitive irreducible equation of the ``form`` (``"moment"``, ``"free cumulant"``) and its derivation.
+
+    ``(ring, F, steps)`` with ``F`` in ``ring`` (``a = z``, ``b = y``), or
+    ``(None, expr, steps)`` with a sympy expression in ``z, y`` when a
+    parameter is not a rational function of symbols (the sympy route).
+    """
+    symbols = _parameter_symbols(law)
+    if symbols is None:
+        # an algebraic or transcendental number among the parameters: sympy computes with it as a number
+        expr, steps = sympy_equation(law, form)
+        return None, expr, steps
+    d = _Deriver(law, symbols)
+    if form == "moment":
+        E = d.select(d.P(law), lambda n: d.m_series(law, n), "moment")
+    else:
+        E = d.select(d.Q(law), lambda n: d.c_series(law, n), "free cumulant")
+    return d.ring, _resultant.normalised(d.ring, E), tuple(d.steps)
+
+
+def _equation(law: Law, form: str) -> tuple[sympy.Expr, tuple[str, ...]]:
+    """:func:`_derive` with the equation as a sympy expression in ``z, y``."""
+    ring, E, steps = _derive(law, form)
+    return (E if ring is None else ring.to_expr(E, Z, Y)), steps
 
 
 @lru_cache(maxsize=128)
@@ -310,12 +320,9 @@ def algebraic_equation(law: Law) -> AlgebraicEquation:
     c*y**2*z - c*y*z + y*z - y + 1
     """
     _check_law(law, "algebraic_equation")
-    d = _Deriver(law)
-    P = d.P(law)
-    P = _select_factor(P, Z, Y, lambda n: d.m_series(law, n), d.ctx, "moment")
-    P = _primitive(P)
+    P, steps = _equation(law, "moment")
     params = tuple(sorted(P.free_symbols - {Z, Y}, key=lambda s: s.name))
-    return AlgebraicEquation(P, params, tuple(d.steps))
+    return AlgebraicEquation(P, params, steps)
 
 
 @lru_cache(maxsize=128)
@@ -331,12 +338,9 @@ def cumulant_equation(law: Law) -> AlgebraicEquation:
     lam*z + y*z - y - z + 1
     """
     _check_law(law, "cumulant_equation")
-    d = _Deriver(law)
-    Q = d.Q(law).subs({_W: Z, _C: Y}, simultaneous=True)
-    Q = _select_factor(sympy.expand(Q), Z, Y, lambda n: d.c_series(law, n), d.ctx, "free cumulant")
-    Q = _primitive(Q)
+    Q, steps = _equation(law, "free cumulant")
     params = tuple(sorted(Q.free_symbols - {Z, Y}, key=lambda s: s.name))
-    return AlgebraicEquation(Q, params, tuple(d.steps))
+    return AlgebraicEquation(Q, params, steps)
 
 
 @lru_cache(maxsize=256)
@@ -348,10 +352,11 @@ def cauchy_equation(law: Law) -> sympy.Poly:
     ``P_M(1/z, z G)``. The map is birational, so ``P_G`` stays irreducible
     and the series check of :func:`algebraic_equation` carries over.
     A :class:`sympy.Poly` in ``z, G``: monic (leading coefficient 1 in
-    ``lex`` order of ``z, G``) with domain ``QQ`` for a law with numeric
+    ``lex`` order of ``z, G``) with domain ``QQ`` for a law with rational
     parameters; primitive with a positive leading coefficient, the
-    parameters in the domain, otherwise. This is the equation the polynomial
-    method of :mod:`tpsym.laws.density` solves.
+    parameters (or numbers such as ``sqrt(2)``) in the domain, otherwise.
+    This is the equation the polynomial method of :mod:`tpsym.laws.density`
+    solves.
 
     Raises
     ------
@@ -372,6 +377,14 @@ def cauchy_equation(law: Law) -> sympy.Poly:
     G**2*c*z - G*c - G*z + G + 1
     """
     _check_law(law, "cauchy_equation")
+    ring, E, _ = _derive(law, "moment")
+    if ring is not None and not any(any(m[3:]) for m in E.monoms()):
+        # rational coefficients: straight from the flint polynomial (z^i y^j -> z^(j - i + shift) G^j)
+        ij = [(m[_A], m[_B]) for m in E.monoms()]
+        shift = max(i - j for i, j in ij)
+        low = min(j - i + shift for i, j in ij)
+        terms = {(j - i + shift - low, j): sympy.Integer(int(c)) for (i, j), c in zip(ij, E.coeffs())}
+        return sympy.Poly.from_dict(terms, Z, G, domain=sympy.QQ).monic()
     eq = algebraic_equation(law)
     poly = sympy.Poly(eq.expr, Z, Y)
     shift = max(i - j for (i, j) in poly.monoms())
@@ -380,7 +393,7 @@ def cauchy_equation(law: Law) -> sympy.Poly:
         terms[(j - i + shift, j)] = c
     low = min(a for a, _ in terms)
     expr = sum(c * Z ** (a - low) * G**b for (a, b), c in terms.items())
-    if not eq.parameters:
+    if all(c.is_Rational for c in terms.values()):
         return sympy.Poly(expr, Z, G, domain="QQ").monic()
     out = sympy.Poly(expr, Z, G)
     _, out = out.primitive()
