@@ -10,7 +10,7 @@ import sympy
 
 from tpsym.errors import DomainError, SpecError
 from tpsym.nets import claim_functions
-from tpsym.nets.claims import CLAIM_PRECISION, chi, mu, q_star
+from tpsym.nets.claims import chi, mu, q_star
 from tpsym.proof.claims import Claim, parse_loop
 from tpsym.proof.fileformat import ClaimError, load_claims
 from tpsym.proof.functions import claim_functions as proof_functions

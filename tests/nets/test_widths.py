@@ -19,7 +19,7 @@ import sympy
 from tpsym.errors import InputError
 from tpsym.laws import generic_law, mp
 from tpsym.nets import MLP, jacobian_law
-from tpsym.nets.jacobian import JacobianLaw, jacobian_mixed_moment
+from tpsym.nets.jacobian import jacobian_mixed_moment
 from tpsym.spec import parse_spec
 
 R = sympy.Rational

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pytest
 import sympy
 
 from tpsym.cli import main
 from tpsym.errors import DomainError, InputError
 from tpsym.free import mixed_moment as free_mixed_moment
-from tpsym.nets import MLP, jacobian_law, jacobian_mixed_moment
+from tpsym.nets import jacobian_law, jacobian_mixed_moment
 from tpsym.nets.words import network_mixed_cumulant, network_mixed_moment, network_words
 from tpsym.numeric.words import WordDraw, word_crosscheck
 from tpsym.proof.claims import Claim, NumericSettings
@@ -100,7 +99,7 @@ def test_claims_verify_and_refute():
     assert two.status == "verified"
     bad = verify_claim(_claim(f'mixed_moment("J Z", J={RELU1_SPEC}) == 1'))
     assert bad.status == "error" and "unknown letter 'Z'" in bad.summary
-    bad = verify_claim(_claim(f'mixed_moment("J", J=semicircle(mean=1)) == 1'))
+    bad = verify_claim(_claim('mixed_moment("J", J=semicircle(mean=1)) == 1'))
     assert bad.status == "error"
 
 

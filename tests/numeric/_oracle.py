@@ -11,8 +11,6 @@ from __future__ import annotations
 from fractions import Fraction
 from math import comb
 
-import numpy as np
-
 
 def _mul(a, b, n):
     return [sum(a[i] * b[k - i] for i in range(k + 1)) for k in range(n)]

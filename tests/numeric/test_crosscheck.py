@@ -17,7 +17,7 @@ import os
 import pytest
 import sympy
 
-from tpsym.laws import arcsine, bernoulli, boxplus, boxtimes, mp, semicircle
+from tpsym.laws import bernoulli, boxplus, boxtimes, mp, semicircle
 from tpsym.numeric.experiment import DEFAULT_SIZES, DEFAULT_TRIALS, crosscheck
 from tpsym.numeric.network import NetworkSampler
 
