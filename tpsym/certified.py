@@ -38,7 +38,7 @@ import sympy
 from mpmath.ctx_iv import MPIntervalContext
 from mpmath.libmp import from_man_exp, mpf_abs, mpf_neg
 
-from .errors import InputError, NumericError
+from .errors import DomainError, InputError, NumericError
 
 __all__ = [
     "Ball",
@@ -53,6 +53,8 @@ __all__ = [
     "real_context",
     "shown",
     "to_ball",
+    "zero_test",
+    "ZERO_TEST_HOW",
 ]
 
 Verdict = Literal["certified", "refuted"]
@@ -678,3 +680,73 @@ def _iv(e: sympy.Basic, ctx: Any, prec: int, digits: int) -> Any:
     if isinstance(e, sympy.erfc):
         return 1 - _erf(ctx, _iv(e.args[0], ctx, prec, digits), prec)
     raise NumericError(f"no certified evaluation of {type(e).__name__} (in {e}) yet")
+
+
+# ---------------------------------------------------------------------------
+# Is a closed number 0?
+# ---------------------------------------------------------------------------
+
+#: How :func:`zero_test` separates a number from 0.
+ZERO_TEST_HOW = "exact rational, minimal polynomial, or an evaluation whose error bound excludes 0"
+#: Digits tried, in turn, by the numerical part of :func:`zero_test`.
+_ZERO_TEST_DIGITS = (30, 120, 480)
+
+
+def _is_algebraic_number(e: sympy.Expr) -> bool:
+    """Whether ``e`` is built from rationals, ``I`` and rational powers only."""
+    if e.is_Rational or e is sympy.I:
+        return True
+    if e.is_Add or e.is_Mul:
+        return all(_is_algebraic_number(a) for a in e.args)
+    if e.is_Pow:
+        return e.exp.is_Rational and _is_algebraic_number(e.base)
+    return False
+
+
+def zero_test(e: Any) -> bool | None:
+    """Whether the closed number ``e`` is 0: True, False, or None (cannot decide).
+
+    A rational is decided directly; an algebraic number (rationals, ``I``,
+    radicals) by its minimal polynomial, which is ``x`` exactly when it is
+    0; anything else by evaluation with sympy's error-tracking ``evalf``
+    (``strict``), which either returns digits that separate the value from 0
+    or gives up: a float whose mantissa cancelled away never counts as 0 or
+    as non-zero.
+
+    >>> zero_test((1 + sympy.sqrt(2))**40 - (3 + 2*sympy.sqrt(2))**20)
+    True
+    >>> zero_test(2/sympy.pi - (2/sympy.pi + sympy.Rational(1, 10**45)))
+    False
+    >>> zero_test(sympy.log(4) - 2*sympy.log(2)) is None
+    True
+    """
+    e = sympy.sympify(e, strict=True)
+    if e.free_symbols:
+        raise InputError(f"zero_test needs a number, not {e}")
+    if e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise DomainError(f"{e} is undefined")
+    if e.is_Rational:
+        return e == 0
+    if e.is_Pow and e.exp.is_positive:
+        return zero_test(e.base)
+    if e.is_Mul:
+        answers = [zero_test(f) for f in e.args]
+        return True if True in answers else (None if None in answers else False)
+    if _is_algebraic_number(e):
+        try:
+            poly = sympy.minimal_polynomial(e, _X)
+        except (NotImplementedError, sympy.polys.polyerrors.NotAlgebraic, sympy.polys.polyerrors.PolynomialError):
+            pass
+        else:
+            return poly == _X
+    for digits in _ZERO_TEST_DIGITS:
+        try:
+            value = sympy.N(e, digits, strict=True, maxn=4 * digits)
+        except sympy.core.evalf.PrecisionExhausted:
+            continue
+        if value.is_number and value != 0:
+            return False
+    return None
+
+
+_X = sympy.Dummy("x")

@@ -12,7 +12,7 @@ import sympy
 
 from tpsym.errors import DomainError
 from tpsym.laws import boxplus, boxtimes, mp, scale, semicircle, shift
-from tpsym.laws.base import Context, Law
+from tpsym.laws.base import Context, Law, spec_constructor
 from tpsym.laws._density.atoms import _is_nonnegative, _structural_atoms
 from tpsym.laws._density.values import _Values
 from tpsym.laws.density import density
@@ -44,10 +44,19 @@ class Uniform(Law):
         return (lambda x: np.full_like(x, 1 / (b - a))), [(a, b)], []
 
     def _spec(self) -> str:
-        return f"uniform({self.a}, {self.b})"
+        return f"uniform_test_law({self.a}, {self.b})"
 
     def _latex(self, printer: Any) -> str:
         return r"\mathcal{U}"
+
+
+@spec_constructor("uniform_test_law")
+def uniform(a: Any = 0, b: Any = 1) -> Uniform:
+    """The constructor the spec language calls: it checks the domain."""
+    a, b = sympy.S(a), sympy.S(b)
+    if (b - a).is_nonpositive:
+        raise DomainError(f"uniform needs a < b, got a={a}, b={b}")
+    return Uniform(a, b)
 
 
 def test_a_new_class_with_a_closed_density_is_a_closed_form_and_its_moments_check():
@@ -111,3 +120,30 @@ def test_the_lattice_route_dispatches_on_the_class_hooks():
     assert lattice_moments(boxtimes(u, u), 4) == boxtimes(u, u).moments(4)
     assert lattice_moments(u, 3) == (sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Rational(1, 4))
     assert math.isclose(float(lattice_moments(boxtimes(u, u), 1)[0]), 0.25)
+
+
+def test_the_spec_language_reads_a_registered_constructor():
+    from tpsym.spec import LAW_CONSTRUCTORS, parse_spec
+
+    assert LAW_CONSTRUCTORS["uniform_test_law"] is uniform
+    law = parse_spec("boxplus(uniform_test_law(0, 2), semicircle())")
+    assert law == boxplus(Uniform(sympy.Integer(0), sympy.Integer(2)), semicircle())
+    with pytest.raises(DomainError, match="a < b"):
+        parse_spec("uniform_test_law(1, 1)")
+
+
+def test_values_put_in_a_registered_law_meet_its_constructor_checks():
+    a = sympy.Symbol("a")
+    law = uniform(a, 1)  # symbolic: no check yet
+    assert abs(density(law, [0.5], values={"a": 0}).density[0] - 1) < 1e-12
+    with pytest.raises(DomainError, match="a < b"):
+        density(law, [0.5], values={"a": 2})
+
+
+def test_a_spec_name_is_registered_once():
+    from tpsym.errors import InputError
+
+    with pytest.raises(InputError, match="taken by"):
+        spec_constructor("semicircle")(lambda: None)
+    with pytest.raises(InputError, match="not a valid spec name"):
+        spec_constructor("_hidden")(lambda: None)

@@ -343,3 +343,17 @@ def test_numeric_target_samples_the_network():
     assert target.description == str(law)
     assert target.expected_moments(2) == (1.0, 5.0)
     assert target.sample(np.random.default_rng(0), 32).shape == (32, 32)
+
+
+def test_density_of_a_symbolic_jacobian_law_takes_values():
+    # the values reach the network of the law too (it was left symbolic: "symbolic in s")
+    from tpsym.errors import DomainError
+    from tpsym.laws.density import density
+    from tpsym.spec import parse_spec
+
+    symbolic = parse_spec("jacobian(activation=relu, weights=gaussian, sigma_w2=s, depth=2)")
+    numeric = parse_spec("jacobian(activation=relu, weights=gaussian, sigma_w2=2, depth=2)")
+    x = [0.5, 3.0]
+    assert density(symbolic, x, values={"s": 2}).density.tolist() == density(numeric, x).density.tolist()
+    with pytest.raises(DomainError, match="sigma_w2=-2"):
+        density(symbolic, x, values={"s": -2})

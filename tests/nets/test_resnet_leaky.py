@@ -10,6 +10,7 @@ import sympy
 from tpsym.errors import InputError
 from tpsym.nets import resnet_law
 from tpsym.numeric import crosscheck
+from tpsym.numeric.architectures import ResidualSampler
 from tpsym.spec import parse_spec
 
 from ._resnet_words import residual_moment
@@ -41,4 +42,4 @@ def test_spec_round_trip_symbolic_slope_and_sampling():
     sym = resnet_law("leaky_relu", sigma_w2=1, depth=1, alpha=1, slope=c)
     assert sympy.expand(sym.moment(1) - (1 + (1 + c**2) / 2)) == 0
     with pytest.raises(InputError, match="symbolic"):
-        sym.network_sampler()
+        ResidualSampler.of(sym)

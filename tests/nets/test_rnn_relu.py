@@ -99,6 +99,6 @@ def test_a_wrong_law_for_the_tied_network_is_contradicted():
 
 def test_real_untied_relu_networks_confirm_the_same_law():
     law = rnn_law("relu", sigma_w2=2, sigma_u2=1, sigma_b2=1, steps=3)
-    untied = dataclasses.replace(law.network_sampler(tied=False), expected=tuple(float(m) for m in law.moments(3)))
+    untied = dataclasses.replace(RecurrentSampler.of(law, tied=False), expected=tuple(float(m) for m in law.moments(3)))
     assert not untied.tied
     assert crosscheck(untied, 3, sizes=(96, 192), trials=6, workers=0, seed=4).verdict == "confirmed"

@@ -20,9 +20,10 @@ route dispatch on these methods only (:mod:`tpsym.laws._density.hooks`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import sympy
 
@@ -36,7 +37,52 @@ if TYPE_CHECKING:
     from tpsym.laws._density.hooks import ClosedDensity, Hooks
     from tpsym.laws.lattice import _Lattice
 
-__all__ = ["Law", "Context", "check_order", "as_param"]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+__all__ = ["Law", "Context", "check_order", "as_param", "spec_constructor", "spec_constructors", "spec_law_positions"]
+
+# spec name -> constructor, and the positions of its law parameters: filled by
+# @spec_constructor where each constructor is defined, read by tpsym.spec
+_SPEC_CONSTRUCTORS: dict[str, Callable[..., Any]] = {}
+_SPEC_LAW_POSITIONS: dict[str, str | int] = {}
+_SPEC_VIEW = MappingProxyType(_SPEC_CONSTRUCTORS)
+_POSITIONS_VIEW = MappingProxyType(_SPEC_LAW_POSITIONS)
+
+
+def spec_constructor(*names: str, laws: str | int | None = None) -> Callable[[_F], _F]:
+    """Register the decorated function as the constructor of the spec names ``names``.
+
+    The spec language (:mod:`tpsym.spec`) reads this one table: a law is
+    added to it by its constructor, where the law's class is defined.
+    ``laws`` names the positional parameters that take a law (an index, or
+    ``"*"`` for every one) when the annotations do not say so.
+
+    >>> spec_constructors()["mp"].__name__
+    'marchenko_pastur'
+    """
+
+    def register(fn: _F) -> _F:
+        for name in names:
+            if not name.isidentifier() or name.startswith("_"):
+                raise InputError(f"not a valid spec name: {name!r}")
+            if name in _SPEC_CONSTRUCTORS and _SPEC_CONSTRUCTORS[name] is not fn:
+                raise InputError(f"the spec name {name!r} is taken by {_SPEC_CONSTRUCTORS[name].__qualname__}")
+            _SPEC_CONSTRUCTORS[name] = fn
+            if laws is not None:
+                _SPEC_LAW_POSITIONS[name] = laws
+        return fn
+
+    return register
+
+
+def spec_constructors() -> Mapping[str, Callable[..., Any]]:
+    """The table spec name -> constructor of every law registered so far (a read-only view)."""
+    return _SPEC_VIEW
+
+
+def spec_law_positions() -> Mapping[str, str | int]:
+    """The table spec name -> positions of the parameters that take a law (a read-only view)."""
+    return _POSITIONS_VIEW
 
 CumulantKind = Literal["free", "boolean", "classical"]
 

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
-from tpsym.errors import DomainError, InputError
-from tpsym.laws.base import Context, Law, _sign_check, as_param
+from tpsym.errors import DomainError, InputError, SpecError
+from tpsym.laws.base import Context, Law, _sign_check, as_param, spec_constructor
 from tpsym.utils import expr_str
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ class Semicircle(Law):
         return rf"\mathrm{{SC}}\left({args}\right)"
 
 
+@spec_constructor("semicircle")
 def semicircle(variance: Any = 1, mean: Any = 0) -> Semicircle:
     """The semicircle law with the given variance (default 1) and mean (default 0).
 
@@ -252,6 +253,7 @@ class FreePoisson(Law):
         return rf"\pi_{{{printer._print(self.rate)}, {printer._print(self.jump)}}}"
 
 
+@spec_constructor("free_poisson")
 def free_poisson(rate: Any = 1, jump: Any = 1) -> FreePoisson:
     """The free Poisson law with the given rate (> 0) and jump (≠ 0).
 
@@ -270,6 +272,7 @@ def free_poisson(rate: Any = 1, jump: Any = 1) -> FreePoisson:
     return FreePoisson(r, j)
 
 
+@spec_constructor("mp", "marchenko_pastur")
 def marchenko_pastur(ratio: Any) -> FreePoisson:
     """Marchenko–Pastur with ratio ``c > 0``: the limit of ``X X^T / M``, ``N/M -> c``.
 
@@ -343,6 +346,7 @@ class Bernoulli(Law):
         return rf"\mathrm{{Bernoulli}}\left({p}; {a}, {b}\right)"
 
 
+@spec_constructor("bernoulli")
 def bernoulli(p: Any, a: Any = 0, b: Any = 1) -> Bernoulli:
     """The two-point law ``p delta_b + (1-p) delta_a``, ``0 <= p <= 1``.
 
@@ -359,6 +363,7 @@ def bernoulli(p: Any, a: Any = 0, b: Any = 1) -> Bernoulli:
     return Bernoulli(pp, as_param(a, "a"), as_param(b, "b"))
 
 
+@spec_constructor("symmetric_bernoulli")
 def symmetric_bernoulli() -> Bernoulli:
     """The law ``(delta_{-1} + delta_1)/2``.
 
@@ -424,6 +429,7 @@ class Arcsine(Law):
         return rf"\mathrm{{Arcsine}}\left({printer._print(self.a)}, {printer._print(self.b)}\right)"
 
 
+@spec_constructor("arcsine")
 def arcsine(a: Any = -2, b: Any = 2) -> Arcsine:
     """The arcsine law on ``[a, b]`` (default ``[-2, 2]``, the law of ``u + u*`` for a Haar unitary ``u``).
 
@@ -488,6 +494,7 @@ class Dirac(Law):
         return rf"\delta_{{{printer._print(self.a)}}}"
 
 
+@spec_constructor("dirac")
 def dirac(a: Any = 0) -> Dirac:
     """The point mass at ``a``.
 
@@ -497,6 +504,7 @@ def dirac(a: Any = 0) -> Dirac:
     return Dirac(as_param(a, "a"))
 
 
+@spec_constructor("haar_gram")
 def haar_gram(sigma_w2: Any = 1) -> Dirac:
     """The law of ``W^T W`` for ``W = sigma_w O``, ``O`` Haar orthogonal: ``delta_{sigma_w^2}``.
 
@@ -554,3 +562,16 @@ def generic_law(name: str = "mu") -> GenericLaw:
     if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
         raise InputError(f"a generic law needs a plain identifier as its name, not {name!r}")
     return GenericLaw(name)
+
+
+
+@spec_constructor("law")
+def law_of_moments(moments: sympy.Expr) -> GenericLaw:
+    """``law(moments=mu)`` of the spec language: the generic law whose k-th moment is the symbol ``mu_k``.
+
+    >>> law_of_moments(sympy.Symbol("mu")) == generic_law("mu")
+    True
+    """
+    if not isinstance(moments, sympy.Symbol):
+        raise SpecError(f"law(moments=...) takes a bare name such as mu, got {moments}")
+    return generic_law(name=moments.name)

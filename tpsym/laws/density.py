@@ -273,10 +273,11 @@ def _check_grid(grid: Any) -> np.ndarray:
 def _revalidated(law: Law) -> Law:
     """The law rebuilt from its spec, so that substituted values meet the domain checks of the spec's constructors."""
     from tpsym.errors import SpecError
-    from tpsym.spec import parse_spec
+    from tpsym.language import parse_law
+    from tpsym.laws.base import spec_constructors, spec_law_positions
 
     try:
-        return parse_spec(str(law))
+        return parse_law(str(law), laws=spec_constructors(), law_positions=spec_law_positions())
     except SpecError:
         return law  # an internal law with no spec form: its own code checks its values
     except (TpsymError, ValueError, ArithmeticError) as exc:

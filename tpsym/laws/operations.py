@@ -26,7 +26,7 @@ import sympy
 
 from tpsym.errors import DomainError, InputError
 from tpsym.free.convolution import _boxtimes_kreweras, _boxtimes_power, _boxtimes_s
-from tpsym.laws.base import Context, Law, as_param
+from tpsym.laws.base import Context, Law, as_param, spec_constructor
 from tpsym.series import Series
 from tpsym.utils import expr_str
 
@@ -114,6 +114,7 @@ class BoxPlus(Law):
         return r" \boxplus ".join(_wrap(f, printer) for f in self.factors)
 
 
+@spec_constructor("boxplus", laws="*")
 def boxplus(*laws: Law) -> BoxPlus:
     """The free additive convolution ``a ⊞ b ⊞ ...`` (the law of a sum of free variables).
 
@@ -193,6 +194,7 @@ class BoxTimes(Law):
         return r" \boxtimes ".join(_wrap(f, printer) for f in self.factors)
 
 
+@spec_constructor("boxtimes", laws="*")
 def boxtimes(*laws: Law) -> BoxTimes:
     """The free multiplicative convolution ``a ⊠ b ⊠ ...``: moments ``phi((ab)^n)`` for free ``a, b``.
 
@@ -356,6 +358,7 @@ def _check_exponent(t: Any, op: str) -> sympy.Expr:
     return e
 
 
+@spec_constructor("boxpower", laws=0)
 def boxpower(law: Law, exponent: Any) -> BoxPower:
     """The ⊠-power of a law: the law of a product of ``exponent`` free copies.
 
@@ -376,6 +379,7 @@ def boxpower(law: Law, exponent: Any) -> BoxPower:
     return BoxPower(law, _check_exponent(exponent, "boxpower"))
 
 
+@spec_constructor("fuss_catalan")
 def fuss_catalan(s: Any = 2, ratio: Any = 1) -> BoxPower:
     """The Fuss–Catalan law: the ⊠-power ``mp(ratio)^{⊠ s}``.
 
@@ -430,6 +434,7 @@ class BoxPlusPower(Law):
         return rf"\left({printer._print(self.base)}\right)^{{\boxplus {printer._print(self.exponent)}}}"
 
 
+@spec_constructor("boxplus_power", laws=0)
 def boxplus_power(law: Law, exponent: Any) -> BoxPlusPower:
     """The ⊞-power ``law^{⊞ t}``, ``t >= 1`` (Nica–Speicher, Corollary 14.13: it exists for every law).
 
@@ -510,6 +515,7 @@ class Scaled(Law):
         return rf"{printer._print(self.factor)} \cdot {_wrap(self.base, printer)}"
 
 
+@spec_constructor("scale", laws=0)
 def scale(law: Law, factor: Any) -> Scaled:
     """The law of ``factor * X``.
 
@@ -573,6 +579,7 @@ class Shifted(Law):
         return rf"{_wrap(self.base, printer)} + {printer._print(self.shift)}"
 
 
+@spec_constructor("shift", laws=0)
 def shift(law: Law, amount: Any) -> Shifted:
     """The law of ``X + amount``.
 
@@ -643,6 +650,7 @@ def _check_fraction(value: Any, op: str) -> sympy.Expr:
     return c
 
 
+@spec_constructor("dilute", laws=0)
 def dilute(law: Law, fraction: Any) -> Dilated:
     """The law ``(1 − c) δ_0 + c·law`` of a matrix of law ``law`` and size ``cN``, padded with zeros to size ``N``.
 
@@ -672,6 +680,7 @@ def dilute(law: Law, fraction: Any) -> Dilated:
     return Dilated(law, _check_fraction(fraction, "dilute"))
 
 
+@spec_constructor("compress", laws=0)
 def compress(law: Law, fraction: Any) -> Scaled:
     """The law of ``P X P`` on the range of ``P``: a projection of trace ``t = fraction`` free from ``X``.
 

@@ -63,8 +63,9 @@ import sympy
 
 from sympy import Expr
 
+from tpsym.language import parse_expression
 from tpsym.errors import DomainError, InputError
-from tpsym.laws.base import Context, Law
+from tpsym.laws.base import Context, Law, spec_constructor
 from tpsym.laws.catalogue import Bernoulli, bernoulli, dirac, mp
 from tpsym.laws.operations import BoxPower, BoxTimes, Dilated, compress, dilute, scale
 from tpsym.nets.activations import X, Activation, Formula, HardTanh, LeakyReLU, Linear, ReLU, get_activation
@@ -406,9 +407,7 @@ def _activation(value: Any, slope: Any) -> Activation:
     if m:
         if slope is not None:
             raise InputError(f"slope={slope} given with a formula activation")
-        from tpsym.spec import parse_formula  # the safe parser; imported where used
-
-        return Formula(parse_formula(m.group(1), locals={"x": X}), X)
+        return Formula(parse_expression(m.group(1), locals={"x": X}), X)
     return get_activation(value, slope=slope)
 
 
@@ -638,6 +637,7 @@ class JacobianLaw(BoxPower):
         return rf"\mathcal{{J}}_{{{depth}}}\left(" + "; ".join(parts) + r"\right)"
 
 
+@spec_constructor("jacobian")
 def jacobian_law(
     activation: str | tuple | Activation = "linear",
     weights: str | tuple = "gaussian",

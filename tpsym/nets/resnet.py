@@ -60,7 +60,7 @@ import sympy
 from sympy import Expr
 
 from tpsym.errors import DomainError, InputError
-from tpsym.laws.base import Context, Law, as_param
+from tpsym.laws.base import Context, Law, as_param, spec_constructor
 from tpsym.laws.operations import BoxPower
 from tpsym.nets.activations import Erf, LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import _activation, _depth, _positive_sigma_w2, _word
@@ -373,7 +373,7 @@ class ResNetLaw(BoxPower):
     Fields beyond :class:`~tpsym.laws.BoxPower`'s: ``activation``,
     ``weights``, ``sigma_w2``, ``sigma_b2``, ``depth``, ``alpha``. Build it
     with :func:`resnet_law`. Its spec is ``resnet(...)``; the numeric layer
-    samples the real network from it (:meth:`network_sampler`).
+    samples the real network from it (:meth:`tpsym.numeric.architectures.ResidualSampler.of`).
 
     Examples
     --------
@@ -400,24 +400,6 @@ class ResNetLaw(BoxPower):
         """The plain ⊠-power this law equals."""
         return BoxPower(self.base, self.exponent)
 
-    def network_sampler(self) -> Any:
-        """A sampler of the real residual network (:class:`tpsym.numeric.architectures.ResidualSampler`)."""
-        from tpsym.numeric.architectures import ResidualSampler  # the numeric layer, imported where used
-
-        for name, v in (("sigma_w2", self.sigma_w2), ("sigma_b2", self.sigma_b2), ("alpha", self.alpha), ("depth", sympy.S(self.depth))):
-            if not v.is_number:
-                raise InputError(f"{name}={expr_str(v)} is symbolic; give numbers to sample the network")
-        act: Any = self.activation.name
-        if isinstance(self.activation, LeakyReLU):
-            if not sympy.S(self.activation.slope).is_number:
-                raise InputError(f"slope={expr_str(self.activation.slope)} is symbolic; give a number to sample the network")
-            act = self.activation
-        return ResidualSampler(
-            depth=int(self.depth), activation=act, weights=self.weights,
-            sigma_w2=float(self.sigma_w2), sigma_b2=float(self.sigma_b2), alpha=float(self.alpha),
-            label=str(self),
-        )
-
     def _spec(self) -> str:
         slope = f", slope={expr_str(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
         return (
@@ -433,6 +415,7 @@ class ResNetLaw(BoxPower):
         )
 
 
+@spec_constructor("resnet")
 def resnet_law(
     activation: str = "linear",
     weights: str = "gaussian",

@@ -43,7 +43,7 @@ import sympy
 from sympy import Expr
 
 from tpsym.errors import DomainError, NumericError
-from tpsym.laws.base import Context, Law, as_param
+from tpsym.laws.base import Context, Law, as_param, spec_constructor
 from tpsym.nets.jacobian import _positive_sigma_w2
 from tpsym.utils import expr_str
 
@@ -146,6 +146,7 @@ class ResNetLimit(Law):
         return rf"\mathcal{{R}}_{{\infty}}\left({printer._print(self.tau)}\right)"
 
 
+@spec_constructor("resnet_limit")
 def resnet_limit(sigma_w2: Expr = 1, a: Expr = 1) -> ResNetLimit:  # annotations are read as text by tpsym.spec
     """The large-depth law of J Jᵀ of a linear residual network with α = a/√L, L → ∞.
 

@@ -61,6 +61,7 @@ import sympy
 from sympy import Expr
 
 from tpsym.errors import InputError
+from tpsym.laws.base import spec_constructor
 from tpsym.laws.catalogue import mp
 from tpsym.laws.operations import BoxPower, scale
 from tpsym.nets.activations import LeakyReLU, Linear, ReLU
@@ -114,18 +115,6 @@ class RNNLaw(BoxPower):
     def equivalent(self) -> BoxPower:
         """The plain ⊠-power this law equals."""
         return BoxPower(self.base, self.exponent)
-
-    def network_sampler(self, *, tied: bool = True) -> Any:
-        """A sampler of the real recurrent network (:class:`tpsym.numeric.architectures.RecurrentSampler`)."""
-        from tpsym.numeric.architectures import RecurrentSampler  # the numeric layer, imported where used
-
-        for name, v in (("sigma_w2", self.sigma_w2), ("sigma_u2", self.sigma_u2), ("sigma_b2", self.sigma_b2), ("steps", sympy.S(self.steps))):
-            if not v.is_number:
-                raise InputError(f"{name}={expr_str(v)} is symbolic; give numbers to sample the network")
-        return RecurrentSampler(
-            steps=int(self.steps), activation=_numeric_activation(self.activation), sigma_w2=float(self.sigma_w2),
-            sigma_u2=float(self.sigma_u2), sigma_b2=float(self.sigma_b2), tied=tied, label=str(self),
-        )
 
     def _spec(self) -> str:
         slope = f", slope={expr_str(self.activation.slope)}" if isinstance(self.activation, LeakyReLU) else ""
@@ -186,15 +175,7 @@ def rnn_kernel(
     return K
 
 
-def _numeric_activation(act: Any) -> Any:
-    """The activation as the numeric layer names it (leaky ReLU with its slope)."""
-    if isinstance(act, LeakyReLU):
-        if not sympy.S(act.slope).is_number:
-            raise InputError(f"slope={expr_str(act.slope)} is symbolic; give a number to sample the network")
-        return act
-    return act.name
-
-
+@spec_constructor("rnn")
 def rnn_law(
     activation: str = "linear",
     sigma_w2: Expr = 1,  # annotations are read as text by tpsym.spec

@@ -43,7 +43,13 @@ from typing import Any
 
 import numpy as np
 
+import sympy
+
 from tpsym.errors import InputError
+from tpsym.nets.activations import LeakyReLU
+from tpsym.nets.resnet import ResNetLaw
+from tpsym.nets.rnn import RNNLaw
+from tpsym.utils import expr_str
 from tpsym.numeric.network import DenseLayer, GaussianLayer, resolve_activation
 from tpsym.numeric.samplers import haar_orthogonal
 
@@ -151,6 +157,15 @@ class _DenseJacobianTarget:
         return tuple(self.expected[:order])
 
 
+def _numeric_activation(act: Any) -> Any:
+    """The activation as the numeric layer names it (leaky ReLU with its slope)."""
+    if isinstance(act, LeakyReLU):
+        if not sympy.S(act.slope).is_number:
+            raise InputError(f"slope={expr_str(act.slope)} is symbolic; give a number to sample the network")
+        return act
+    return act.name
+
+
 @dataclass(frozen=True, slots=True)
 class ResidualSampler(_DenseJacobianTarget):
     """A residual network of ``depth`` blocks (see the module); samples J Jᵀ densely."""
@@ -170,6 +185,18 @@ class ResidualSampler(_DenseJacobianTarget):
             raise InputError(f"depth={self.depth!r} is not a positive int")
         if self.weights not in ("gaussian", "orthogonal"):
             raise InputError(f"weights={self.weights!r} is not one of gaussian, orthogonal")
+
+    @classmethod
+    def of(cls, law: ResNetLaw) -> ResidualSampler:
+        """The sampler of the real residual network whose Jacobian law is ``law`` (:func:`tpsym.nets.resnet_law`)."""
+        for name, v in (("sigma_w2", law.sigma_w2), ("sigma_b2", law.sigma_b2), ("alpha", law.alpha), ("depth", sympy.S(law.depth))):
+            if not v.is_number:
+                raise InputError(f"{name}={expr_str(v)} is symbolic; give numbers to sample the network")
+        return cls(
+            depth=int(law.depth), activation=_numeric_activation(law.activation), weights=law.weights,
+            sigma_w2=float(law.sigma_w2), sigma_b2=float(law.sigma_b2), alpha=float(law.alpha),
+            label=str(law),
+        )
 
     @property
     def description(self) -> str:
@@ -229,6 +256,21 @@ class RecurrentSampler(_DenseJacobianTarget):
     def __post_init__(self) -> None:
         if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
             raise InputError(f"steps={self.steps!r} is not a positive int")
+
+    @classmethod
+    def of(cls, law: RNNLaw, *, tied: bool = True) -> RecurrentSampler:
+        """The sampler of the real recurrent network whose Jacobian law is ``law`` (:func:`tpsym.nets.rnn_law`).
+
+        ``tied=False`` draws fresh weights at every step: the network that the
+        law describes under the untied-weights assumption.
+        """
+        for name, v in (("sigma_w2", law.sigma_w2), ("sigma_u2", law.sigma_u2), ("sigma_b2", law.sigma_b2), ("steps", sympy.S(law.steps))):
+            if not v.is_number:
+                raise InputError(f"{name}={expr_str(v)} is symbolic; give numbers to sample the network")
+        return cls(
+            steps=int(law.steps), activation=_numeric_activation(law.activation), sigma_w2=float(law.sigma_w2),
+            sigma_u2=float(law.sigma_u2), sigma_b2=float(law.sigma_b2), tied=tied, label=str(law),
+        )
 
     @property
     def description(self) -> str:

@@ -103,10 +103,14 @@ def as_target(target: Any) -> Any:
     from tpsym.numeric.sampling import LawSampler
 
     if isinstance(target, Law):
-        # a law that names its own network sampler (residual, recurrent networks)
-        hook = getattr(target, "network_sampler", None)
-        if callable(hook):
-            return _LawOfNetwork(hook(), target)
+        # the law of a residual or recurrent network's Jacobian: sample the real network
+        from tpsym.nets import ResNetLaw, RNNLaw
+        from tpsym.numeric.architectures import RecurrentSampler, ResidualSampler
+
+        if isinstance(target, ResNetLaw):
+            return _LawOfNetwork(ResidualSampler.of(target), target)
+        if isinstance(target, RNNLaw):
+            return _LawOfNetwork(RecurrentSampler.of(target), target)
         # a law of a network's Jacobian: sample the real network
         for name in ("mlp", "network", "net", "model"):
             net = getattr(target, name, None)

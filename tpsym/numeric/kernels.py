@@ -216,8 +216,8 @@ def kernel_target(text: str, locals: dict[str, Any] | None = None) -> KernelTarg
     import sympy
 
     from tpsym.certified import is_constant
+    from tpsym.language import parse_expression
     from tpsym.nets import kernels
-    from tpsym.spec import parse_formula
 
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
     marker = sympy.Symbol("kernel_value_")
@@ -232,7 +232,7 @@ def kernel_target(text: str, locals: dict[str, Any] | None = None) -> KernelTarg
 
         return f
 
-    value = parse_formula(text, functions={n: capture(n) for n in ("nngp", "ntk")}, locals=locals)
+    value = parse_expression(text, functions={n: capture(n) for n in ("nngp", "ntk")}, locals=locals)
     if len(calls) != 1 or value != marker:
         raise InputError(f"{text!r}: give one call nngp(...) or ntk(...), nothing else")
     name, pos, kw = calls[0]

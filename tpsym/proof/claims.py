@@ -27,6 +27,7 @@ import sympy
 
 from tpsym.certified import CertifiedConstant, NumericConstant
 from tpsym.errors import InputError, ProofFileError
+from tpsym.language import FORMULA_CONSTANTS
 
 __all__ = ["Loop", "Claim", "NumericSettings", "parse_loop", "ASSUMPTION_WORDS", "StatementKind", "plain"]
 
@@ -164,11 +165,9 @@ class Claim:
 
     def symbols(self) -> dict[str, sympy.Symbol]:
         """The parameter symbols with their declared assumptions."""
-        from tpsym.spec import _FORMULA_CONSTANTS
-
         out = {}
         for name, words in self.assumptions:
-            if name in _FORMULA_CONSTANTS or name in RESERVED_CONSTANTS:
+            if name in FORMULA_CONSTANTS or name in RESERVED_CONSTANTS:
                 raise InputError(f"{name!r} is a built-in constant, not a parameter: it cannot carry assumptions")
             kw: dict[str, bool] = {}
             for w in words:

@@ -34,6 +34,8 @@ import sympy
 
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Law
+from tpsym.nets.claims import network_claim_functions
+from tpsym.nets.words import mixed_moment_claim
 
 __all__ = [
     "Route",
@@ -309,20 +311,13 @@ def claim_functions(route: Route = "series", recorder: Recorder | None = None) -
         "pairing_count": pairing_count,
         "mobius_nc": mobius_nc,
     }
-    single_route: dict[str, Callable[..., Any]] = {}
-    try:
-        from tpsym.nets.claims import network_claim_functions
-        from tpsym.nets.words import mixed_moment_claim
-    except ImportError:
-        pass
-    else:
-        single_route = network_claim_functions()  # mean field and kernels: one computation each
-        table.update(single_route)
+    single_route = network_claim_functions()  # mean field and kernels: one computation each
+    table.update(single_route)
 
-        def mixed_moment(word: str, **letters: Any) -> sympy.Expr:
-            # networks named by keyword are independent; see tpsym.nets.words
-            return mixed_moment_claim(word, route, **letters)
+    def mixed_moment(word: str, **letters: Any) -> sympy.Expr:
+        # networks named by keyword are independent; see tpsym.nets.words
+        return mixed_moment_claim(word, route, **letters)
 
-        table["mixed_moment"] = mixed_moment
+    table["mixed_moment"] = mixed_moment
     assert table.keys() - set(single_route) == TWO_ROUTE_FUNCTIONS
     return table

@@ -31,7 +31,7 @@ from typing import Any
 import sympy
 
 from tpsym.errors import InputError
-from tpsym.series.size import expansion_work
+from tpsym.series.size import MAX_EXPANSION_WORK, expansion_work
 
 __all__ = [
     "MAX_EXPANSION_WORK",
@@ -45,9 +45,6 @@ __all__ = [
     "evaluate_sums",
 ]
 
-#: Most terms written while expanding the two sides of one exact comparison:
-#: ``(1 + c)**1000`` (1001 terms) takes about a second to compare.
-MAX_EXPANSION_WORK = 1_000
 #: Most terms of the sums of one evaluation of a claim (nested sums multiply;
 #: 20 000 simple terms take about two seconds on both routes).
 MAX_SUM_TERMS = 20_000

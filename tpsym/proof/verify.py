@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 import sympy
 
-from tpsym.certified import is_computed
+from tpsym.certified import ZERO_TEST_HOW, is_computed, zero_test
 from tpsym.errors import CertificateError, DomainError, InputError, NumericError, TpsymError
 from tpsym.proof.allorders import prove_all_orders, prove_law_generating_function, prove_same_law, recheck_proof
 from tpsym.proof.claims import Claim, Loop, plain
@@ -188,7 +188,7 @@ def exact_equal(
         except DomainError:
             continue  # the difference is undefined at this point: try the next one
         if zero is False:
-            return False, f"{where}; differs at {subs or 'the constants'} ({_ZERO_TEST_HOW})"
+            return False, f"{where}; differs at {subs or 'the constants'} ({ZERO_TEST_HOW})"
         if zero is True and not subs:
             return True, f"{where}; the difference is exactly 0 (minimal polynomial)"
     raise DomainError(f"cannot decide whether {a} equals {b}: their atoms may be related")
@@ -230,70 +230,6 @@ def canonical_arguments(e: sympy.Basic) -> sympy.Basic:
     return e.func(*(canonical_arguments(x) for x in e.args))
 
 
-#: How :func:`zero_test` separates a number from 0.
-_ZERO_TEST_HOW = "exact rational, minimal polynomial, or an evaluation whose error bound excludes 0"
-#: Digits tried, in turn, by the numerical part of :func:`zero_test`.
-_ZERO_TEST_DIGITS = (30, 120, 480)
-
-
-def _is_algebraic_number(e: sympy.Expr) -> bool:
-    """Whether ``e`` is built from rationals, ``I`` and rational powers only."""
-    if e.is_Rational or e is sympy.I:
-        return True
-    if e.is_Add or e.is_Mul:
-        return all(_is_algebraic_number(a) for a in e.args)
-    if e.is_Pow:
-        return e.exp.is_Rational and _is_algebraic_number(e.base)
-    return False
-
-
-def zero_test(e: Any) -> bool | None:
-    """Whether the closed number ``e`` is 0: True, False, or None (cannot decide).
-
-    A rational is decided directly; an algebraic number (rationals, ``I``,
-    radicals) by its minimal polynomial, which is ``x`` exactly when it is
-    0; anything else by evaluation with sympy's error-tracking ``evalf``
-    (``strict``), which either returns digits that separate the value from 0
-    or gives up: a float whose mantissa cancelled away never counts as 0 or
-    as non-zero.
-
-    >>> zero_test((1 + sympy.sqrt(2))**40 - (3 + 2*sympy.sqrt(2))**20)
-    True
-    >>> zero_test(2/sympy.pi - (2/sympy.pi + sympy.Rational(1, 10**45)))
-    False
-    >>> zero_test(sympy.log(4) - 2*sympy.log(2)) is None
-    True
-    """
-    e = sympy.sympify(e, strict=True)
-    if e.free_symbols:
-        raise InputError(f"zero_test needs a number, not {e}")
-    if e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise DomainError(f"{e} is undefined")
-    if e.is_Rational:
-        return e == 0
-    if e.is_Pow and e.exp.is_positive:
-        return zero_test(e.base)
-    if e.is_Mul:
-        answers = [zero_test(f) for f in e.args]
-        return True if True in answers else (None if None in answers else False)
-    if _is_algebraic_number(e):
-        try:
-            poly = sympy.minimal_polynomial(e, _X)
-        except (NotImplementedError, sympy.polys.polyerrors.NotAlgebraic, sympy.polys.polyerrors.PolynomialError):
-            pass
-        else:
-            return poly == _X
-    for digits in _ZERO_TEST_DIGITS:
-        try:
-            value = sympy.N(e, digits, strict=True, maxn=4 * digits)
-        except sympy.core.evalf.PrecisionExhausted:
-            continue
-        if value.is_number and value != 0:
-            return False
-    return None
-
-
-_X = sympy.Dummy("x")
 
 
 def check_defined(e: Any, what: str = "the value") -> None:

@@ -43,7 +43,12 @@ from typing import Any
 
 import sympy
 
-__all__ = ["expansion_work", "CAP"]
+__all__ = ["expansion_work", "CAP", "MAX_EXPANSION_WORK"]
+
+#: Most terms written while expanding the two sides of one exact comparison, or one
+#: rising factorial of the language: ``(1 + c)**1000`` (1001 terms) takes about a
+#: second to compare.
+MAX_EXPANSION_WORK = 1_000
 
 #: Estimates are capped here: beyond it every limit is exceeded anyway, and
 #: the binomials of the estimate stay cheap to compute.

@@ -13,19 +13,29 @@ import sympy
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Law
 
-def _substitute(law: Law, exact: Mapping[sympy.Symbol, sympy.Expr]) -> Law:
-    """The law with the exact values put in for its symbols (rebuilds the tree)."""
-    if not exact or not is_dataclass(law):
+def _substitute(law: Any, exact: Mapping[sympy.Symbol, sympy.Expr]) -> Any:
+    """The law with the exact values put in for its symbols: rebuilds the tree of frozen dataclasses.
+
+    Every dataclass field is visited (a law, the network of a Jacobian law, its
+    layers), so that no part of the value keeps the symbol.
+    """
+    if not exact or not is_dataclass(law) or isinstance(law, type):
         return law
     changes: dict[str, Any] = {}
     for f in fields(law):
+        if not f.init:
+            continue
         v = getattr(law, f.name)
-        if isinstance(v, Law):
-            changes[f.name] = _substitute(v, exact)
-        elif isinstance(v, tuple) and v and all(isinstance(u, Law) for u in v):
-            changes[f.name] = tuple(_substitute(u, exact) for u in v)
-        elif isinstance(v, sympy.Expr):
-            changes[f.name] = v.xreplace(exact)
+        if isinstance(v, sympy.Basic):
+            new = v.xreplace(exact)
+        elif is_dataclass(v) and not isinstance(v, type):
+            new = _substitute(v, exact)
+        elif isinstance(v, tuple) and any(is_dataclass(u) or isinstance(u, sympy.Basic) for u in v):
+            new = tuple(u.xreplace(exact) if isinstance(u, sympy.Basic) else _substitute(u, exact) for u in v)
+        else:
+            continue
+        if new is not v and new != v:
+            changes[f.name] = new
     return replace(law, **changes) if changes else law
 
 class _Values:
