@@ -92,7 +92,7 @@ def equations() -> None:
         law = boxpower(boxtimes(bernoulli(sympy.Rational(1, 2)), scale(mp(ratio=1), 2)), L)
         algebraic.algebraic_equation.cache_clear()
         algebraic.cauchy_equation.cache_clear()
-        P, t = timed(lambda: algebraic.cauchy_equation(law))
+        P, t = timed(lambda law=law: algebraic.cauchy_equation(law))
         print(f"  ReLU L={L:2d}   {t:7.3f} s  degree {P.degree(sympy.Symbol('G'))}")
     P, t = timed(lambda: algebraic.cauchy_equation(boxplus(semicircle(), mp(ratio=1))))
     print(f"  semicircle ⊞ MP(1) {t:7.3f} s  degree {P.degree(sympy.Symbol('G'))}")
@@ -106,7 +106,7 @@ def jacobians() -> None:
 
     for w, depth in (("orthogonal", 1), ("gaussian", 2), ("orthogonal", 4)):
         spec = f"jacobian(activation=tanh, weights={w}, sigma_w2=3/2, sigma_b2=1/20, depth={depth})"
-        res, t = timed(lambda: density(parse_spec(spec), "0:6:200"))
+        res, t = timed(lambda spec=spec: density(parse_spec(spec), "0:6:200"))
         print(f"{spec}: {t:6.2f} s  {res.method}; mass {res.mass:.6f}; max moment error {max(res.moment_errors):.1e}")
 
 

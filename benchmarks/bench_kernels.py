@@ -106,7 +106,9 @@ def certified_scalars() -> None:
     def dblquad_pair(s11, s22, s12, deriv):
         det = s11 * s22 - s12 * s12
         f = (lambda z: 1 / np.cosh(z) ** 2) if deriv else np.tanh
-        g = lambda v, u: f(u) * f(v) * np.exp(-(s22 * u * u - 2 * s12 * u * v + s11 * v * v) / (2 * det)) / (2 * np.pi * np.sqrt(det))
+        def g(v, u):
+            return f(u) * f(v) * np.exp(-(s22 * u * u - 2 * s12 * u * v + s11 * v * v) / (2 * det)) / (2 * np.pi * np.sqrt(det))
+
         return integrate.dblquad(g, -12, 12, -12, 12, epsabs=1e-13)[0]
 
     sw, sb = 1.5, 0.1
@@ -117,7 +119,7 @@ def certified_scalars() -> None:
         for _ in range(depth - 1):
             e12, dot = dblquad_pair(s11, s22, s12, False), sw * dblquad_pair(s11, s22, s12, True)
             root = np.sqrt(s11)
-            e11 = integrate.quad(lambda z: np.tanh(root * z) ** 2 * np.exp(-z * z / 2), -12, 12)[0] / np.sqrt(2 * np.pi)
+            e11 = integrate.quad(lambda z, root=root: np.tanh(root * z) ** 2 * np.exp(-z * z / 2), -12, 12)[0] / np.sqrt(2 * np.pi)
             s11 = s22 = sw * e11 + sb
             s12 = sw * e12 + sb
             theta = s12 + dot * theta

@@ -53,7 +53,7 @@ def refusals() -> None:
     ]
     print(f"{'input':60} {'refused in':>11}  {'baseline (small instance, sympy)':>34}")
     for statement, loops, base in rows:
-        t, v = timed(lambda: verify_claim(claim(statement, *loops), numeric=False))
+        t, v = timed(lambda statement=statement, loops=loops: verify_claim(claim(statement, *loops), numeric=False))
         assert v.status == "error", v.summary
         tb = f"{timed(base)[0]:.3f} s" if base else "-"
         print(f"{statement[:58] + ' ' + ' '.join(loops):60.60} {t:>9.3f} s  {tb:>34}")
@@ -65,11 +65,11 @@ def powers() -> None:
     print(f"{'law':48} {'m_1..m_8':>10}  {'baseline: t - 1 products':>26}")
     base = mp(ratio=1)
     for t in (65, 1000, 10**8):
-        tp, _ = timed(lambda: boxpower(base, t).moments(8))
+        tp, _ = timed(lambda t=t: boxpower(base, t).moments(8))
         if t <= 1000:
             ctx = Context(base, order=8)
             s = ctx.s_transform(base, 8)
-            tb = f"{timed(lambda: _boxtimes_s([s] * t, ctx.field))[0]:.3f} s"
+            tb = f"{timed(lambda s=s, t=t, ctx=ctx: _boxtimes_s([s] * t, ctx.field))[0]:.3f} s"
         else:
             tb = "(10^8 products: not run)"
         print(f"{'boxpower(mp(ratio=1), ' + str(t) + ')':48} {tp:>8.3f} s  {tb:>26}")

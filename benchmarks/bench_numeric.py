@@ -61,7 +61,7 @@ def main() -> None:
     exact = [1.0, 9.0, 113.0, 1649.0]
     for control in (True, False):
         r, t_conf = timed(
-            lambda: crosscheck(NetworkSampler.uniform(4, "relu", sigma_w2=2.0), 4, claims={"derived": exact},
+            lambda control=control: crosscheck(NetworkSampler.uniform(4, "relu", sigma_w2=2.0), 4, claims={"derived": exact},
                                sizes=sizes, trials=10, seed=0, alpha=0.0027, control_variate=control)
         )
         how = "control variate" if control else "plain means (baseline)"

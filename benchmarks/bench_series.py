@@ -32,6 +32,17 @@ def _t(fn, reps):
     return best
 
 
+def _cases(f1, g0, s1, t0, n):
+    """Each operation as (tpsym's _qq kernel, flint's fmpq_series) on the same inputs."""
+    return {
+        "inverse": (lambda: _qq.inverse(f1, n), lambda: 1 / s1),
+        "log": (lambda: _qq.log(f1, n), lambda: s1.log()),
+        "exp": (lambda: _qq.exp(g0, n), lambda: t0.exp()),
+        "compose": (lambda: _qq.compose(f1, g0, n), lambda: s1(t0)),
+        "reversion": (lambda: _qq.reversion(g0, n), lambda: t0.reversion()),
+    }
+
+
 def main():
     rnd = random.Random(1)
     for n in (50, 200, 800):
@@ -41,13 +52,7 @@ def main():
         reps = 5 if n <= 200 else 1
         with _flint_cap(n):
             s1, t0 = flint.fmpq_series(f1.coeffs(), prec=n), flint.fmpq_series(g0.coeffs(), prec=n)
-        cases = {
-            "inverse": (lambda: _qq.inverse(f1, n), lambda: 1 / s1),
-            "log": (lambda: _qq.log(f1, n), lambda: s1.log()),
-            "exp": (lambda: _qq.exp(g0, n), lambda: t0.exp()),
-            "compose": (lambda: _qq.compose(f1, g0, n), lambda: s1(t0)),
-            "reversion": (lambda: _qq.reversion(g0, n), lambda: t0.reversion()),
-        }
+        cases = _cases(f1, g0, s1, t0, n)
         for name, (new, old) in cases.items():
             if name == "compose" and n > 200 or name in ("exp", "reversion") and n > 200:
                 continue  # rational coefficient growth makes these minutes long at 800

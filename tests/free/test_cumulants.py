@@ -57,7 +57,7 @@ def test_catalan_from_semicircle_and_mp(method):
 def test_narayana_from_free_poisson():
     # m_n(free Poisson of rate lam) = sum_k N(n, k) lam^k (OEIS A001263; Nica–Speicher, Prop. 12.11)
     moms = free_poisson(rate=lam).moments(len(NARAYANA))
-    for n, (row, m) in enumerate(zip(NARAYANA, moms), 1):
+    for row, m in zip(NARAYANA, moms):
         assert sympy.Poly(m, lam).all_coeffs()[::-1] == [0, *row]
     # MP with ratio c: m_n = sum_k N(n, k) c^(k-1)  (docs/design.md conventions)
     for row, m in zip(NARAYANA, mp(ratio=c).moments(len(NARAYANA))):

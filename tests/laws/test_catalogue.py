@@ -75,7 +75,7 @@ def test_types_and_attributes():
     assert isinstance(fp, FreePoisson) and fp.rate == 1 / c and fp.jump == c and fp.ratio == c
     assert fp.is_marchenko_pastur and marchenko_pastur(c) == fp
     with pytest.raises(DomainError, match="not a Marchenko–Pastur law"):
-        free_poisson(rate=2).ratio
+        _ = free_poisson(rate=2).ratio
     assert symmetric_bernoulli() == Bernoulli(half, sympy.Integer(-1), sympy.Integer(1))
     assert haar_gram(2) == dirac(2) and isinstance(dirac(2), Dirac)
     assert isinstance(generic_law("m"), GenericLaw) and generic_law("m").moment_symbol(3) == sympy.Symbol("m_3")

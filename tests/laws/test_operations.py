@@ -25,7 +25,7 @@ from tpsym.laws import (
 L, c, s, t = sympy.symbols("L c s t")
 
 
-class O:
+class O:  # noqa: E742 (a one-letter helper: every assertion reads O.same(...))
     """Equality of expression lists as rational functions (canonical form through cancel).
 
     Powers of one base with symbolic exponents are joined first (``mu**(2*L - 2)/mu**(2*L)``).

@@ -57,8 +57,8 @@ def _double_recursion(sw: float, sb: float, q1: float, q2: float, c: float, dept
     for _ in range(depth - 1):
         e12 = _tanh_pair_dblquad(s11, s22, s12, False)
         dot = sw * _tanh_pair_dblquad(s11, s22, s12, True)
-        e11 = integrate.quad(lambda z: math.tanh(math.sqrt(s11) * z) ** 2 * math.exp(-z * z / 2), -12, 12)[0] / math.sqrt(2 * math.pi)
-        e22 = integrate.quad(lambda z: math.tanh(math.sqrt(s22) * z) ** 2 * math.exp(-z * z / 2), -12, 12)[0] / math.sqrt(2 * math.pi)
+        e11 = integrate.quad(lambda z, s11=s11: math.tanh(math.sqrt(s11) * z) ** 2 * math.exp(-z * z / 2), -12, 12)[0] / math.sqrt(2 * math.pi)
+        e22 = integrate.quad(lambda z, s22=s22: math.tanh(math.sqrt(s22) * z) ** 2 * math.exp(-z * z / 2), -12, 12)[0] / math.sqrt(2 * math.pi)
         s11, s22, s12 = sw * e11 + sb, sw * e22 + sb, sw * e12 + sb
         theta = s12 + dot * theta
     return s12, theta

@@ -37,7 +37,7 @@ def test_finite_depth_moments_converge_at_rate_one_over_depth(weights):
     moments = resnet_law("linear", weights, sigma_w2=2, depth=L, alpha=R(1, 2) / sympy.sqrt(L)).moments(4)
     errs = []
     for depth in (100, 1000, 10000):
-        at = lambda f: f.subs({v: depth for v in f.free_symbols if v.name == "L"})  # noqa: E731
+        at = lambda f, depth=depth: f.subs({v: depth for v in f.free_symbols if v.name == "L"})  # noqa: E731
         errs.append([abs(float(sympy.N(at(f), 40) / m - 1)) for f, m in zip(moments, limit)])
     for k in range(4):
         assert errs[2][k] < 1e-3 * max(1, k)

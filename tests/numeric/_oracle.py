@@ -12,7 +12,6 @@ from fractions import Fraction
 from math import comb
 
 
-
 def _mul(a, b, n):
     return [sum(a[i] * b[k - i] for i in range(k + 1)) for k in range(n)]
 

@@ -51,7 +51,7 @@ def test_the_operator_keeps_the_forward_pass_derivatives():
     s = ResidualSampler(depth=2, activation="tanh", sigma_w2=1.0, alpha=0.5)
     rng = np.random.default_rng(7)
     op = s.operator(rng, 30)
-    for w, d, _ in op.steps:
+    for _w, d, _ in op.steps:
         assert d.shape == (30,) and np.all((d > 0) & (d <= 1))  # tanh' in (0, 1]
 
 

@@ -6,7 +6,6 @@ noise, so they are exact binomial experiments: cheap and not seed-fragile.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings

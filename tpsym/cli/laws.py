@@ -36,7 +36,7 @@ def law_signatures() -> list[dict[str, Any]]:
     out = []
     for name in sorted(LAW_CONSTRUCTORS):
         fn = LAW_CONSTRUCTORS[name]
-        params = []
+        params: list[dict[str, Any]] = []
         for p in inspect.signature(fn).parameters.values():
             if p.kind is p.VAR_POSITIONAL:
                 params.append({"name": f"*{p.name}", "default": None})

@@ -251,6 +251,7 @@ def handle_plot(args: argparse.Namespace) -> int:
             moments = target.expected_moments(args.order)
         except TpsymError:
             moments = None
+    atoms: tuple[tuple[float, float], ...]
     density, atoms = None, ()
     try:
         density, atoms = derived_density(law, lam)

@@ -165,11 +165,11 @@ def _loop_variable(statement: str) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from tpsym.proof.claims import Claim, NumericSettings, parse_loop
+    from tpsym.proof.claims import Claim, Loop, NumericSettings, parse_loop
 
     from tpsym.proof.fileformat import MAX_ORDER
 
-    loops = []
+    loops: list[Loop] = []
     order = check_range(args.order, "--order", 1, MAX_ORDER)
     for spec in args.for_ or []:
         if spec == "all":
@@ -235,7 +235,7 @@ def _recheck(args: argparse.Namespace) -> int:
         broken = [c for c in loaded if isinstance(c, ClaimError)]
         if broken:
             raise InputError(f"--against: {broken[0].where()}: {broken[0].message}")
-        against = loaded
+        against = [c for c in loaded if not isinstance(c, ClaimError)]
     results = []
     for path in args.certificates_in:
         try:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numbers
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -215,7 +216,7 @@ def _rows_as_tuples(chunk: np.ndarray) -> list[tuple[int, ...]]:
     if n == 0:
         return [()] * chunk.shape[0]
     record = np.dtype([(f"f{i}", chunk.dtype) for i in range(n)])
-    return np.ascontiguousarray(chunk).view(record).reshape(-1).tolist()
+    return cast(list[tuple[int, ...]], np.ascontiguousarray(chunk).view(record).reshape(-1).tolist())
 
 
 def _label_iter(n: int, blocks: int | None) -> Iterator[tuple[int, ...]]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import sympy
 
@@ -39,6 +39,7 @@ from tpsym.free.cumulants import cumulants_from_moments_series, moments_from_cum
 from tpsym.free.transforms import _moments_from_s, s_transform_in
 from tpsym.series import Series
 from tpsym.series.encode import Encoder
+from tpsym.series.ring import RationalFunctionField
 
 __all__ = ["boxplus", "boxtimes", "boxtimes_power", "boxplus_power", "KREWERAS_MAX_ORDER"]
 
@@ -254,7 +255,7 @@ def boxtimes_power(moments: Sequence[Any], t: Any) -> tuple[sympy.Expr, ...]:
         return boxtimes(*([moments] * int(t)))
     unit = sympy.Symbol("_unit")  # stands for m_1**t, an atom outside QQ(parameters)
     enc = Encoder.for_exprs(list(moments) + [t], substitutions={unit: mean**t})
-    F = enc.field
+    F = cast(RationalFunctionField, enc.field)  # it has the generator _unit
     mom = [enc.encode(x) for x in moments]
     if F.is_zero(mom[0]):
         raise DomainError("a ⊠-power needs a law of non-zero mean (its S-transform)")

@@ -439,7 +439,7 @@ class GaussianDiagonals(JointLaw):
                     continue
                 if chosen:
                     sub = cov.extract(chosen, chosen)
-                    corr = sympy.Matrix(len(chosen), len(chosen), lambda i, j: sub[i, j] / sympy.sqrt(sub[i, i] * sub[j, j]))
+                    corr = sympy.Matrix(len(chosen), len(chosen), lambda i, j, sub=sub: sub[i, j] / sympy.sqrt(sub[i, i] * sub[j, j]))
                     term *= _orthant(corr)
                 total += term
             value *= total
@@ -548,11 +548,19 @@ class Alphabet:
     @property
     def letters(self) -> dict[str, WeightLetter | DiagonalLetter]:
         """Name to letter."""
-        return {x.name: x for x in (*self.weights, *self.diagonals)}
+        every: list[WeightLetter | DiagonalLetter] = [*self.weights, *self.diagonals]
+        return {x.name: x for x in every}
 
     def width(self, space: Hashable) -> sympy.Expr:
         """The relative width of a space (1 unless given)."""
         return self.widths.get(space, sympy.Integer(1))
+
+
+def _weight(letter: WeightLetter | DiagonalLetter) -> WeightLetter:
+    """A letter that stands where only weight letters can (a w_i of a word or a κ of the recursion)."""
+    if not isinstance(letter, WeightLetter):
+        raise InputError(f"the letter {letter.name!r} is a commuting diagonal, not a weight letter")
+    return letter
 
 
 def parse_star_word(word: str | Sequence[Any], alphabet: Alphabet) -> tuple[Token, ...]:
@@ -593,7 +601,8 @@ def parse_star_word(word: str | Sequence[Any], alphabet: Alphabet) -> tuple[Toke
             raise InputError(f"a word is made of letter names or (name, transposed) tokens, got {item!r}")
         if name not in letters:
             raise InputError(f"unknown letter {name!r} in the word (letters: {', '.join(sorted(letters)) or 'none'})")
-        if isinstance(letters[name], DiagonalLetter) or letters[name].selfadjoint:
+        letter = letters[name]
+        if isinstance(letter, DiagonalLetter) or letter.selfadjoint:
             transposed = False
         out.extend([(name, transposed)] * power)
     if not out:
@@ -665,7 +674,7 @@ class _Problem:
                     spaces.append(s)
         self.spaces = spaces
         self.square = len(spaces) == 1
-        has_haar = any(isinstance(letters[t[0]], WeightLetter) and letters[t[0]].ensemble in ("orthogonal", "law") for t in tokens)
+        has_haar = any(isinstance(x, WeightLetter) and x.ensemble in ("orthogonal", "law") for x in (letters[t[0]] for t in tokens))
         if has_haar and not self.square:
             raise InputError("a word with a Haar orthogonal letter or a letter of a given law must stay in one space (a square word)")
         # rotate so that the word starts with a weight (phi is a trace)
@@ -691,7 +700,7 @@ class _Problem:
             self.after.append(self._mono(exps))
             # the space of a_i: the column space of w_i
             self.after = [
-                (spaces.index(letters[w[0]].shape(w[1])[1]), e) for w, (_, e) in zip(self.weights, self.after)
+                (spaces.index(_weight(letters[w[0]]).shape(w[1])[1]), e) for w, (_, e) in zip(self.weights, self.after)
             ]
 
     def _mono(self, exps: list[int]) -> tuple[int, tuple[int, ...]]:
@@ -707,7 +716,7 @@ class _Problem:
         name = toks[0][0]
         if any(t[0] != name for t in toks):
             return sympy.Integer(0)
-        letter = self.alphabet.letters[name]
+        letter = _weight(self.alphabet.letters[name])
         alternating = all(toks[k][1] != toks[k + 1][1] for k in range(len(toks) - 1)) and (len(toks) < 2 or toks[0][1] != toks[-1][1])
         if not (alternating or letter.selfadjoint):
             return sympy.Integer(0)
@@ -742,7 +751,7 @@ def _recursive(pb: _Problem, F: Any, conv: Any, E: Any) -> Any:
     def kappa_of(name: str, first_t: bool, length: int) -> Any:
         key = (name, first_t, length)
         if key not in kappas:
-            letter = letters[name]
+            letter = _weight(letters[name])
             v = letter.kappa((name, first_t), length)
             if not pb.square and v != 0:
                 v = v / pb.alphabet.width(letter.cols)
@@ -784,7 +793,7 @@ def _recursive(pb: _Problem, F: Any, conv: Any, E: Any) -> Any:
         if i > j:
             return ONE
         name, t0 = w[i]
-        selfadjoint = letters[name].selfadjoint
+        selfadjoint = _weight(letters[name]).selfadjoint
 
         @lru_cache(maxsize=None)
         def ext(p: int, s: int) -> dict:

@@ -86,7 +86,7 @@ class GaussNodes:
                 value = value[component]
             return value**power * weight
 
-        kwargs = {"error": True}
+        kwargs: dict[str, Any] = {"error": True}
         if maxdegree is not None:
             kwargs["maxdegree"] = maxdegree
         ctx = self._ctx
@@ -183,7 +183,7 @@ def certified_expect(act: Any, q: Ball, requests: Sequence[tuple[str, int]], dig
             sums[i] = sums[i] + (term if j == 0 else 2 * term)
     out = []
     a_iv = ctx.mpf(mpmath.mpf(a))
-    for (kind, power), (_, b_k), total in zip(requests, strips, sums):
+    for _request, (_, b_k), total in zip(requests, strips, sums):
         b_iv = ctx.mpf(b_k.numerator) / b_k.denominator
         # a ≤ s/√q for every q in the ball: check with the interval √q
         if not (a_iv * sq).b <= ctx.mpf(s.numerator) / s.denominator:

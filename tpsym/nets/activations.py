@@ -39,7 +39,7 @@ import math
 from fractions import Fraction
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import mpmath
 import numpy as np
@@ -103,7 +103,7 @@ class Activation:
 
     name: ClassVar[str] = "activation"
     #: Points where φ or φ' is not smooth (quadrature splits there).
-    breakpoints: ClassVar[tuple[int, ...]] = ()
+    breakpoints: ClassVar[tuple[float, ...]] = ()
     #: Whether |φ'(x)| ≤ 1 for every x (then μ_k is non-increasing in k).
     derivative_bounded_by_one: ClassVar[bool] = False
 
@@ -656,9 +656,10 @@ class Formula(Activation):
     expr: sympy.Expr
     variable: sympy.Symbol = X
     name: ClassVar[str] = "formula"
-    _compiled: dict[str, Callable[..., Any]] = field(
+    _compiled: dict[str, Any] = field(  # compiled callables, (context, callable) pairs, the pieces
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    # an instance field where the base class has a ClassVar (computed from expr): mypy refuses the override
     breakpoints: tuple[float, ...] = field(init=False, repr=False, compare=False, hash=False)  # type: ignore[misc]
 
     def __post_init__(self) -> None:
@@ -672,7 +673,7 @@ class Formula(Activation):
                     f"expr={self.expr!r} is not a sympy expression; "
                     "parse user text with tpsym.spec.parse_formula first"
                 )
-        extra = self.expr.free_symbols - {self.variable}
+        extra = cast(sympy.Basic, self.expr).free_symbols - {self.variable}  # a sympy expression by now
         if extra:
             names = ", ".join(sorted(str(s) for s in extra))
             raise InputError(
@@ -859,10 +860,11 @@ def _piece_poly(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Rational) -> sympy.
         return None
     if isinstance(expr, (sympy.Add, sympy.Mul)):
         parts = [_piece_poly(a, x, at) for a in expr.args]
-        if any(p is None for p in parts):
+        polys = [p for p in parts if p is not None]
+        if len(polys) != len(parts):
             return None
-        out = parts[0]
-        for p in parts[1:]:
+        out = polys[0]
+        for p in polys[1:]:
             out = out + p if isinstance(expr, sympy.Add) else out * p
         return out
     if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and expr.exp >= 0:

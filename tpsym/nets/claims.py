@@ -24,13 +24,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import mpmath
+import mpmath  # noqa: F401 (used by the doctests)
 import sympy
 
 from tpsym.certified import CertifiedConstant, certified_constant, has_certified, to_ball
 from tpsym.errors import DomainError, InputError
 
-from tpsym.nets.activations import get_activation
+from tpsym.nets.activations import Activation, get_activation
 from tpsym.nets.meanfield import Quantity, certified_fixed_point, certified_mean_field, fixed_point_condition
 from tpsym.nets.meanfield import chi as _chi
 from tpsym.nets.meanfield import fixed_point as _fixed_point
@@ -51,7 +51,7 @@ def _value(qty: Quantity) -> sympy.Expr:
     return _float(qty.value, CLAIM_PRECISION)
 
 
-def q_star(activation: str, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
+def q_star(activation: str | Activation, sigma_w2: Any = 1, sigma_b2: Any = 0, slope: Any = None) -> sympy.Expr:
     """The fixed point q* of the length map (exact where a closed form exists).
 
     Examples

@@ -80,7 +80,7 @@ from tpsym.nets.meanfield import (
     certified_mean_field,
     mus,
 )
-from tpsym.nets.model import MLP, Layer
+from tpsym.nets.model import MLP, Layer, _check_weights, _resolved
 from tpsym.utils import expr_str
 
 __all__ = [
@@ -494,6 +494,7 @@ class JacobianLaw(BoxPower):
             raise InputError(f"d2={d2!r} is not a law such as law(moments=mu)")
         for i in range(1, (mlp.depth if isinstance(mlp.depth, int) and mlp.layers else 1) + 1):
             _positive_sigma_w2(mlp.layer(i).sigma_w2)
+        base: Law
         if mlp.is_uniform:
             if d2 is not None:
                 d = d2
@@ -503,12 +504,12 @@ class JacobianLaw(BoxPower):
             base = BoxTimes((d, gram_law(mlp.weights, mlp.sigma_w2)))
             exponent = sympy.Integer(mlp.depth) if isinstance(mlp.depth, int) else mlp.depth
         else:
-            records = mlp.mean_fields(q0=qe, moments=1, precision=precision) if d2 is None else None
+            records = mlp.mean_fields(q0=qe, moments=1, precision=precision) if d2 is None else ()
             factors: list[Law] = []
             for i in range(1, mlp.depth + 1):
                 lay = mlp.layer(i)
-                d = d2 if records is None else d2_law(lay.activation, records[i - 1].q, precision=precision)
-                factors += [d, gram_law(lay.weights, lay.sigma_w2)]  # type: ignore[list-item]
+                d = d2 if d2 is not None else d2_law(_resolved(lay.activation, "activation"), records[i - 1].q, precision=precision)
+                factors += [d, gram_law(_resolved(lay.weights, "weights"), lay.sigma_w2)]
             base, exponent = BoxTimes(tuple(factors)), sympy.Integer(1)
             if mlp.widths:
                 base = _rectangular(mlp, factors)
@@ -742,7 +743,7 @@ def jacobian_law(
     shape = () if widths is None else _widths(widths)
     if not any(v is not None for v in tuples.values()):
         act = _activation(activation, slope)
-        net = MLP(depth, act, _word(weights, "weights"), sigma_w2, sigma_b2, widths=shape)
+        net = MLP(depth, act, _check_weights(_word(weights, "weights")), sigma_w2, sigma_b2, widths=shape)
         return JacobianLaw.of(net, q=q, d2=d2, precision=precision, gram=_word(gram, "gram"))
     assert isinstance(depth, int)  # checked by _per_layer
     acts = tuples["activation"] or (activation,) * depth
@@ -861,11 +862,11 @@ def jacobian_mixed_moment(mlp_or_law: MLP | JacobianLaw, word: str | Sequence[st
             fixed.append(m.xreplace(floats) if floats else m)
         seqs[f"D{i}"] = tuple(fixed)
     alphabet = Alphabet(
-        weights=[
-            WeightLetter(f"W{i}", ensemble=law.mlp.layer(i).weights, variance=_positive_sigma_w2(law.mlp.layer(i).sigma_w2))
+        weights=tuple(
+            WeightLetter(f"W{i}", ensemble=_resolved(law.mlp.layer(i).weights, "weights"), variance=_positive_sigma_w2(law.mlp.layer(i).sigma_w2))
             for i in range(1, depth + 1)
-        ],
-        diagonals=[DiagonalLetter(f"D{i}") for i in range(1, depth + 1)],
+        ),
+        diagonals=tuple(DiagonalLetter(f"D{i}") for i in range(1, depth + 1)),
         law=IndependentDiagonals(seqs),
     )
     value = fip_moment(expanded, alphabet)

@@ -148,7 +148,7 @@ def _gh_nodes(n: int) -> tuple[np.ndarray, np.ndarray]:
     return x, w / np.sqrt(2 * np.pi)
 
 
-def _numeric_pair(act: Activation, s11: np.ndarray, s22: np.ndarray, s12: np.ndarray, derivative: bool) -> tuple[np.ndarray, np.ndarray]:
+def _numeric_pair(act: Activation, s11: float | np.ndarray, s22: float | np.ndarray, s12: float | np.ndarray, derivative: bool) -> tuple[np.ndarray, np.ndarray]:
     """E[F(u)F(v)] by a tensor Gauss–Hermite rule, F = φ or φ'; (value, error estimate)."""
     f = act.dphi_numpy if derivative else act.phi_numpy
     s11, s22, s12 = (np.asarray(a, dtype=float) for a in (s11, s22, s12))
@@ -272,6 +272,8 @@ def _pair(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12: sympy.Expr, de
         )
     if _certifiable(act) and not any(_has_numeric(e) for e in (s11, s22, s12)):
         return _certified_pair_value(act, s11, s22, s12, derivative)
+    value: float | np.ndarray
+    error: float | np.ndarray
     if act.name == "hard_tanh":
         value, error = _hard_tanh_pair(float(s11), float(s22), float(s12), derivative)
     else:
@@ -360,8 +362,8 @@ def _certified_pair_value(act: Activation, s11: sympy.Expr, s22: sympy.Expr, s12
         return same if derivative else -same
 
     def compute(digits: int) -> Ball:
-        balls = [to_ball(e, digits + 10) for e in (s11, s22, s12)]
-        return certified_pair(act, *balls, derivative, digits + 2, correlation=corr)
+        b11, b22, b12 = (to_ball(e, digits + 10) for e in (s11, s22, s12))
+        return certified_pair(act, b11, b22, b12, derivative, digits + 2, correlation=corr)
 
     label = f"E[{_letter(act, derivative)}(u){_letter(act, derivative)}(v)]({expr_str(s11)}, {expr_str(s22)}, {expr_str(s12)})"
     return certified_constant(label, compute)

@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeVar, cast, get_args
 
 import sympy
 
@@ -42,10 +42,20 @@ Weights = Literal["gaussian", "orthogonal"]
 _WEIGHTS: tuple[str, ...] = get_args(Weights)
 
 
-def _check_weights(weights: Any, name: str = "weights") -> str:
+def _check_weights(weights: Any, name: str = "weights") -> Weights:
     if weights not in _WEIGHTS:
         raise InputError(f"{name}={weights!r} is not one of {', '.join(_WEIGHTS)}")
-    return weights
+    return cast(Weights, weights)
+
+
+_T = TypeVar("_T")
+
+
+def _resolved(value: _T | None, name: str) -> _T:
+    """A field of a layer from :meth:`MLP.layer`, which fills every field from the network."""
+    if value is None:
+        raise InputError(f"the layer's {name} is not set: take the layer from MLP.layer, which resolves it")
+    return value
 
 
 def _check_depth(depth: Any) -> int | sympy.Expr:
@@ -217,7 +227,8 @@ class MLP:
             resolved = tuple(layer.resolve(default) for layer in layers)
             if all(r == resolved[0] for r in resolved):  # uniform after all: canonical form
                 first = resolved[0]
-                act, weights, sw, sb = first.activation, first.weights, first.sigma_w2, first.sigma_b2
+                act, weights = _resolved(first.activation, "activation"), _resolved(first.weights, "weights")
+                sw, sb = first.sigma_w2, first.sigma_b2
                 layers = ()
             else:
                 layers = resolved
@@ -317,12 +328,13 @@ class MLP:
         first = self.layer(1)
         q_prev: Any = q0
         out = []
-        prev_act = first.activation
+        prev_act = _resolved(first.activation, "activation")
         for index in range(1, self.depth + 1):
             lay = self.layer(index)
+            act = _resolved(lay.activation, "activation")
             if index == 1 and q0 is None:
                 record = mean_field(
-                    lay.activation, sigma_w2=lay.sigma_w2, sigma_b2=lay.sigma_b2,
+                    act, sigma_w2=lay.sigma_w2, sigma_b2=lay.sigma_b2,
                     moments=moments, precision=precision,
                 )
             else:
@@ -330,11 +342,11 @@ class MLP:
                     prev_act, q_prev, sigma_w2=lay.sigma_w2, sigma_b2=lay.sigma_b2, precision=precision
                 )
                 record = mean_field(
-                    lay.activation, sigma_w2=lay.sigma_w2, sigma_b2=lay.sigma_b2,
+                    act, sigma_w2=lay.sigma_w2, sigma_b2=lay.sigma_b2,
                     q=q_l, moments=moments, precision=precision,
                 )
             out.append(record)
-            q_prev, prev_act = record.q, lay.activation
+            q_prev, prev_act = record.q, act
         return tuple(out)
 
     def with_depth(self, depth: int | sympy.Expr) -> MLP:

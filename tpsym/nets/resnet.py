@@ -195,18 +195,25 @@ def _structure(j):
             else:
                 partner = {}
                 for a, b in pairing:
-                    partner[a] = b; partner[b] = a
-                def gap(m):
+                    partner[a] = b
+                    partner[b] = a
+
+                def gap(m, letters=letters, n=n, atoms=atoms):
                     s, e = letters[m], letters[(m + 1) % n]
                     if e > s:
                         return atoms[s + 1:e]
                     return atoms[s + 1:] + atoms[:e]
-                seen = set(); regions = []
+                seen = set()
+                regions = []
                 for m in range(n):
-                    if m in seen: continue
-                    seq = []; cur = m
+                    if m in seen:
+                        continue
+                    seq = []
+                    cur = m
                     while cur not in seen:
-                        seen.add(cur); seq += gap(cur); cur = partner[(cur + 1) % n]
+                        seen.add(cur)
+                        seq += gap(cur)
+                        cur = partner[(cur + 1) % n]
                     regions.append(seq)
             regs = []
             for seq in regions:
@@ -217,10 +224,12 @@ def _structure(j):
                     regs.append(("scalar", nd, fs))
                     continue
                 rot = seq[bpos[0]:] + seq[:bpos[0]]
-                gs = []; cur = None
+                gs = []
+                cur = None
                 for a in rot:
                     if a == "B":
-                        if cur is not None: gs.append(cur)
+                        if cur is not None:
+                            gs.append(cur)
                         cur = [0, set()]
                     elif a == "d":
                         cur[0] += 1
@@ -235,7 +244,7 @@ def _canon(blocks: Any) -> tuple:
     return tuple(sorted(tuple(sorted(b)) for b in blocks if b))
 
 def _mul(x: dict, y: dict) -> dict:
-    out = {}
+    out: dict[tuple, Any] = {}
     for kx, vx in x.items():
         for ky, vy in y.items():
             k = _canon(list(kx) + list(ky))
@@ -246,7 +255,7 @@ def _step(prev: dict, t: Any, mu: Any, k: int) -> dict:
     """One block: prev[j]: dict partition of range(j) -> coeff for B_{l-1}; returns the same for B_l."""
     new = {}
     for j in range(1, k + 1):
-        acc = {}
+        acc: dict[tuple, Any] = {}
         for npairs, regs in _structure(j):
             term = {(): t ** npairs}
             for reg in regs:
@@ -255,9 +264,10 @@ def _step(prev: dict, t: Any, mu: Any, k: int) -> dict:
                     term = {_canon(list(kk) + [fs]): v * mu(nd) for kk, v in term.items()}
                 else:
                     gs = reg[1]
-                    rd = {}
+                    rd: dict[tuple, Any] = {}
                     for part, c in prev[len(gs)].items():
-                        val = c; blocks = []
+                        val = c
+                        blocks = []
                         for V in part:
                             val = val * mu(sum(gs[i][0] for i in V))
                             blocks.append(frozenset().union(*(gs[i][1] for i in V)))
@@ -336,7 +346,7 @@ class _DiagonalResidual(Law):
             mus = [mu] * self.depth
         else:  # erf: E[d_l^a] is a generator standing for its exact value (see _internal_symbols)
             gens = {key: ctx.encode(sym) for key, sym in self._erf_symbols(n).items()}
-            mus = [(lambda l: (lambda a: one if a == 0 else gens[(l, a)]))(l) for l in range(1, self.depth + 1)]
+            mus = [(lambda a, l=l: one if a == 0 else gens[(l, a)]) for l in range(1, self.depth + 1)]
         c = {j: {(tuple(range(j)),): one} for j in range(1, n + 1)}
         for layer in range(self.depth):
             c = _step(c, t, mus[layer], n)

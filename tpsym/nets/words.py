@@ -72,7 +72,7 @@ from tpsym.free.fip import (
 )
 from tpsym.nets.activations import Erf, HardTanh, LeakyReLU, Linear, ReLU
 from tpsym.nets.jacobian import JacobianLaw
-from tpsym.nets.model import MLP
+from tpsym.nets.model import _resolved
 
 __all__ = ["NetworkWords", "network_words", "network_mixed_moment", "network_mixed_cumulant", "claim_inputs", "mixed_moment_claim", "LATTICE_MAX_WEIGHTS"]
 
@@ -267,7 +267,7 @@ def network_words(
             lay = mlp.layer(l)
             w = f"{name}.W{l}"
             d = f"{name}.D{l}"
-            weights.append(WeightLetter(w, ensemble=lay.weights, variance=lay.sigma_w2, rows=space[l], cols=space[l - 1]))
+            weights.append(WeightLetter(w, ensemble=_resolved(lay.weights, "weights"), variance=lay.sigma_w2, rows=space[l], cols=space[l - 1]))
             diagonals.append(DiagonalLetter(d, space=space[l]))
             dnames = [d]
             macros[f"{name}.W{l}"], macros[f"{name}.W{l}t"] = ((w, False),), ((w, True),)
@@ -309,7 +309,7 @@ def network_words(
             macros[name] = ((name, False),)
         widths[sympy.Integer(1)] = sympy.Integer(1)
         laws.append(IndependentDiagonals(dict(diagonal_laws)))
-    alphabet = Alphabet(weights=weights, diagonals=diagonals, law=ProductDiagonals(laws) if laws else None, widths=widths)
+    alphabet = Alphabet(weights=tuple(weights), diagonals=tuple(diagonals), law=ProductDiagonals(laws) if laws else None, widths=widths)
     return NetworkWords(alphabet, macros, nets, rhos)
 
 

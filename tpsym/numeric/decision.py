@@ -187,7 +187,7 @@ class Extrapolation:
 
 
 def extrapolate(
-    sizes: Sequence[int], means: Sequence[float], stderrs: Sequence[float]
+    sizes: Sequence[int], means: Sequence[float] | np.ndarray, stderrs: Sequence[float] | np.ndarray
 ) -> Extrapolation:
     """Weighted least-squares fit ``m(N) = a + b/N``; ``a`` is the value at N = ∞.
 
@@ -304,7 +304,7 @@ class MomentEstimate:
 
     @classmethod
     def from_sweep(
-        cls, k: int, sizes: Sequence[int], means: Sequence[float], stderrs: Sequence[float], df: int
+        cls, k: int, sizes: Sequence[int], means: Sequence[float] | np.ndarray, stderrs: Sequence[float] | np.ndarray, df: int
     ) -> MomentEstimate:
         """Fit the sweep with :func:`extrapolate` and keep every point.
 

@@ -114,21 +114,23 @@ def as_target(target: Any) -> Any:
         # a law of a network's Jacobian: sample the real network
         for name in ("mlp", "network", "net", "model"):
             net = getattr(target, name, None)
-            if MLP and isinstance(net, MLP):
-                if getattr(target, "d2", None) is not None:
+            if isinstance(net, MLP):
+                d2 = getattr(target, "d2", None)
+                if d2 is not None:
                     from tpsym.errors import NoSamplerError
 
                     raise NoSamplerError(
-                        f"the law of D² is given as d2={target.d2.spec}, not by the network's "
+                        f"the law of D² is given as d2={d2.spec}, not by the network's "
                         "activation: no network realises it (leave d2 out to sample the network)"
                     )
                 sampler = NetworkSampler.from_mlp(
                     net, q=getattr(target, "q", None), precision=getattr(target, "precision", None)
                 )
-                if getattr(target, "gram", "output") != "output":
+                gram = getattr(target, "gram", "output")
+                if gram != "output":
                     import dataclasses
 
-                    sampler = dataclasses.replace(sampler, gram=target.gram)
+                    sampler = dataclasses.replace(sampler, gram=gram)
                 return _LawOfNetwork(sampler, target)
         return LawSampler(target)
     raise InputError(f"{target!r} is not a law, a network or a sampler")

@@ -295,8 +295,9 @@ def _mean_field_control(depth: int, activation: str, spec: LayerSpec, q0: float)
 
     try:
         from tpsym.nets import MLP
+        from tpsym.nets.activations import get_activation
 
-        mlp = MLP(depth, activation, sigma_w2=spec.sigma_w2, sigma_b2=spec.sigma_b2, weights=spec.weights)
+        mlp = MLP(depth, get_activation(activation), sigma_w2=spec.sigma_w2, sigma_b2=spec.sigma_b2, weights=spec.weights)
         return sum(float(mf.mu[0]) for mf in mlp.mean_fields(q0=q0, moments=1))
     except (TpsymError, ImportError, TypeError):
         return None
@@ -725,8 +726,11 @@ class NetworkSampler:
                 raise NoSamplerError(f"the widths {tuple(ws)} must be rational numbers to be sampled")
             shape = tuple(Fraction(int(w.p * ws[-1].q), int(w.q * ws[-1].p)) for w in ws)
 
-        def make(*args: Any, **kw: Any) -> NetworkSampler:
-            return cls(*args, widths=shape, **kw)
+        def make(
+            layers: tuple[LayerSpec, ...], q_star: float, expected: tuple[float, ...] | None, label: str,
+            control_mean: float | None, first_q: float | None = None,
+        ) -> NetworkSampler:
+            return cls(layers, q_star, expected, label, control_mean, first_q=first_q, widths=shape)
         if q is not None:
             if getattr(q, "free_symbols", None):
                 raise NoSamplerError(f"q={q} is symbolic: give it a value")

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tpsym.errors import InputError, MissingDependencyError
+
+if TYPE_CHECKING:
+    from tpsym.laws import Law
 
 __all__ = ["plot_spectrum", "derived_density", "curve_grid", "IMAGE_FORMATS"]
 
@@ -48,7 +52,7 @@ def curve_grid(eigenvalues: np.ndarray, points: int = 800) -> np.ndarray:
 
 
 def derived_density(
-    law: object, eigenvalues: np.ndarray
+    law: Law, eigenvalues: np.ndarray
 ) -> tuple[Callable[[np.ndarray], np.ndarray], tuple[tuple[float, float], ...]]:
     """The derived density of ``law`` on the :func:`curve_grid` of a sample, and its atoms.
 
@@ -154,21 +158,22 @@ def plot_spectrum(
     edges = np.histogram_bin_edges(lam, bins=bins, range=(lo, hi))
     if edges.size > 201:
         edges = np.linspace(lo, hi, 201)
-    k = len(moments) if moments is not None else 0
+    shown: Sequence[float] = moments if moments is not None else ()
+    k = len(shown)
     emp = [float(np.mean(lam**j)) for j in range(1, k + 1)]
     label = f"empirical, N={lam.size}"
     if k:
         label += "\n" + ", ".join(f"m{j}={_fmt(e)}" for j, e in enumerate(emp, 1))
-    ax.hist(lam, bins=edges, density=True, alpha=0.55, color="tab:blue", label=label)
+    ax.hist(lam, bins=edges, density=True, alpha=0.55, color="tab:blue", label=label)  # type: ignore[arg-type]  # matplotlib's stub omits arrays for bins
     if density is not None:
         xs = curve_grid(lam)
         ys = np.asarray(density(xs), dtype=np.float64)
         dlabel = "derived density"
         if k:
-            dlabel += "\n" + ", ".join(f"m{j}={_fmt(float(m))}" for j, m in enumerate(moments, 1))
+            dlabel += "\n" + ", ".join(f"m{j}={_fmt(float(m))}" for j, m in enumerate(shown, 1))
         ax.plot(xs, ys, color="tab:red", lw=1.5, label=dlabel)
     elif k:
-        ax.plot([], [], " ", label="derived: " + ", ".join(f"m{j}={_fmt(float(m))}" for j, m in enumerate(moments, 1)))
+        ax.plot([], [], " ", label="derived: " + ", ".join(f"m{j}={_fmt(float(m))}" for j, m in enumerate(shown, 1)))
     for loc, mass in atoms:
         ax.axvline(float(loc), color="tab:red", ls="--", lw=1.2, label=f"atom at {_fmt(float(loc))}, mass {_fmt(float(mass))}")
     ax.set_xlabel("eigenvalue")

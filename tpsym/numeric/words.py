@@ -115,7 +115,7 @@ def sample_word(words: Any, word: str, rng: np.random.Generator, n: int) -> floa
 
 
 def word_crosscheck(
-    formula: Callable[[WordDraw | None], float],
+    formula: Callable[[np.random.Generator, int], float],
     expected: float,
     *,
     sizes: Sequence[int],
@@ -125,7 +125,7 @@ def word_crosscheck(
     words: Callable[[], Any] | None = None,
     tolerance: float | None = None,
 ) -> dict[str, Any]:
-    """Estimate ``formula`` (a function of one draw) over trials and sizes; decide against ``expected``.
+    """Estimate ``formula(rng, n)`` (one trial at input width ``n``) over trials and sizes; decide against ``expected``.
 
     Returns the JSON record of :func:`tpsym.proof.numeric.run_numeric` (order 1:
     the one estimated quantity is reported as ``m_1``). With a ``tolerance``
@@ -143,7 +143,7 @@ def word_crosscheck(
         values = []
         for t in range(trials):
             rng = np.random.default_rng([seed, n, t])
-            values.append(float(formula(rng, n)))  # type: ignore[arg-type]
+            values.append(float(formula(rng, n)))
         x = np.asarray(values)
         if not np.all(np.isfinite(x)):
             raise NoSamplerError("a sampled trace is not finite")

@@ -93,7 +93,7 @@ def encode_poly(poly: Poly) -> list[list[Any]]:
     >>> encode_poly(Poly(2*n**2 + n/2, n))
     [[[1], '1/2'], [[2], '2']]
     """
-    terms = []
+    terms: list[list[Any]] = []
     for exps, coeff in poly.as_dict().items():
         if coeff != 0:
             terms.append([list(exps), encode_rational(coeff)])

@@ -243,7 +243,7 @@ def claim_from_table(table: Any, file: str = "<table>", line: int | None = None)
         except InconsistentAssumptions:
             raise ProofFileError(f"the assumptions on {name!r} contradict each other: {', '.join(words)}") from None
         assumptions.append((name, tuple(words)))
-    common = dict(id=cid, title=title, source=source, order=order, assumptions=tuple(assumptions),
+    common: dict[str, Any] = dict(id=cid, title=title, source=source, order=order, assumptions=tuple(assumptions),
                   numeric=numeric, file=file, line=line)
     if "statement" in table:
         statement = _str(table, "statement")
@@ -397,7 +397,8 @@ def _read_tables(located: list[tuple[int | None, Any]], errors: list[ClaimError]
     items: list[tuple[int, int, Claim | ClaimError]] = []
     seen: set[str] = set()
     for i, (line, table) in enumerate(located):
-        cid = table.get("id") if isinstance(table, dict) and isinstance(table.get("id"), str) else f"claim #{i + 1}"
+        given_id = table.get("id") if isinstance(table, dict) else None
+        cid = given_id if isinstance(given_id, str) else f"claim #{i + 1}"
         try:
             claim = claim_from_table(table, file, line)
             if claim.id in seen:

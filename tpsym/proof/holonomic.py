@@ -92,7 +92,7 @@ def integer_roots(poly: Poly, var: Symbol) -> tuple[int, ...]:
         if fac.degree(var) != 1:
             continue
         # fac = A * var + B with A, B free of var; the root -B/A must be a constant.
-        parts = {}
+        parts: dict[int, dict[tuple[int, ...], Any]] = {}
         for exps, coeff in fac.as_dict().items():
             key = exps[:idx] + exps[idx + 1 :]
             parts.setdefault(exps[idx], {})[key] = coeff

@@ -200,8 +200,8 @@ def _call_latex(name: str, args: dict[str, Any]) -> str:
     named = {"q_star": "q^{*}", "chi": r"\chi", "mu": r"\mu"}
     if name in named:
         rest = dict(a)
-        sub = rest.pop("k", None) if name == "mu" else None
-        head = named[name] + (f"_{{{sub}}}" if sub is not None else "")
+        index = rest.pop("k", None) if name == "mu" else None
+        head = named[name] + (f"_{{{index}}}" if index is not None else "")
         return rf"{head}\left({', '.join(rest.values())}\right)"
     body = ", ".join(a.values())
     escaped = name.replace("_", "\\_")

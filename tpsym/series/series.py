@@ -391,7 +391,7 @@ class Series:
     def __truediv__(self, other: Any) -> Series:
         if isinstance(other, Series):
             return self * other.inverse()
-        c = other if not isinstance(other, (int, sympy.Basic)) else self.field.from_expr(other)
+        c: Any = other if not isinstance(other, (int, sympy.Basic)) else self.field.from_expr(other)
         return self.scale(self.field.inv(c))
 
     def compose(self, g: Series) -> Series:
@@ -443,12 +443,16 @@ class Series:
             raise ReversionError("the linear coefficient is zero: the series has no compositional inverse")
         if self._is_qq():
             return Series(_reversion_qq(self._c), QQ, n)
+        if not isinstance(F, RationalFunctionField):
+            raise SeriesError(f"reversion needs the field QQ or QQ(parameters), not {F!r}")
         # h = x/f has h_0 = 1/a_1; (x/f)^k = h_0^k (h/h_0)^k with Miller's recurrence.
         h = self.shift(-1)  # prec n-1: f/x
         h = h.inverse()
         h0 = h._c[0]
         u = h.scale(F.inv(h0))  # u_0 = 1
         raw = all(a.den.is_one() for a in u._c)
+        zero: Any  # a flint polynomial or a RationalFunction, as one below
+        one: Any
         if raw:
             # Polynomial coefficients (the usual case): run Miller's loop on the raw
             # flint polynomials, without the rational-function wrapper.
