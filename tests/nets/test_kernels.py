@@ -143,3 +143,15 @@ def test_matrices_agree_with_scalar_recursion():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_float_parameters_are_read_as_their_decimals():
+    # as everywhere in tpsym (tpsym.utils.as_param): 0.5 is 1/2, so the kernel stays exact
+    from tpsym.nets import kernels
+
+    half = sympy.Rational(1, 2)
+    assert kernels.ntk("relu", sigma_w2=2, sigma_b2=0.5, depth=2, q1=1, q2=1, c=0.25) == kernels.ntk(
+        "relu", sigma_w2=2, sigma_b2=half, depth=2, q1=1, q2=1, c=sympy.Rational(1, 4)
+    )
+    with pytest.raises(InputError, match="string"):
+        kernels.nngp("relu", sigma_w2="2")

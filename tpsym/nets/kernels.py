@@ -60,7 +60,7 @@ import sympy
 from mpmath.libmp import from_man_exp
 
 from tpsym.certified import Ball, is_constant, to_ball
-from tpsym.utils import expr_str
+from tpsym.utils import as_param, expr_str
 from tpsym.errors import DomainError, InputError, NumericError
 from tpsym.nets.activations import Activation, get_activation
 from tpsym.nets.kernel_quadrature import certified_pair
@@ -122,15 +122,10 @@ def _word(value: Any) -> Any:
 
 
 def _expr(value: Any, name: str) -> sympy.Expr:
+    """A kernel argument: a :class:`KernelValue`, or a parameter read as :func:`tpsym.utils.as_param` reads it (0.5 is 1/2)."""
     if isinstance(value, KernelValue):
         return value.to_sympy()
-    try:
-        out = sympy.sympify(value, strict=True) if not isinstance(value, sympy.Basic) else value
-    except (sympy.SympifyError, TypeError) as exc:
-        raise InputError(f"{name}={value!r} is not a number or expression") from exc
-    if not isinstance(out, sympy.Expr):
-        raise InputError(f"{name}={value!r} is not a number or expression")
-    return out
+    return as_param(value, name, exact=False)
 
 
 def _nonnegative(value: sympy.Expr, name: str) -> None:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy
 
 from tpsym.errors import DomainError, InputError, NumericError
@@ -686,7 +687,7 @@ def _scan_factory(act: Activation, sw: sympy.Expr, sb: sympy.Expr, ctx: Any) -> 
     swf, sbf = float(sw), float(sb)
 
     def f(x: float) -> float:
-        return float(act.phi_numpy(x)) ** 2
+        return float(act.phi_numpy(np.asarray(x))) ** 2
 
     def g(q: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         try:

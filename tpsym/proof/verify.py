@@ -174,13 +174,13 @@ def exact_equal(
             return True, f"{where}; equal under the assumptions on {names}"
     # ... otherwise decide the difference at a rational point that satisfies the sign assumptions.
     signs = {s.name: -1 if (s.is_negative or s.is_nonpositive) else 1 for s in with_assumptions.values()}
-    names = sorted(diff.free_symbols, key=str)
+    variables = sorted(diff.free_symbols, key=str)
     points = [
         {
             s: signs.get(s.name, 1) * (sympy.Integer(start + i) if s.name in integers else sympy.Rational(7 + 3 * i + start, 11 + 2 * i))
-            for i, s in enumerate(names)
+            for i, s in enumerate(variables)
         }
-        for start in ((5, 1) if names else (5,))
+        for start in ((5, 1) if variables else (5,))
     ]
     for subs in points:
         try:
@@ -457,6 +457,7 @@ def _verify_identity(claim: Claim, verdict: Verdict, digits: int = DEFAULT_DIGIT
             if exc.index is not None and exc.claimed is not None and exc.expected is not None:
                 _refute(verdict, int(exc.index), exc.expected, exc.claimed,
                         f"refuted at {var}={int(exc.index)}: {exc} (difference {{diff}})")
+                assert verdict.failure is not None  # set by _refute
                 verdict.failure["at"] = {var: int(exc.index)}
             else:
                 verdict.status = "refuted"
@@ -578,6 +579,8 @@ def _verify_generating_function(claim: Claim, verdict: Verdict) -> None:
     try:
         coeffs = generating_function_coefficients(F, Z, order + 1)
     except ClaimRefuted as exc:
+        if exc.index is None or exc.claimed is None:  # pragma: no cover - generating_function_coefficients sets both
+            raise
         verdict.status = "refuted"
         verdict.failure = {"at": {"k": int(exc.index)}, "claimed": _fmt(exc.claimed), "derived": "0", "difference": _fmt(-exc.claimed)}
         verdict.summary = f"refuted: {exc}"

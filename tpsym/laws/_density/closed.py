@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import math
 from collections.abc import Callable, Sequence
 
@@ -16,8 +18,8 @@ from tpsym.laws._density.values import _Values
 # =============================================================================
 # Closed forms
 # =============================================================================
-class _Solution:
-    """What a route returns: a density function and the exact pieces of the law."""
+class _Solution(Protocol):
+    """What a route returns: a density function and the exact pieces of the law (the branch followers too)."""
 
     method: str
     support: tuple[tuple[float, float], ...]
