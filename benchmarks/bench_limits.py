@@ -20,7 +20,7 @@ import time
 
 import sympy
 
-from tpsym.free.convolution import _boxtimes_s
+from tpsym.free.convolution import boxtimes_s
 from tpsym.laws import boxpower, mp
 from tpsym.laws.base import Context
 from tpsym.nets import jacobian_law
@@ -69,7 +69,7 @@ def powers() -> None:
         if t <= 1000:
             ctx = Context(base, order=8)
             s = ctx.s_transform(base, 8)
-            tb = f"{timed(lambda s=s, t=t, ctx=ctx: _boxtimes_s([s] * t, ctx.field))[0]:.3f} s"
+            tb = f"{timed(lambda s=s, t=t, ctx=ctx: boxtimes_s([s] * t, ctx.field))[0]:.3f} s"
         else:
             tb = "(10^8 products: not run)"
         print(f"{'boxpower(mp(ratio=1), ' + str(t) + ')':48} {tp:>8.3f} s  {tb:>26}")
