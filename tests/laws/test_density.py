@@ -372,17 +372,20 @@ def test_densities_refused_with_the_reason(spec, message):
         density(parse_spec(spec), [0.0, 1.0])
 
 
-def test_shifted_singular_law_never_reports_inf():
-    # shift(arcsine(), 1) is arcsine(a=-1, b=3); its quadrature hit the singular edge
-    # and printed mass inf with exit 0: now it is right or refused, never inf/nan
-    import math
+@pytest.mark.parametrize(
+    ("spec", "same"),
+    [
+        ("shift(arcsine(), 1)", "arcsine(a=-1, b=3)"),
+        ("shift(scale(arcsine(), 3), 1/3)", "arcsine(a=-17/3, b=19/3)"),
+        ("shift(arcsine(a=0, b=1), -1/10)", "arcsine(a=-1/10, b=9/10)"),
+    ],
+)
+def test_shifted_singular_law_is_the_same_law(spec, same):
+    # shift(arcsine(), 1) is arcsine(a=-1, b=3): its quadrature put a node a few ulps from the
+    # singular edge onto it (x - 1 rounded to -2) and printed mass inf with exit 0, then refused
+    from tpsym.spec import parse_spec
 
-    from tpsym.errors import NumericError
-    from tpsym.laws import arcsine, shift
-
-    try:
-        r = density(shift(arcsine(), 1), [0.0, 1.0])
-    except NumericError as exc:
-        assert "finite" in str(exc)
-    else:
-        assert math.isfinite(r.mass) and all(math.isfinite(q) for q, _ in r.moments)
+    x = [-0.5, 0.0, 1.0, 2.5]
+    r, s = density(parse_spec(spec), x), density(parse_spec(same), x)
+    assert np.allclose(r.density, s.density, rtol=1e-12, atol=0)
+    assert abs(r.mass - 1) < 1e-7 and max(r.moment_errors) < 1e-7
