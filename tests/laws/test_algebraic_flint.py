@@ -187,7 +187,7 @@ def test_a_wrong_derivation_is_caught_by_the_selection(monkeypatch):
     # the resultant of two has two factors and neither vanishes on the true series of b ⊞ b.
     # (A step whose result has one factor in the unknown keeps it unchecked: the resultant vanishes
     # on the series by construction; the tests above check the equations on the series.)
-    true_p = alg._Deriver.P
+    true_p = alg.Deriver.P
 
     def wrong_p(self, law):
         if law == b:
@@ -195,7 +195,7 @@ def test_a_wrong_derivation_is_caught_by_the_selection(monkeypatch):
             return y * (1 - 4 * z * z) - 1 + 2 * z * z
         return true_p(self, law)
 
-    monkeypatch.setattr(alg._Deriver, "P", wrong_p)
+    monkeypatch.setattr(alg.Deriver, "P", wrong_p)
     with pytest.raises(DomainError, match="no factor of the free cumulant equation vanishes"):
         alg._derive(boxplus(b, b, b), "moment")  # not cached (algebraic_equation and cauchy_equation are)
 

@@ -57,8 +57,6 @@ import sympy
 
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law
-from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
-from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
 from tpsym.laws import _resultant
 from tpsym.laws._algebraic_sympy import sympy_equation
 from tpsym.laws._resultant import A as _A
@@ -126,12 +124,20 @@ def _parameter_symbols(law: Law) -> set[sympy.Symbol] | None:
     return symbols
 
 
-class _Deriver:
+class Deriver:
     """Derives the equations of a law tree in ``ZZ[a, b, t, parameters]`` (:mod:`tpsym.laws._resultant`).
 
     ``a`` and ``b`` are the variable and the unknown of the form at hand:
     ``(z, y)`` for ``P``, ``(w, C)`` for ``Q``, ``(u, S)`` for ``T``. Every
     law shares one exact context, whose series decide the factor selection.
+
+    This is the ``d`` the laws' ``_algebraic_*`` hooks (:class:`~tpsym.laws.base.Law`)
+    receive: :attr:`ring` and :meth:`params` to write a seed equation,
+    :meth:`P`, :meth:`Q`, :meth:`T` for the equations of the children,
+    :meth:`subs` to substitute, :meth:`add`, :meth:`multiply` and
+    :meth:`power` for the resultant steps of ⊞ and ⊠, and :meth:`step` to
+    record the derivation. The generic code here dispatches on those hooks
+    only.
     """
 
     def __init__(self, root: Law, symbols: set[sympy.Symbol], order: int = 96):
@@ -149,122 +155,36 @@ class _Deriver:
     def s_series(self, law: Law, n: int) -> list[Any]:
         return list(self.ctx.s_transform(law, n))
 
-    def _params(self, law: Law) -> list[_resultant.Frac]:
+    # -- for the hooks ------------------------------------------------------
+    def params(self, law: Law) -> list[_resultant.Frac]:
+        """The law's parameters (:meth:`Law._params`) as quotients of ring polynomials."""
         return [self.ring.fraction(v) for v in law._params()]
+
+    def step(self, text: str) -> None:
+        """Record one step of the derivation."""
+        self.steps.append(text)
+
+    def subs(self, F: Any, a: tuple[Any, Any] | None = None, b: tuple[Any, Any] | None = None) -> Any:
+        """The numerator of ``F`` with ``a -> a[0]/a[1]`` and ``b -> b[0]/b[1]`` (simultaneously)."""
+        values = {}
+        if a is not None:
+            values[_A] = a
+        if b is not None:
+            values[_B] = b
+        return self.ring.subs(F, values)
 
     def select(self, F: Any, series_of: Any, what: str) -> Any:
         return _resultant.select_factor(self.ring, F, series_of, self.ctx.field, what)
 
-    def P(self, law: Law) -> Any:
-        """``P(z, y)`` of the law (not yet primitive)."""
+    def add(self, Q1: Any, Q2: Any, law: Law) -> Any:
+        """``Q`` of ``C = C_1 + C_2 - 1`` (free cumulant series add), the factor chosen on the series of ``law``."""
         R = self.ring
-        z, y = R.a, R.b
-        if isinstance(law, (Semicircle, FreePoisson, BoxPlus, BoxPlusPower, Shifted)):
-            # P(z, M) = Q(z M, M)
-            return R.subs(self.Q(law), {_A: (z * y, R.one)})
-        if isinstance(law, (BoxTimes, BoxPower)):
-            # P(z, M) = T(M - 1, z M / (M - 1))
-            return R.strip(R.subs(self.T(law), {_A: (y - 1, R.one), _B: (z * y, y - 1)}), y - 1)
-        p = self._params(law)
-        if isinstance(law, Dirac):
-            (a,) = p
-            return (y * (1 - a * z) - 1).num
-        if isinstance(law, Bernoulli):
-            pp, a, b = p
-            return (y * (1 - a * z) * (1 - b * z) - pp * (1 - a * z) - (1 - pp) * (1 - b * z)).num
-        if isinstance(law, Arcsine):
-            a, b = p
-            return (y * y * (1 - a * z) * (1 - b * z) - 1).num
-        if isinstance(law, Scaled):
-            (c,) = p
-            self.steps.append(f"{law}: M(z) = M_base({law._params()[0]} z)")
-            return R.subs(self.P(law.base), {_A: (c.num * z, c.den)})
-        if isinstance(law, Dilated):
-            (c,) = p
-            self.steps.append(f"{law}: M(z) = 1 + {law._params()[0]} (M_base(z) - 1)")
-            return R.subs(self.P(law.base), {_B: (c.num + (y - 1) * c.den, c.num)})
-        if isinstance(law, GenericLaw):
-            raise DomainError(f"{law} has symbolic moments: its moment series is not known to be algebraic")
-        raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law})")
+        # eliminate C_1 (as t) from Q_1(w, t) and Q_2(w, C - t + 1)
+        res = R.resultant_in_t(R.subs(Q1, {_B: (R.t, R.one)}), R.subs(Q2, {_B: (R.b - R.t + 1, R.one)}))
+        return self.select(res, lambda n: self.c_series(law, n), "free cumulant")
 
-    def Q(self, law: Law) -> Any:
-        """``Q(w, C)`` for the free cumulant series."""
-        R = self.ring
-        w, C = R.a, R.b
-        if isinstance(law, Semicircle):
-            var, mean = self._params(law)
-            self.steps.append(f"{law}: C(w) = 1 + {law.mean_} w + {law.variance} w^2")
-            return (C - 1 - mean * w - var * w * w).num
-        if isinstance(law, FreePoisson):
-            lam, a = self._params(law)
-            self.steps.append(f"{law}: C(w) = 1 + {law.rate} {law.jump} w / (1 - {law.jump} w)")
-            return ((C - 1) * (1 - a * w) - lam * a * w).num
-        if isinstance(law, BoxPlus):
-            Qs = [self.Q(f) for f in law.factors]
-            acc = Qs[0]
-            for i, Qi in enumerate(Qs[1:], 2):
-                # C = C_acc + C_i - 1: eliminate C_acc (as t); the factor is chosen on the series of the
-                # partial sum of the first i laws (the whole law's series fits only the last step)
-                partial = law if i == len(Qs) else BoxPlus(law.factors[:i])
-                res = R.resultant_in_t(R.subs(acc, {_B: (R.t, R.one)}), R.subs(Qi, {_B: (C - R.t + 1, R.one)}))
-                acc = self.select(res, lambda n, p=partial: self.c_series(p, n), "free cumulant")
-            self.steps.append(f"{law}: free cumulant series add (resultant in C)")
-            return acc
-        if isinstance(law, BoxPlusPower):
-            (t,) = self._params(law)
-            base = self.Q(law.base)
-            self.steps.append(f"{law}: C(w) = 1 + {law.exponent} (C_base(w) - 1)")
-            return R.subs(base, {_B: (t.num + (C - 1) * t.den, t.num)})
-        if isinstance(law, Shifted):
-            (c,) = self._params(law)
-            base = self.Q(law.base)
-            self.steps.append(f"{law}: C(w) = C_base(w) + {law.shift} w")
-            return R.subs(base, {_B: (C * c.den - c.num * w, c.den)})
-        # Q(w, C) = P(w/C, C)
-        return R.strip(R.subs(self.P(law), {_A: (w, C)}), C)
-
-    def T(self, law: Law) -> Any:
-        """``T(u, S)`` for the S-transform."""
-        # a product is checked factor by factor (in the recursion), so the message names the factor
-        if not isinstance(law, (BoxTimes, BoxPower)) and self.ctx.field.is_zero(self.ctx.moments(law, 1)[0]):
-            raise DomainError(f"{law} has mean 0 and no S-transform: no algebraic equation through S")
-        R = self.ring
-        u, S = R.a, R.b
-        if isinstance(law, FreePoisson):
-            lam, a = self._params(law)
-            self.steps.append(f"{law}: S(y) = 1 / ({law.jump} ({law.rate} + y))")
-            return (S * a * (lam + u) - 1).num
-        if isinstance(law, Dirac):
-            (a,) = self._params(law)
-            return (S * a - 1).num
-        if isinstance(law, BoxTimes):
-            acc = self.T(law.factors[0])
-            for i, f in enumerate(law.factors[1:], 2):
-                partial = law if i == len(law.factors) else BoxTimes(law.factors[:i])
-                acc = self._product(acc, self.T(f), partial)
-            self.steps.append(f"{law}: S-transforms multiply (resultant in S)")
-            return acc
-        if isinstance(law, BoxPower):
-            L = sympy.S(law.exponent)
-            if not (L.is_Rational and L > 0):
-                raise DomainError(f"{law}: a ⊠-power with the exponent {law.exponent} is not algebraic in general (an exponent must be a positive rational number)")
-            num, den = int(L.p), int(L.q)  # S^den = S_base^num
-            base = self.T(law.base)
-            if base.degrees()[_B] == 1:
-                # S_base = -a0/a1 rational: a1^num S^den - (-a0)^num
-                a0, a1 = R.coefficients_in_b(base)
-                self.steps.append(f"{law}: S(y) = S_base(y)^{L}")
-                eq = a1**num * S**den - (-a0) ** num
-                if den == 1:
-                    return eq
-                return self.select(eq, lambda n: self.s_series(law, n), "S-transform")
-            res = R.resultant_in_t(R.subs(base, {_B: (R.t, R.one)}), S**den - R.t**num)
-            self.steps.append(f"{law}: S(y) = S_base(y)^{L} (resultant in S)")
-            return self.select(res, lambda n: self.s_series(law, n), "S-transform")
-        # T(u, S) = P(u S / (1 + u), 1 + u)
-        return R.strip(R.subs(self.P(law), {_A: (u * S, 1 + u), _B: (1 + u, R.one)}), 1 + u)
-
-    def _product(self, T1: Any, T2: Any, law: Law) -> Any:
+    def multiply(self, T1: Any, T2: Any, law: Law) -> Any:
+        """``T`` of ``S = S_1 S_2`` (S-transforms multiply), the factor chosen on the series of ``law``."""
         R = self.ring
         if T1.degrees()[_B] == 1:
             # S_1 = -a0/a1: T2(u, S / S_1) = T2(u, a1 S / (-a0))
@@ -272,6 +192,65 @@ class _Deriver:
             return R.subs(T2, {_B: (a1 * R.b, -a0)})
         res = R.resultant_in_t(R.subs(T1, {_B: (R.t, R.one)}), R.subs(T2, {_B: (R.b, R.t)}))
         return self.select(res, lambda n: self.s_series(law, n), "S-transform")
+
+    def power(self, base: Any, L: sympy.Rational, law: Law) -> Any:
+        """``T`` of ``S = S_base^L`` for a positive rational ``L`` (``S^den = S_base^num``)."""
+        R = self.ring
+        S = R.b
+        num, den = int(L.p), int(L.q)
+        if base.degrees()[_B] == 1:
+            # S_base = -a0/a1 rational: a1^num S^den - (-a0)^num
+            a0, a1 = R.coefficients_in_b(base)
+            self.step(f"{law}: S(y) = S_base(y)^{L}")
+            eq = a1**num * S**den - (-a0) ** num
+            if den == 1:
+                return eq
+            return self.select(eq, lambda n: self.s_series(law, n), "S-transform")
+        res = R.resultant_in_t(R.subs(base, {_B: (R.t, R.one)}), S**den - R.t**num)
+        self.step(f"{law}: S(y) = S_base(y)^{L} (resultant in S)")
+        return self.select(res, lambda n: self.s_series(law, n), "S-transform")
+
+    # -- the three forms, by the laws' hooks --------------------------------
+    def P(self, law: Law) -> Any:
+        """``P(z, y)`` of the law (not yet primitive)."""
+        R = self.ring
+        z, y = R.a, R.b
+        route = law._algebraic_route
+        if route == "free cumulant":
+            # P(z, M) = Q(z M, M)
+            return R.subs(self.Q(law), {_A: (z * y, R.one)})
+        if route == "S":
+            # P(z, M) = T(M - 1, z M / (M - 1))
+            return R.strip(R.subs(self.T(law), {_A: (y - 1, R.one), _B: (z * y, y - 1)}), y - 1)
+        if route != "moment":
+            raise DomainError(f"internal: {type(law).__name__} declares the unknown algebraic route {route!r}")
+        return law._algebraic_p(self)
+
+    def Q(self, law: Law) -> Any:
+        """``Q(w, C)`` for the free cumulant series."""
+        own = law._algebraic_r(self)
+        if own is not None:
+            return own
+        if law._algebraic_route == "free cumulant":
+            raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law}): it has no free cumulant equation")
+        # Q(w, C) = P(w/C, C)
+        R = self.ring
+        return R.strip(R.subs(self.P(law), {_A: (R.a, R.b)}), R.b)
+
+    def T(self, law: Law) -> Any:
+        """``T(u, S)`` for the S-transform."""
+        # a product is checked factor by factor (in the recursion), so the message names the factor
+        if law._algebraic_route != "S" and self.ctx.field.is_zero(self.ctx.moments(law, 1)[0]):
+            raise DomainError(f"{law} has mean 0 and no S-transform: no algebraic equation through S")
+        own = law._algebraic_s(self)
+        if own is not None:
+            return own
+        if law._algebraic_route == "S":
+            raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law}): it has no S-transform equation")
+        # T(u, S) = P(u S / (1 + u), 1 + u)
+        R = self.ring
+        u, S = R.a, R.b
+        return R.strip(R.subs(self.P(law), {_A: (u * S, 1 + u), _B: (1 + u, R.one)}), 1 + u)
 
 
 def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str, ...]]:
@@ -286,7 +265,7 @@ def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str
         # an algebraic or transcendental number among the parameters: sympy computes with it as a number
         expr, steps = sympy_equation(law, form)
         return None, expr, steps
-    d = _Deriver(law, symbols)
+    d = Deriver(law, symbols)
     if form == "moment":
         E = d.select(d.P(law), lambda n: d.m_series(law, n), "moment")
     else:

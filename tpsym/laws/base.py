@@ -15,6 +15,8 @@ a closed-form density, its place in a ⊠-product, its lattice formula) it
 says through the ``_density_*``/``_lattice_*`` hooks below, whose defaults
 treat it as a law known by its moments; the density routes and the lattice
 route dispatch on these methods only (:mod:`tpsym.laws._density.hooks`).
+Its algebraic equation, if it has one, it derives through the
+``_algebraic_*`` hooks (:mod:`tpsym.laws.algebraic`), whose defaults refuse.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from tpsym.utils import as_param
 
 if TYPE_CHECKING:
     from tpsym.laws._density.hooks import ClosedDensity, Hooks
+    from tpsym.laws.algebraic import Deriver
     from tpsym.laws.lattice import _Lattice
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -297,6 +300,30 @@ class Law:
     def _lattice_moments(self, lat: _Lattice, n: int) -> list[Any]:
         """The moments when :meth:`_lattice_cumulants` gives none: the law's own definition."""
         return self._moments(lat.ctx, n)
+
+    # -- algebraic hooks (tpsym.laws.algebraic; d: tpsym.laws.algebraic.Deriver) --
+    #: the form the law's moment equation ``P(z, M)`` is derived from: "moment" (its own,
+    #: :meth:`_algebraic_p`), "free cumulant" (``P(z, M) = Q(z M, M)`` from :meth:`_algebraic_r`) or
+    #: "S" (``P(z, M) = T(M - 1, z M / (M - 1))`` from :meth:`_algebraic_s`; such a law checks that
+    #: its factors have an S-transform, so its own mean is not checked)
+    _algebraic_route: ClassVar[str] = "moment"
+
+    def _algebraic_p(self, d: Deriver) -> Any:
+        """``P(z, y)`` with ``P(z, M(z)) = 0``, in ``d.ring`` (``a = z``, ``b = y``), not yet irreducible.
+
+        The default refuses: a law has an algebraic equation only when its
+        class says how to derive it (this hook, or :meth:`_algebraic_r` /
+        :meth:`_algebraic_s` with :attr:`_algebraic_route`).
+        """
+        raise DomainError(f"no algebraic equation is known for {type(self).__name__} ({self})")
+
+    def _algebraic_r(self, d: Deriver) -> Any | None:
+        """``Q(w, C)`` with ``Q(w, C(w)) = 0`` for ``C(w) = 1 + sum kappa_n w^n`` (``a = w``, ``b = C``), or None (then from ``P``)."""
+        return None
+
+    def _algebraic_s(self, d: Deriver) -> Any | None:
+        """``T(u, S)`` with ``T(u, S(u)) = 0`` for the S-transform (``a = u``, ``b = S``), or None (then from ``P``)."""
+        return None
 
     # -- public, exact ----------------------------------------------------
     def moments(self, order: int) -> tuple[sympy.Expr, ...]:

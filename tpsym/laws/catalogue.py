@@ -35,6 +35,7 @@ from tpsym.utils import expr_str
 
 if TYPE_CHECKING:
     from tpsym.laws._density.hooks import ClosedDensity, Hooks
+    from tpsym.laws.algebraic import Deriver
     from tpsym.laws.lattice import _Lattice
 
 __all__ = [
@@ -101,6 +102,15 @@ class Semicircle(Law):
     def _lattice_cumulants(self, lat: _Lattice, n: int) -> list[Any] | None:
         ctx = lat.ctx
         return [ctx.encode(self.mean_), ctx.encode(self.variance)] + [lat.F.zero] * max(0, n - 2)
+
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    _algebraic_route = "free cumulant"
+
+    def _algebraic_r(self, d: Deriver) -> Any:
+        var, mean = d.params(self)
+        w, C = d.ring.a, d.ring.b
+        d.step(f"{self}: C(w) = 1 + {self.mean_} w + {self.variance} w^2")
+        return (C - 1 - mean * w - var * w * w).num
 
     def _spec(self) -> str:
         args = []
@@ -242,6 +252,21 @@ class FreePoisson(Law):
             out.append(p)
         return out
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    _algebraic_route = "free cumulant"
+
+    def _algebraic_r(self, d: Deriver) -> Any:
+        lam, a = d.params(self)
+        w, C = d.ring.a, d.ring.b
+        d.step(f"{self}: C(w) = 1 + {self.rate} {self.jump} w / (1 - {self.jump} w)")
+        return ((C - 1) * (1 - a * w) - lam * a * w).num
+
+    def _algebraic_s(self, d: Deriver) -> Any:
+        lam, a = d.params(self)
+        u, S = d.ring.a, d.ring.b
+        d.step(f"{self}: S(y) = 1 / ({self.jump} ({self.rate} + y))")
+        return (S * a * (lam + u) - 1).num
+
     def _spec(self) -> str:
         if self.is_marchenko_pastur:
             return f"mp(ratio={_fmt(self.jump)})"
@@ -336,6 +361,12 @@ class Bernoulli(Law):
         p, a, b = (d.num(self, v, n) for v, n in ((self.p, "p"), (self.a, "a"), (self.b, "b")))
         return d.Discrete(np.array([a, b]), np.array([1 - p, p]), exact=True)
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    def _algebraic_p(self, d: Deriver) -> Any:
+        p, a, b = d.params(self)
+        z, y = d.ring.a, d.ring.b
+        return (y * (1 - a * z) * (1 - b * z) - p * (1 - a * z) - (1 - p) * (1 - b * z)).num
+
     def _spec(self) -> str:
         if self.p == sympy.Rational(1, 2) and self.a == -1 and self.b == 1:
             return "symmetric_bernoulli()"
@@ -420,6 +451,12 @@ class Arcsine(Law):
         a, b = d.num(self, self.a, "a"), d.num(self, self.b, "b")
         return (lambda x: 1 / (math.pi * np.sqrt((x - a) * (b - x)))), [(a, b)], []
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    def _algebraic_p(self, d: Deriver) -> Any:
+        a, b = d.params(self)
+        z, y = d.ring.a, d.ring.b
+        return (y * y * (1 - a * z) * (1 - b * z) - 1).num
+
     def _spec(self) -> str:
         if self.a == -2 and self.b == 2:
             return "arcsine()"
@@ -487,6 +524,16 @@ class Dirac(Law):
             raise d.unsupported(f"{self}: subordination needs laws on (0, inf) for point masses")
         return a**mult, []
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    def _algebraic_p(self, d: Deriver) -> Any:
+        (a,) = d.params(self)
+        z, y = d.ring.a, d.ring.b
+        return (y * (1 - a * z) - 1).num
+
+    def _algebraic_s(self, d: Deriver) -> Any:
+        (a,) = d.params(self)
+        return (d.ring.b * a - 1).num
+
     def _spec(self) -> str:
         return f"dirac({_fmt(self.a)})"
 
@@ -542,6 +589,10 @@ class GenericLaw(Law):
     def _moments_in_values(self, sequences: dict[str, Any]) -> list[Any] | None:
         seq = sequences.get(self.name)
         return None if seq is None else list(seq)
+
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    def _algebraic_p(self, d: Deriver) -> Any:
+        raise DomainError(f"{self} has symbolic moments: its moment series is not known to be algebraic")
 
     def _spec(self) -> str:
         return f"law(moments={self.name})"

@@ -32,6 +32,7 @@ from tpsym.utils import expr_str
 
 if TYPE_CHECKING:
     from tpsym.laws._density.hooks import ClosedDensity, Hooks
+    from tpsym.laws.algebraic import Deriver
     from tpsym.laws.lattice import _Lattice
 
 __all__ = [
@@ -106,6 +107,19 @@ class BoxPlus(Law):
         for f in self.factors:
             total = [x + y for x, y in zip(total, lat.cumulants(f, n))]
         return total
+
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    _algebraic_route = "free cumulant"
+
+    def _algebraic_r(self, d: Deriver) -> Any:
+        Qs = [d.Q(f) for f in self.factors]
+        acc = Qs[0]
+        for i, Qi in enumerate(Qs[1:], 2):
+            # the factor is chosen on the series of the partial sum of the first i laws
+            # (the whole law's series fits only the last step)
+            acc = d.add(acc, Qi, self if i == len(Qs) else BoxPlus(self.factors[:i]))
+        d.step(f"{self}: free cumulant series add (resultant in C)")
+        return acc
 
     def _spec(self) -> str:
         return f"boxplus({', '.join(f._spec() for f in self.factors)})"
@@ -186,6 +200,16 @@ class BoxTimes(Law):
         for f in self.factors[1:]:
             result = lat._kreweras_product(result, lat.moments(f, n))
         return result
+
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    _algebraic_route = "S"
+
+    def _algebraic_s(self, d: Deriver) -> Any:
+        acc = d.T(self.factors[0])
+        for i, f in enumerate(self.factors[1:], 2):
+            acc = d.multiply(acc, d.T(f), self if i == len(self.factors) else BoxTimes(self.factors[:i]))
+        d.step(f"{self}: S-transforms multiply (resultant in S)")
+        return acc
 
     def _spec(self) -> str:
         return f"boxtimes({', '.join(f._spec() for f in self.factors)})"
@@ -310,6 +334,15 @@ class BoxPower(Law):
             result = lat._kreweras_product(result, base)
         return result
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    _algebraic_route = "S"
+
+    def _algebraic_s(self, d: Deriver) -> Any:
+        L = sympy.S(self.exponent)
+        if not (L.is_Rational and L > 0):
+            raise DomainError(f"{self}: a ⊠-power with the exponent {self.exponent} is not algebraic in general (an exponent must be a positive rational number)")
+        return d.power(d.T(self.base), L, self)
+
     def _spec(self) -> str:
         return f"boxpower({self.base._spec()}, {expr_str(self.exponent)})"
 
@@ -427,6 +460,15 @@ class BoxPlusPower(Law):
         t = lat.ctx.encode(self.exponent)
         return [x * t for x in lat.cumulants(self.base, n)]
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    _algebraic_route = "free cumulant"
+
+    def _algebraic_r(self, d: Deriver) -> Any:
+        (t,) = d.params(self)
+        base = d.Q(self.base)
+        d.step(f"{self}: C(w) = 1 + {self.exponent} (C_base(w) - 1)")
+        return d.subs(base, b=(t.num + (d.ring.b - 1) * t.den, t.num))
+
     def _spec(self) -> str:
         return f"boxplus_power({self.base._spec()}, {expr_str(self.exponent)})"
 
@@ -508,6 +550,12 @@ class Scaled(Law):
             out.append(m * p)
         return out
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    def _algebraic_p(self, d: Deriver) -> Any:
+        (c,) = d.params(self)
+        d.step(f"{self}: M(z) = M_base({self._params()[0]} z)")
+        return d.subs(d.P(self.base), a=(c.num * d.ring.a, c.den))
+
     def _spec(self) -> str:
         return f"scale({self.base._spec()}, {expr_str(self.factor)})"
 
@@ -572,6 +620,15 @@ class Shifted(Law):
         kap[0] = kap[0] + lat.ctx.encode(self.shift)
         return kap
 
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    _algebraic_route = "free cumulant"
+
+    def _algebraic_r(self, d: Deriver) -> Any:
+        (c,) = d.params(self)
+        base = d.Q(self.base)
+        d.step(f"{self}: C(w) = C_base(w) + {self.shift} w")
+        return d.subs(base, b=(d.ring.b * c.den - c.num * d.ring.a, c.den))
+
     def _spec(self) -> str:
         return f"shift({self.base._spec()}, {expr_str(self.shift)})"
 
@@ -632,6 +689,12 @@ class Dilated(Law):
     def _lattice_moments(self, lat: _Lattice, n: int) -> list[Any]:
         c = lat.ctx.encode(self.fraction)
         return [m * c for m in lat.moments(self.base, n)]
+
+    # -- algebraic hooks (tpsym.laws.algebraic) --
+    def _algebraic_p(self, d: Deriver) -> Any:
+        (c,) = d.params(self)
+        d.step(f"{self}: M(z) = 1 + {self._params()[0]} (M_base(z) - 1)")
+        return d.subs(d.P(self.base), b=(c.num + (d.ring.b - 1) * c.den, c.num))
 
     def _spec(self) -> str:
         return f"dilute({self.base._spec()}, {expr_str(self.fraction)})"
