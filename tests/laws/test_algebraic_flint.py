@@ -31,7 +31,7 @@ from tpsym.laws import (
 )
 from tpsym.laws import _resultant
 from tpsym.laws import algebraic as alg
-from tpsym.laws._algebraic_sympy import sympy_equation
+from ._sympy_oracle import sympy_equation
 from tpsym.laws.algebraic import G, Y, Z, algebraic_equation, cauchy_equation, cumulant_equation
 from tpsym.series import QQ
 from tpsym.spec import parse_spec
@@ -67,14 +67,83 @@ def test_flint_route_is_the_sympy_route(law):
         assert alg._equation(law, form) == sympy_equation(law, form)
 
 
-def test_parameters_that_are_not_rational_functions_take_the_sympy_route():
-    # sqrt(2), pi: sympy computes with them as numbers; the equation is the former one
-    for law in (scale(mp(ratio=1), sympy.sqrt(2)), boxplus(semicircle(variance=sympy.pi), mp(ratio=1))):
-        assert alg._derive(law, "moment")[0] is None
-        assert algebraic_equation(law).expr == sympy_equation(law, "moment")[0]
+S2, PI = sympy.sqrt(2), sympy.pi
+# parameters that are not rational functions of symbols: a generic generator in the flint route
+NUMBER_LAWS = [
+    scale(mp(ratio=1), S2),
+    boxplus(semicircle(variance=PI), mp(ratio=1)),
+    boxtimes(mp(ratio=S2), mp(ratio=1)),
+    boxpower(free_poisson(rate=PI), 2),
+    boxplus(semicircle(variance=c), scale(mp(ratio=2), sympy.sqrt(3))),
+    boxtimes(dirac(sympy.E), mp(ratio=sympy.log(2))),
+    boxplus_power(arcsine(-S2, PI), sympy.Rational(3, 2)),
+]
+# the former sympy route refused these ("no factor ... vanishes": sympy factors with sqrt(2) as an expression)
+NUMBER_LAWS_BEYOND_THE_ORACLE = [
+    boxplus(shift(semicircle(), S2), b),
+    boxplus(bernoulli(1 / S2, 0, S2), bernoulli(1 / S2, 0, S2)),
+]
+
+
+def _vanishes_at_the_numbers(law, P, order=30, cumulants=False):
+    """Whether P(z, M(z)) = O(z^order) for the exact moments of the law, with sqrt(2), pi, ... as numbers.
+
+    With ``cumulants``: the free cumulant series ``C(z) = 1 + sum kappa_n z^n`` instead of ``M``.
+    The moments come from tpsym.free in the law's series field (each number a generator); the
+    equation's coefficients are read into that field and every coefficient of P(z, M(z)) is put
+    back in terms of the numbers (sympy: sqrt(2)**2 = 2) and expanded: 0 exactly at the numbers.
+    """
+    ctx = Context(law, order=order)
+    F = ctx.field
+    m = [F.one, *(ctx.free_cumulants if cumulants else ctx.moments)(law, order - 1)]
+    poly = sympy.Poly(P, Y)
+    acc = [F.zero] * order
+    for cf in poly.all_coeffs():  # Horner in y, truncated below z^order
+        prod = [F.zero] * order
+        for i, x in enumerate(acc):
+            if not F.is_zero(x):
+                for j in range(order - i):
+                    prod[i + j] = prod[i + j] + x * m[j]
+        for (i,), e in sympy.Poly(cf, Z).terms():
+            if i < order:
+                prod[i] = prod[i] + ctx.encode(e)
+        acc = prod
+    return all(sympy.expand(sympy.fraction(sympy.together(ctx.decode(x)))[0]) == 0 for x in acc)
+
+
+@pytest.mark.parametrize("law", NUMBER_LAWS, ids=str)
+def test_parameters_that_are_numbers_such_as_sqrt2_and_pi(law):
+    # the flint route with a generic generator per number: the oracle's equation, vanishing on the series
+    got = alg._equation(law, "moment")
+    assert alg._derive(law, "moment")[0] is None  # a sympy expression, the numbers put back
+    assert got == sympy_equation(law, "moment")
+    eq = algebraic_equation(law)
+    assert eq.expr == got[0] and not eq.irreducible
+    assert _vanishes_at_the_numbers(law, eq.expr)
+    assert _vanishes_at_the_numbers(law, cumulant_equation(law).expr, cumulants=True)
+
+
+@pytest.mark.parametrize("law", NUMBER_LAWS_BEYOND_THE_ORACLE, ids=str)
+def test_numbers_where_the_sympy_route_refused(law):
+    with pytest.raises(DomainError, match="no factor of the moment equation vanishes"):
+        sympy_equation(law, "moment")
+    assert _vanishes_at_the_numbers(law, algebraic_equation(law).expr)
+    assert _vanishes_at_the_numbers(law, cumulant_equation(law).expr, cumulants=True)
+
+
+def test_a_wrong_equation_with_sqrt2_does_not_vanish():
+    law = scale(mp(ratio=1), S2)
+    right = algebraic_equation(law).expr
+    assert _vanishes_at_the_numbers(law, right)
+    assert not _vanishes_at_the_numbers(law, right.subs(S2, sympy.Rational(7, 5)))
+    assert not _vanishes_at_the_numbers(law, right + Z**29 * Y)
+
+
+def test_cauchy_equation_with_sqrt2():
     # cauchy_equation no longer fails on the QQ domain (sympy picks one that holds sqrt(2))
-    PG = cauchy_equation(scale(mp(ratio=1), sympy.sqrt(2)))
-    assert sympy.expand(PG.as_expr() - (sympy.sqrt(2) * Z * G**2 - Z * G + 1)) == 0
+    PG = cauchy_equation(scale(mp(ratio=1), S2))
+    assert sympy.expand(PG.as_expr() - (S2 * Z * G**2 - Z * G + 1)) == 0
+    assert algebraic_equation(semicircle()).irreducible
 
 
 # --- the literature ---------------------------------------------------------------------------
@@ -216,3 +285,14 @@ def test_parameter_values_and_substitution():
     assert ring.strip((y - 1) ** 3 * (y + z), y - 1) == y + z
     with pytest.raises(DomainError, match="not a rational function"):
         ring.fraction(sympy.Symbol("other"))
+
+
+def test_same_law_proofs_do_not_claim_irreducibility_with_sqrt2():
+    # prove_same_law states "same irreducible algebraic equation": with sqrt(2) as a parameter the
+    # equation is irreducible only with sqrt(2) as a generic generator, so the proof is refused
+    from tpsym.proof.allorders import ProofFailure, prove_same_law
+
+    law = scale(mp(ratio=1), S2)
+    with pytest.raises(ProofFailure, match="not known to be irreducible"):
+        prove_same_law([law, scale(mp(ratio=1), S2)])
+    assert prove_same_law([scale(mp(ratio=1), 2), scale(mp(ratio=1), 2)])["method"].startswith("same irreducible")

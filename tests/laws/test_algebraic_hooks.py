@@ -17,8 +17,20 @@ from tpsym.free.cumulants import moments_from_cumulants_series
 from tpsym.series import QQ
 
 
+class _TestLaw(Law):
+    """A law class of this file: its spec is its class name."""
+
+    __slots__ = ()
+
+    def _spec(self) -> str:
+        return f"{type(self).__name__.lower()}_test_law()"
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\mathrm{{{type(self).__name__}}}"
+
+
 @dataclass(frozen=True, slots=True)
-class LinearCumulants(Law):
+class LinearCumulants(_TestLaw):
     """The law with free cumulants kappa_n = n (C(w) = 1 + w / (1 - w)^2), known to tpsym by its free cumulants only."""
 
     def _free_cumulants(self, ctx: Context, n: int) -> list[Any]:
@@ -31,15 +43,9 @@ class LinearCumulants(Law):
         d.step(f"{self}: C(w) = 1 + w / (1 - w)^2")
         return (C - 1) * (1 - w) ** 2 - w
 
-    def _spec(self) -> str:
-        return "linear_cumulants_test_law()"
-
-    def _latex(self, printer: Any) -> str:
-        return r"\mathcal{L}"
-
 
 @dataclass(frozen=True, slots=True)
-class ThreePoints(Law):
+class ThreePoints(_TestLaw):
     """The uniform law on {0, 1, 2}: M(z) = (1 + 1/(1 - z) + 1/(1 - 2z)) / 3, its own moment equation."""
 
     def _moments(self, ctx: Context, n: int) -> list[Any]:
@@ -49,41 +55,23 @@ class ThreePoints(Law):
         z, y = d.ring.a, d.ring.b
         return 3 * y * (1 - z) * (1 - 2 * z) - (1 - z) * (1 - 2 * z) - (1 - 2 * z) - (1 - z)
 
-    def _spec(self) -> str:
-        return "three_points_test_law()"
-
-    def _latex(self, printer: Any) -> str:
-        return r"\mathcal{T}"
-
 
 @dataclass(frozen=True, slots=True)
-class NoHooks(Law):
+class NoHooks(_TestLaw):
     """A law known by its moments only (the uniform law on [0, 1]): no algebraic hook."""
 
     def _moments(self, ctx: Context, n: int) -> list[Any]:
         return [ctx.encode(sympy.Rational(1, k + 1)) for k in range(1, n + 1)]
 
-    def _spec(self) -> str:
-        return "no_hooks_test_law()"
-
-    def _latex(self, printer: Any) -> str:
-        return r"\mathcal{U}"
-
 
 @dataclass(frozen=True, slots=True)
-class ProductWithoutHook(Law):
+class ProductWithoutHook(_TestLaw):
     """A law that says its equation comes from its S-transform but gives none."""
 
     _algebraic_route = "S"
 
     def _moments(self, ctx: Context, n: int) -> list[Any]:
         return [ctx.field.one] * n
-
-    def _spec(self) -> str:
-        return "product_without_hook_test_law()"
-
-    def _latex(self, printer: Any) -> str:
-        return r"\mathcal{P}"
 
 
 ORDER = 30
@@ -113,7 +101,7 @@ def test_a_class_with_only_a_free_cumulant_hook_gets_its_equations():
     # Q(w, C) = (C - 1)(1 - w)^2 - w; P(z, M) = Q(z M, M)
     assert cumulant_equation(law).expr == sympy.expand((Y - 1) * (1 - Z) ** 2 - Z)
     assert P.expr == sympy.expand((Y - 1) * (1 - Z * Y) ** 2 - Z * Y)
-    assert P.derivation == ("linear_cumulants_test_law(): C(w) = 1 + w / (1 - w)^2",)
+    assert P.derivation == ("linearcumulants_test_law(): C(w) = 1 + w / (1 - w)^2",)
     # independent: the moments from the cumulants kappa_n = n by the moment-cumulant formula
     kappa = [flint.fmpq(k) for k in range(1, ORDER)]
     assert _vanishes(P.expr, [flint.fmpq(1), *moments_from_cumulants_series(kappa, "free", QQ)])
@@ -146,7 +134,7 @@ def test_the_operations_carry_the_new_class_hooks(law):
 
 
 def test_a_class_without_the_hooks_is_refused_by_name():
-    with pytest.raises(DomainError, match=r"no algebraic equation is known for NoHooks \(no_hooks_test_law\(\)\)"):
+    with pytest.raises(DomainError, match=r"no algebraic equation is known for NoHooks \(nohooks_test_law\(\)\)"):
         algebraic_equation(NoHooks())
     with pytest.raises(DomainError, match="no algebraic equation is known for NoHooks"):
         algebraic_equation(boxplus(NoHooks(), semicircle()))

@@ -14,8 +14,8 @@ the series.
 
 Over ``ZZ`` a factorisation into primitive irreducible polynomials is one
 over ``QQ`` (Gauss's lemma), so the factors are those of sympy's
-``factor_list`` over ``QQ``, the route this module replaced
-(:mod:`tpsym.laws._algebraic_sympy`).
+``factor_list`` over ``QQ``, the route this module replaced (kept as the
+tests' oracle, ``tests/laws/_sympy_oracle.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import sympy
 
 from tpsym.errors import DomainError
 from tpsym.series import QQ, RationalFunction, Series
+from tpsym.series.encode import _replace_atoms
 
 __all__: list[str] = []
 
@@ -42,11 +43,19 @@ class Ring:
     ----------
     symbols : iterable of sympy.Symbol
         The parameter symbols (at most one per name).
+    atoms : mapping, optional
+        Numbers that are not rational (``sqrt(2)``, ``pi``) and the symbol
+        of their generator (``_a0``, ...; those of the law's
+        :class:`~tpsym.laws.base.Context`): each is an extra variable, a
+        parameter value is read with its atoms replaced by their generators
+        (as :mod:`tpsym.series.encode` does).
     """
 
-    __slots__ = ("ctx", "symbols", "a", "b", "t", "one", "_gen_of", "_names")
+    __slots__ = ("ctx", "symbols", "a", "b", "t", "one", "_gen_of", "_names", "_atoms")
 
-    def __init__(self, symbols: Iterable[sympy.Symbol]):
+    def __init__(self, symbols: Iterable[sympy.Symbol], atoms: Mapping[sympy.Expr, sympy.Symbol] | None = None):
+        self._atoms = dict(atoms or {})
+        symbols = {*symbols, *self._atoms.values()}
         self.symbols = tuple(sorted(set(symbols), key=lambda s: s.name))
         self._names = tuple(s.name for s in self.symbols)
         if len(set(self._names)) != len(self._names):  # the Context refuses this first; kept for direct use
@@ -62,6 +71,8 @@ class Ring:
     def fraction(self, value: Any) -> Frac:
         """A parameter value (a rational function of the symbols with rational coefficients) as a quotient."""
         v = sympy.S(value)
+        if self._atoms:
+            v = _replace_atoms(v, self._atoms)
         if v.is_Rational:
             return Frac(self.ctx.constant(int(v.p)), self.ctx.constant(int(v.q)))
         gen = self._gen_of.get(v)

@@ -29,10 +29,25 @@ shown not to vanish by a non-zero coefficient of its value on the series.
 The elimination runs in python-flint's multivariate integer polynomials
 (:mod:`tpsym.laws._resultant`), the parameters' symbols as extra variables;
 sympy expressions are read at the input (the laws' parameters) and written
-at the output. A tree with a parameter that is not a rational function of
-symbols (``sqrt(2)``, ``pi``) goes through the former sympy elimination
-(:mod:`tpsym.laws._algebraic_sympy`), which the tests also use as an
-independent oracle: both give the same polynomial, normalised alike
+at the output. Each law class derives its own piece through its
+``_algebraic_*`` hooks (:class:`~tpsym.laws.base.Law`), given the
+:class:`Deriver`; a class without them is refused by name.
+
+A parameter that is not a rational function of symbols (``sqrt(2)``, ``pi``,
+``E``, ``log(2)``) is, as in the law's exact series field
+(:mod:`tpsym.series.encode`), an independent generic generator ``g`` during
+the derivation, and the number is put back in the equation at the end. The
+equation ``P_g(z, M_g(z)) = 0`` holds identically in ``g``, and the moments
+are the same rational functions of ``g`` evaluated at the number, so it
+holds at the number: ``P`` is a valid annihilating polynomial of the
+moment series, with ``y``-degree at least 1 (an irreducible ``P_g`` is not
+divisible by a polynomial in ``g`` alone, so it does not vanish at the
+number, and a non-zero polynomial free of ``y`` cannot vanish on a series).
+It is irreducible over ``QQ(parameters, g)``, but may be reducible over
+``QQ(sqrt(2))``; :attr:`AlgebraicEquation.irreducible` is then False.
+
+The tests compare the equations with an independent sympy elimination
+(``tests/laws/_sympy_oracle.py``, the former route), normalised alike
 (primitive over ``ZZ``, the sign of the leading coefficient in ``y``, then
 ``z``, chosen by sympy's ``could_extract_minus_sign``).
 
@@ -49,6 +64,7 @@ y**3*z - y + 1
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -58,7 +74,6 @@ import sympy
 from tpsym.errors import DomainError, InputError
 from tpsym.laws.base import Context, Law
 from tpsym.laws import _resultant
-from tpsym.laws._algebraic_sympy import sympy_equation
 from tpsym.laws._resultant import A as _A
 from tpsym.laws._resultant import B as _B
 from tpsym.series.encode import atoms_of
@@ -79,15 +94,23 @@ class AlgebraicEquation:
     ----------
     expr : sympy.Expr
         ``P(z, y)``, a polynomial in ``z, y`` with coefficients in
-        ``QQ[parameters]``, primitive, irreducible over ``QQ(parameters)``.
+        ``QQ[parameters]``, primitive, irreducible over ``QQ(parameters)``
+        when :attr:`irreducible`.
     parameters : tuple of sympy.Symbol
     derivation : tuple of str
         How it was obtained, step by step.
+    irreducible : bool
+        True when every parameter is a rational function of symbols; False
+        when a number such as ``sqrt(2)`` or ``pi`` is among them: the
+        equation is then irreducible with the number as a generic
+        generator, which is a valid annihilating polynomial but may be
+        reducible over ``QQ(sqrt(2))`` (see the module doc).
     """
 
     expr: sympy.Expr
     parameters: tuple[sympy.Symbol, ...]
     derivation: tuple[str, ...]
+    irreducible: bool = True
 
     @property
     def degree(self) -> int:
@@ -112,19 +135,45 @@ def _check_law(law: Any, what: str) -> Law:
     return law
 
 
-def _parameter_symbols(law: Law) -> set[sympy.Symbol] | None:
-    """The symbols of the tree's parameters; None when one is not a rational function of symbols (``sqrt(2)``, ``pi``)."""
+def _parameter_atoms(law: Law) -> tuple[set[sympy.Symbol], dict[sympy.Expr, sympy.Symbol]]:
+    """The symbols of the tree's parameters, and its other atoms (``sqrt(2)``, ``pi``) with their generators.
+
+    The generators are named as the law's :class:`~tpsym.laws.base.Context`
+    names them (:class:`tpsym.series.encode.Encoder`: ``_a0, _a1, ...`` in
+    sympy's default order of the atoms), so the ring and the series field
+    agree; :class:`Deriver` checks that they do.
+    """
     symbols: set[sympy.Symbol] = set()
+    atoms: set[sympy.Expr] = set()
     for node in law.walk():
         for v in node._params():
             found, others = atoms_of(v)
-            if others:
-                return None
             symbols |= found
-    return symbols
+            atoms |= others
+    return symbols, {a: sympy.Symbol(f"_a{i}") for i, a in enumerate(sorted(atoms, key=sympy.default_sort_key))}
 
 
-class Deriver:
+class LawSeries:
+    """The series of the nodes of a law tree in one exact context: those the factor selection evaluates equations on."""
+
+    def __init__(self, root: Law, order: int = 96):
+        self.ctx = Context(root, order=order)
+
+    # series of the three forms, as field elements
+    def m_series(self, law: Law, n: int) -> list[Any]:
+        """``1, m_1, ..., m_{n-1}``."""
+        return [self.ctx.field.one, *self.ctx.moments(law, n - 1)]
+
+    def c_series(self, law: Law, n: int) -> list[Any]:
+        """``1, kappa_1, ..., kappa_{n-1}``."""
+        return [self.ctx.field.one, *self.ctx.free_cumulants(law, n - 1)]
+
+    def s_series(self, law: Law, n: int) -> list[Any]:
+        """``s_0, ..., s_{n-1}`` (a non-zero mean)."""
+        return list(self.ctx.s_transform(law, n))
+
+
+class Deriver(LawSeries):
     """Derives the equations of a law tree in ``ZZ[a, b, t, parameters]`` (:mod:`tpsym.laws._resultant`).
 
     ``a`` and ``b`` are the variable and the unknown of the form at hand:
@@ -140,20 +189,15 @@ class Deriver:
     only.
     """
 
-    def __init__(self, root: Law, symbols: set[sympy.Symbol], order: int = 96):
-        self.ctx = Context(root, order=order)
-        self.ring = _resultant.Ring(symbols)
+    def __init__(self, root: Law, symbols: set[sympy.Symbol], atoms: dict[sympy.Expr, sympy.Symbol] | None = None, order: int = 96):
+        super().__init__(root, order)
+        atoms = atoms or {}
+        decode = self.ctx.encoder.decode_map()
+        for atom, gen in atoms.items():
+            if decode.get(gen) != atom:
+                raise DomainError(f"internal: the generator {gen} of {atom} is not the series field's")
+        self.ring = _resultant.Ring(symbols, atoms)
         self.steps: list[str] = []
-
-    # series of the three forms, as field elements
-    def m_series(self, law: Law, n: int) -> list[Any]:
-        return [self.ctx.field.one, *self.ctx.moments(law, n - 1)]
-
-    def c_series(self, law: Law, n: int) -> list[Any]:
-        return [self.ctx.field.one, *self.ctx.free_cumulants(law, n - 1)]
-
-    def s_series(self, law: Law, n: int) -> list[Any]:
-        return list(self.ctx.s_transform(law, n))
 
     # -- for the hooks ------------------------------------------------------
     def params(self, law: Law) -> list[_resultant.Frac]:
@@ -228,11 +272,9 @@ class Deriver:
 
     def Q(self, law: Law) -> Any:
         """``Q(w, C)`` for the free cumulant series."""
-        own = law._algebraic_r(self)
+        own = self._own(law, law._algebraic_r(self), "free cumulant")
         if own is not None:
             return own
-        if law._algebraic_route == "free cumulant":
-            raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law}): it has no free cumulant equation")
         # Q(w, C) = P(w/C, C)
         R = self.ring
         return R.strip(R.subs(self.P(law), {_A: (R.a, R.b)}), R.b)
@@ -242,35 +284,56 @@ class Deriver:
         # a product is checked factor by factor (in the recursion), so the message names the factor
         if law._algebraic_route != "S" and self.ctx.field.is_zero(self.ctx.moments(law, 1)[0]):
             raise DomainError(f"{law} has mean 0 and no S-transform: no algebraic equation through S")
-        own = law._algebraic_s(self)
+        own = self._own(law, law._algebraic_s(self), "S")
         if own is not None:
             return own
-        if law._algebraic_route == "S":
-            raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law}): it has no S-transform equation")
         # T(u, S) = P(u S / (1 + u), 1 + u)
         R = self.ring
         u, S = R.a, R.b
         return R.strip(R.subs(self.P(law), {_A: (u * S, 1 + u), _B: (1 + u, R.one)}), 1 + u)
 
+    @staticmethod
+    def _own(law: Law, own: Any, route: str) -> Any:
+        """A hook's equation; a law whose route is this form must give one (its ``P`` is derived from it)."""
+        if own is None and law._algebraic_route == route:
+            what = "free cumulant" if route == "free cumulant" else "S-transform"
+            raise DomainError(f"no algebraic equation is known for {type(law).__name__} ({law}): it has no {what} equation")
+        return own
+
 
 def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str, ...]]:
-    """The primitive irreducible equation of the ``form`` (``"moment"``, ``"free cumulant"``) and its derivation.
+    """The primitive equation of the ``form`` (``"moment"``, ``"free cumulant"``) and its derivation.
 
     ``(ring, F, steps)`` with ``F`` in ``ring`` (``a = z``, ``b = y``), or
     ``(None, expr, steps)`` with a sympy expression in ``z, y`` when a
-    parameter is not a rational function of symbols (the sympy route).
+    parameter is not a rational function of symbols (``sqrt(2)``, ``pi``):
+    each such atom is a generic generator in the derivation (as in the
+    law's series field) and is put back in the equation at the end.
     """
-    symbols = _parameter_symbols(law)
-    if symbols is None:
-        # an algebraic or transcendental number among the parameters: sympy computes with it as a number
-        expr, steps = sympy_equation(law, form)
-        return None, expr, steps
-    d = Deriver(law, symbols)
+    symbols, atoms = _parameter_atoms(law)
+    d = Deriver(law, symbols, atoms)
     if form == "moment":
         E = d.select(d.P(law), lambda n: d.m_series(law, n), "moment")
     else:
         E = d.select(d.Q(law), lambda n: d.c_series(law, n), "free cumulant")
-    return d.ring, _resultant.normalised(d.ring, E), tuple(d.steps)
+    E = _resultant.normalised(d.ring, E)
+    if not atoms:
+        return d.ring, E, tuple(d.steps)
+    back = {g: a for a, g in atoms.items()}
+    return None, _primitive(d.ring.to_expr(E, Z, Y).xreplace(back), atoms), tuple(d.steps)
+
+
+def _primitive(expr: sympy.Expr, atoms: Iterable[sympy.Expr]) -> sympy.Expr:
+    """An equation with numbers such as ``sqrt(2)`` in its coefficients, primitive over ``ZZ`` (``sqrt(2)^2 = 2`` may
+    leave a content), its sign fixed by the leading coefficient in ``y``, then ``z`` (sympy's ``could_extract_minus_sign``)."""
+    expr = sympy.expand(expr)
+    params = sorted(expr.free_symbols - {Z, Y}, key=lambda s: s.name)
+    numbers = sorted(atoms, key=sympy.default_sort_key)  # generators of the polynomial: the content is an integer
+    _, prim = sympy.Poly(expr, Z, Y, *params, *numbers).primitive()
+    e = prim.as_expr()
+    if sympy.Poly(e, Y, Z).LC().could_extract_minus_sign():
+        e = -e
+    return sympy.expand(e)
 
 
 def _equation(law: Law, form: str) -> tuple[sympy.Expr, tuple[str, ...]]:
@@ -282,6 +345,10 @@ def _equation(law: Law, form: str) -> tuple[sympy.Expr, tuple[str, ...]]:
 @lru_cache(maxsize=128)
 def algebraic_equation(law: Law) -> AlgebraicEquation:
     """The irreducible algebraic equation ``P(z, y) = 0`` of the law's moment series.
+
+    With a parameter such as ``sqrt(2)`` or ``pi`` the equation is valid
+    and irreducible with the number as a generic generator, and may be
+    reducible over ``QQ(sqrt(2))`` (``irreducible=False``; see the module doc).
 
     Raises
     ------
@@ -301,7 +368,7 @@ def algebraic_equation(law: Law) -> AlgebraicEquation:
     _check_law(law, "algebraic_equation")
     P, steps = _equation(law, "moment")
     params = tuple(sorted(P.free_symbols - {Z, Y}, key=lambda s: s.name))
-    return AlgebraicEquation(P, params, steps)
+    return AlgebraicEquation(P, params, steps, irreducible=not _parameter_atoms(law)[1])
 
 
 @lru_cache(maxsize=128)
@@ -319,7 +386,7 @@ def cumulant_equation(law: Law) -> AlgebraicEquation:
     _check_law(law, "cumulant_equation")
     Q, steps = _equation(law, "free cumulant")
     params = tuple(sorted(Q.free_symbols - {Z, Y}, key=lambda s: s.name))
-    return AlgebraicEquation(Q, params, steps)
+    return AlgebraicEquation(Q, params, steps, irreducible=not _parameter_atoms(law)[1])
 
 
 @lru_cache(maxsize=256)
@@ -329,7 +396,10 @@ def cauchy_equation(law: Law) -> sympy.Poly:
     The same derivation as :func:`algebraic_equation` (one code path), moved
     to ``G`` by ``z -> 1/z, y -> z G``: ``P_G(z, G)`` is the numerator of
     ``P_M(1/z, z G)``. The map is birational, so ``P_G`` stays irreducible
-    and the series check of :func:`algebraic_equation` carries over.
+    (when :attr:`AlgebraicEquation.irreducible` is True: with a parameter
+    such as ``sqrt(2)`` it is a valid equation, irreducible with the number
+    as a generic generator) and the series check of
+    :func:`algebraic_equation` carries over.
     A :class:`sympy.Poly` in ``z, G``: monic (leading coefficient 1 in
     ``lex`` order of ``z, G``) with domain ``QQ`` for a law with rational
     parameters; primitive with a positive leading coefficient, the

@@ -175,6 +175,9 @@ def prove_same_law(laws: list[Law]) -> dict[str, Any]:
         eqs = [algebraic_equation(law) for law in laws]
     except DomainError as exc:
         raise ProofFailure(str(exc)) from exc
+    for law, eq in zip(laws, eqs):
+        if not eq.irreducible:  # a parameter such as sqrt(2): irreducible only with the number as a generic generator
+            raise ProofFailure(f"the equation of {law} is not known to be irreducible over the field of its parameters (a number such as sqrt(2) among them)")
     P = eqs[0].expr
     for law, eq in zip(laws[1:], eqs[1:]):
         if sympy.expand(eq.expr - P) != 0 and sympy.expand(eq.expr + P) != 0:

@@ -1,10 +1,14 @@
-"""The algebraic equation of a law by sympy's resultants and factorisation (the former route).
+"""The algebraic equation of a law by sympy's resultants and factorisation: the tests' independent oracle.
 
 :mod:`tpsym.laws.algebraic` eliminates in python-flint's multivariate
-polynomials. This module keeps the sympy elimination it replaced, for two
-uses: parameters that are not rational functions of symbols (``sqrt(2)``,
-``pi``: sympy computes with them as numbers, flint cannot), and as an
-independent oracle that the tests compare the flint route with. The factor
+polynomials, each law class deriving its own piece through its hooks. This
+module is the former sympy elimination, with its own ``isinstance`` ladder
+over the catalogue and the operations, kept out of the library as an
+independent route that tests/laws/test_algebraic_flint.py and
+benchmarks/bench_algebraic.py compare the library with. sympy computes with
+``sqrt(2)`` or ``pi`` as numbers (it treats an algebraic number as an
+expression, not as an element of ``QQ(sqrt(2))``, so its factorisation may
+keep factors that the library's generic generator splits). The factor
 selection and its refusals are the same in both routes.
 """
 
@@ -15,6 +19,7 @@ from typing import Any
 import sympy
 
 from tpsym.errors import DomainError
+from tpsym.laws.algebraic import LawSeries
 from tpsym.laws.base import Context, Law
 from tpsym.laws.catalogue import Arcsine, Bernoulli, Dirac, FreePoisson, GenericLaw, Semicircle
 from tpsym.laws.operations import BoxPlus, BoxPlusPower, BoxPower, BoxTimes, Dilated, Scaled, Shifted
@@ -78,22 +83,12 @@ def _primitive(expr: sympy.Expr) -> sympy.Expr:
     return sympy.expand(e)
 
 
-class _Deriver:
-    """Derives the equations of a law tree; every law shares one exact context."""
+class _Deriver(LawSeries):
+    """Derives the equations of a law tree; every law shares one exact context (its series: the library's)."""
 
     def __init__(self, root: Law, order: int = 96):
-        self.ctx = Context(root, order=order)
+        super().__init__(root, order)
         self.steps: list[str] = []
-
-    # series of the three forms, as field elements
-    def m_series(self, law: Law, n: int) -> list[Any]:
-        return [self.ctx.field.one, *self.ctx.moments(law, n - 1)]
-
-    def c_series(self, law: Law, n: int) -> list[Any]:
-        return [self.ctx.field.one, *self.ctx.free_cumulants(law, n - 1)]
-
-    def s_series(self, law: Law, n: int) -> list[Any]:
-        return list(self.ctx.s_transform(law, n))
 
     def P(self, law: Law) -> sympy.Expr:
         """``P(z, y)`` of the law (not yet primitive)."""
