@@ -408,9 +408,15 @@ def test_unrolled_recurrence_equals_series_coefficients(a, b, cc, d):
     expected = series_root(P, z, y, order)
     rec = recurrence_from_algebraic(P, z, y, n)
     assert rec.terms(expected[: rec.initial_terms_needed], order) == expected
-    # and the series root really is the sympy expansion of P's root by iteration
-    approx = 1
+    # and the series root really is the fixed point of y -> 1 + z (a + b y + c y² + d y³), iterated
+    # on integer coefficient lists truncated at z^order (each pass fixes one more coefficient)
+    def mul(u, v):
+        return [sum(u[i] * v[k - i] for i in range(k + 1)) for k in range(order)]
+
+    approx = [1] + [0] * (order - 1)
     for _ in range(order):
-        approx = (1 + z * (a + b * approx + cc * approx**2 + d * approx**3)).expand()
-        approx = sum(approx.coeff(z, i) * z**i for i in range(order))
-    assert tuple(approx.coeff(z, i) for i in range(order)) == expected
+        sq = mul(approx, approx)
+        inner = [b * x + cc * s2 + d * c3 for x, s2, c3 in zip(approx, sq, mul(sq, approx))]
+        inner[0] += a
+        approx = [1] + inner[: order - 1]
+    assert tuple(approx) == expected
