@@ -133,7 +133,8 @@ class GaussianLayer:
         """The number of columns (the input width)."""
         return self.n if self.n_in is None else self.n_in
 
-    def _blocks(self):
+    def _blocks(self, into: np.ndarray | None = None):
+        """The row blocks of ``W`` in order: read from the stored matrix, or drawn (into ``into``'s rows when given)."""
         cols = self.cols
         step = max(1, _CHUNK_ELEMENTS // cols)
         if self.stored is not None:  # the same row blocks, read instead of drawn: identical products
@@ -144,17 +145,18 @@ class GaussianLayer:
         rng = np.random.default_rng(np.random.SeedSequence(self.entropy))
         for start in range(0, self.n, step):
             stop = min(self.n, start + step)
-            block = rng.standard_normal((stop - start, cols))
+            # the same draws either way: a C-contiguous block of rows is filled in the same order
+            block = rng.standard_normal((stop - start, cols)) if into is None else rng.standard_normal(out=into[start:stop])
             block *= self.scale
             yield start, stop, block
 
     def dense(self) -> np.ndarray:
-        """The matrix ``W`` (``n × cols``)."""
+        """The matrix ``W`` (``n × cols``), drawn in place (no copy of the blocks)."""
         if self.stored is not None:
             return self.stored
         out = np.empty((self.n, self.cols))
-        for start, stop, block in self._blocks():
-            out[start:stop] = block
+        for _ in self._blocks(into=out):
+            pass
         return out
 
     def keep(self) -> GaussianLayer:
