@@ -81,3 +81,17 @@ def test_the_check_catches_an_upward_import(tmp_path):
     source = "def f():\n    from tpsym.spec import parse_spec\n"
     found = [(m, f) for m, f in _imports(ast.parse(source)) if _layer(m) is not None and _layer(m) > LAYERS.index("laws")]
     assert found == [("tpsym.spec", "f")]
+
+
+@pytest.mark.parametrize("module,path", list(_modules()), ids=lambda v: v if isinstance(v, str) else "")
+def test_no_private_name_crosses_a_package(module, path):
+    # names that start with an underscore are internal to their package (docs/design.md)
+    parts = module.split(".")
+    if len(parts) < 2:
+        return
+    bad = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tpsym.") and node.level == 0:
+            if node.module.split(".")[1] != parts[1]:
+                bad += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert not bad, f"{module} imports private names of another package: {', '.join(bad)}"

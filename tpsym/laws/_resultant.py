@@ -28,7 +28,7 @@ import sympy
 
 from tpsym.errors import DomainError
 from tpsym.series import QQ, RationalFunction, Series
-from tpsym.series.encode import _replace_atoms
+from tpsym.series.encode import replace_atoms
 
 __all__: list[str] = []
 
@@ -72,7 +72,7 @@ class Ring:
         """A parameter value (a rational function of the symbols with rational coefficients) as a quotient."""
         v = sympy.S(value)
         if self._atoms:
-            v = _replace_atoms(v, self._atoms)
+            v = replace_atoms(v, self._atoms)
         if v.is_Rational:
             return Frac(self.ctx.constant(int(v.p)), self.ctx.constant(int(v.q)))
         gen = self._gen_of.get(v)

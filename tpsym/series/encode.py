@@ -33,7 +33,7 @@ import sympy
 from tpsym.errors import DomainError
 from tpsym.series.ring import QQ, field_for
 
-__all__ = ["Encoder", "atoms_of"]
+__all__ = ["Encoder", "atoms_of", "replace_atoms"]
 
 _PREFIX = "_a"
 
@@ -104,7 +104,7 @@ def _power_split(e: sympy.Basic) -> tuple[sympy.Expr, int, int] | None:
     return sympy.Pow(e.base, x), int(c), int(d)
 
 
-def _replace_atoms(e: sympy.Basic, table: dict[sympy.Expr, sympy.Symbol]) -> sympy.Basic:
+def replace_atoms(e: sympy.Basic, table: dict[sympy.Expr, sympy.Symbol]) -> sympy.Basic:
     """Replace every atom by its generator (``b**(c*x + d)`` by ``g**c * b**d`` where ``g`` stands for ``b**x``)."""
     if e in table:
         return table[e]
@@ -113,9 +113,9 @@ def _replace_atoms(e: sympy.Basic, table: dict[sympy.Expr, sympy.Symbol]) -> sym
     split = _power_split(e)
     if split is not None and split[0] in table:
         atom, c, d = split
-        return table[atom] ** c * _replace_atoms(e.base, table) ** d
+        return table[atom] ** c * replace_atoms(e.base, table) ** d
     if _is_polynomial_node(e):
-        return e.func(*(_replace_atoms(a, table) for a in e.args))
+        return e.func(*(replace_atoms(a, table) for a in e.args))
     return e
 
 
@@ -187,7 +187,7 @@ class Encoder:
             return self.field.from_int(expr)
         expr = sympy.sympify(expr) if isinstance(expr, float) else expr
         if self._atom_to_symbol:
-            expr = _replace_atoms(expr, self._atom_to_symbol)
+            expr = replace_atoms(expr, self._atom_to_symbol)
         if self.field is QQ:
             return QQ.from_expr(expr)
         return self.field.from_expr(expr)
