@@ -384,7 +384,9 @@ def _depth(depth: Any) -> sympy.Expr:
     return d
 
 
-def _symbolic_depth(act: Activation, sw, sb, q1, q2, c, L, with_ntk: bool) -> tuple[sympy.Expr, sympy.Expr]:
+def _symbolic_depth(
+    act: Activation, sw: sympy.Expr, sb: sympy.Expr, q1: sympy.Expr, q2: sympy.Expr, c: sympy.Expr, L: sympy.Expr, with_ntk: bool
+) -> tuple[sympy.Expr, sympy.Expr]:
     """Σ^L and Θ^L for symbolic L where the recursion is linear: linear networks; ReLU/leaky ReLU on the diagonal."""
     diagonal = c == 1 and sympy.simplify(q1 - q2) == 0
     if act.name == "linear":
@@ -413,7 +415,10 @@ def _symbolic_depth(act: Activation, sw, sb, q1, q2, c, L, with_ntk: bool) -> tu
 _NUMERIC_DIGITS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("_NUMERIC_DIGITS", default=None)
 
 
-def _recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str = "ntk"):
+def _recursion(
+    act: Activation, sw: sympy.Expr, sb: sympy.Expr, q1: sympy.Expr, q2: sympy.Expr, c: sympy.Expr, depth: int, with_ntk: bool,
+    parameterization: str = "ntk",
+) -> Any:
     """The layer recursion: exact (closed forms), certified on balls (tanh), or estimated.
 
     Estimated layers are carried in double precision and the result is one
@@ -446,7 +451,10 @@ def _call_args(act: Activation, sw: Any, sb: Any, q1: Any, q2: Any, c: Any, dept
     )
 
 
-def _certified_recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str):
+def _certified_recursion(
+    act: Activation, sw: sympy.Expr, sb: sympy.Expr, q1: sympy.Expr, q2: sympy.Expr, c: sympy.Expr, depth: int, with_ntk: bool,
+    parameterization: str,
+) -> Any:
     """(Σ^L_12, Θ^L) as certified constants: the recursion run on balls at the precision asked for.
 
     Exact structure is kept where the balls alone would lose it: ρ = 1 while
@@ -486,7 +494,9 @@ def _certified_recursion(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, par
 
 
 @functools.lru_cache(maxsize=32)
-def _ball_recursion(act, exprs, depth, with_ntk, parameterization, equal, corr0, odd, work) -> tuple[Ball, Ball]:
+def _ball_recursion(
+    act: Activation, exprs: Any, depth: int, with_ntk: bool, parameterization: str, equal: bool, corr0: int, odd: bool, work: int
+) -> tuple[Ball, Ball]:
     sw, sb, q1, q2, c = (to_ball(e, work + 10) for e in exprs)
     sb_zero = exprs[1] == 0
     s11, s22 = q1, (q1 if equal else q2)
@@ -520,7 +530,10 @@ def _ball_recursion(act, exprs, depth, with_ntk, parameterization, equal, corr0,
     return s12, theta
 
 
-def _recursion_exact(act, sw, sb, q1, q2, c, depth: int, with_ntk: bool, parameterization: str = "ntk"):
+def _recursion_exact(
+    act: Activation, sw: sympy.Expr, sb: sympy.Expr, q1: sympy.Expr, q2: sympy.Expr, c: sympy.Expr, depth: int, with_ntk: bool,
+    parameterization: str = "ntk",
+) -> Any:
     s11, s22 = q1, q2
     s12 = c * q1 if q1 == q2 else c * sympy.sqrt(q1) * sympy.sqrt(q2)
     theta = s12

@@ -172,11 +172,11 @@ def _pairings_wc(types: list) -> Any:
                     yield [(first[0], types[j][0])] + left + right
 
 @lru_cache(maxsize=None)
-def _structure(j):
+def _structure(j: int) -> Any:
     """Terms of φ(Π_i A B A* f_i) after the W-pairing: (pairs, regions); region = ('scalar', nd, fset) or ('B', ((nd, fset), ...))."""
-    out = []
+    out: list[Any] = []
     for choice in itertools.product((0, 1), repeat=2 * j):
-        atoms = []
+        atoms: list[Any] = []
         for i in range(j):
             if choice[2 * i]:
                 atoms += ["d", "W"]
@@ -198,7 +198,7 @@ def _structure(j):
                     partner[a] = b
                     partner[b] = a
 
-                def gap(m, letters=letters, n=n, atoms=atoms):
+                def gap(m: Any, letters: Any = letters, n: Any = n, atoms: Any = atoms) -> Any:
                     s, e = letters[m], letters[(m + 1) % n]
                     if e > s:
                         return atoms[s + 1:e]
@@ -215,7 +215,7 @@ def _structure(j):
                         seq += gap(cur)
                         cur = partner[(cur + 1) % n]
                     regions.append(seq)
-            regs = []
+            regs: list[Any] = []
             for seq in regions:
                 bpos = [p for p, a in enumerate(seq) if a == "B"]
                 if not bpos:
@@ -224,18 +224,18 @@ def _structure(j):
                     regs.append(("scalar", nd, fs))
                     continue
                 rot = seq[bpos[0]:] + seq[:bpos[0]]
-                gs = []
-                cur = None
+                gs: list[Any] = []
+                group: Any = None
                 for a in rot:
                     if a == "B":
-                        if cur is not None:
-                            gs.append(cur)
-                        cur = [0, set()]
+                        if group is not None:
+                            gs.append(group)
+                        group = [0, set()]
                     elif a == "d":
-                        cur[0] += 1
+                        group[0] += 1
                     else:
-                        cur[1].add(a[1])
-                gs.append(cur)
+                        group[1].add(a[1])
+                gs.append(group)
                 regs.append(("B", tuple((g[0], frozenset(g[1])) for g in gs)))
             out.append((n // 2, tuple(regs)))
     return tuple(out)

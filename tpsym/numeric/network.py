@@ -29,7 +29,7 @@ returns a :class:`JacobianOperator` for matrix-free estimators
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Literal
@@ -133,7 +133,7 @@ class GaussianLayer:
         """The number of columns (the input width)."""
         return self.n if self.n_in is None else self.n_in
 
-    def _blocks(self, into: np.ndarray | None = None):
+    def _blocks(self, into: np.ndarray | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
         """The row blocks of ``W`` in order: read from the stored matrix, or drawn (into ``into``'s rows when given)."""
         cols = self.cols
         step = max(1, _CHUNK_ELEMENTS // cols)

@@ -87,12 +87,12 @@ def _prepare_equation(P: Any, z: Symbol, y: Symbol,
     return poly, params
 
 
-def _y_poly_over(K, poly: Poly, y: Symbol) -> Poly:
+def _y_poly_over(K: Any, poly: Poly, y: Symbol) -> Poly:
     """The Poly ``P`` as a univariate polynomial in ``y`` over the field ``K``."""
     return Poly(poly.as_expr(), y, domain=K)
 
 
-def _diff_coeffs(p: Poly, zg, K) -> Poly:
+def _diff_coeffs(p: Poly, zg: Any, K: Any) -> Poly:
     """Differentiate every coefficient of ``p`` (a Poly in y over QQ(z, …)) in z."""
     lst = [c.diff(zg) for c in p.rep.to_list()]
     return Poly.new(DMP.from_list(lst, 0, K), *p.gens)
@@ -202,7 +202,7 @@ def recurrence_from_algebraic(P: Any, z: Symbol, y: Symbol, n: Symbol, *,
     return recurrence_from_ode(ode_from_algebraic(P, z, y, params=params), n)
 
 
-def _z_coeffs(expr: Expr, z: Symbol, K0) -> list:
+def _z_coeffs(expr: Expr, z: Symbol, K0: Any) -> list:
     """Coefficients (lowest degree first) of a polynomial in z over K0."""
     return Poly(expr, z, domain=K0).rep.to_list()[::-1]
 
@@ -288,7 +288,7 @@ def _even_reduction(poly: Poly, z: Symbol, y: Symbol, w: Symbol) -> Poly:
     return Poly.from_dict(table, w, *poly.gens[1:], domain=QQ)
 
 
-def _initial_list(initial_terms: Sequence[Any], K0) -> list:
+def _initial_list(initial_terms: Sequence[Any], K0: Any) -> list:
     # a claim's parameters are named: the terms may carry the claim's symbols (with their
     # assumptions) where the equation carries plain ones of the same names
     gens = {g.name: g for g in getattr(K0, "symbols", ()) if isinstance(g, Symbol)}
@@ -307,7 +307,7 @@ def _initial_list(initial_terms: Sequence[Any], K0) -> list:
 
 
 def _check_against_equation(poly: Poly, z: Symbol, y: Symbol, params: tuple[Symbol, ...],
-                            initial: list, K0) -> bool:
+                            initial: list, K0: Any) -> bool:
     """True if the initial values are the coefficients of the (unique) series root; False if
     a_0 is a multiple root (branch not determined by a_0); raises on a mismatch."""
     coeffs = _root_coefficients(poly, z, y, params, K0.to_sympy(initial[0]), len(initial))

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 
-def _base_field(params: Sequence[Symbol]):
+def _base_field(params: Sequence[Symbol]) -> Any:
     """QQ, or the field QQ(params) of rational functions in the parameters."""
     return QQ.frac_field(*params) if params else QQ
 
@@ -109,13 +109,13 @@ def integer_roots(poly: Poly, var: Symbol) -> tuple[int, ...]:
     return tuple(sorted(roots))
 
 
-def _to_field_poly(poly: Poly, var: Symbol, params: Sequence[Symbol]):
+def _to_field_poly(poly: Poly, var: Symbol, params: Sequence[Symbol]) -> Any:
     """Coefficients (highest first) of ``poly`` as a polynomial in ``var`` over QQ(params)."""
     K0 = _base_field(params)
     return Poly(poly.as_expr(), var, domain=K0).rep.to_list(), K0
 
 
-def _horner(coeffs: list, x: Any, K0) -> Any:
+def _horner(coeffs: list, x: Any, K0: Any) -> Any:
     acc = K0.zero
     for c in coeffs:
         acc = acc * x + c

@@ -271,7 +271,7 @@ def _decompose(term: Expr, n: Symbol,
     ), tuple(sorted(poles))
 
 
-def _shift_ratio(h: _HyperTerm, n: Symbol, j: int, field) -> Any:
+def _shift_ratio(h: _HyperTerm, n: Symbol, j: int, field: Any) -> Any:
     """(gamma and power part of t)(n + j) / (same)(n), an element of QQ(n, params)."""
     nF = field.from_sympy(n)
     out = field.one
@@ -285,7 +285,7 @@ def _shift_ratio(h: _HyperTerm, n: Symbol, j: int, field) -> Any:
     return out
 
 
-def _evaluate(term: Expr, n: Symbol, m: int, K0) -> Any:
+def _evaluate(term: Expr, n: Symbol, m: int, K0: Any) -> Any:
     value = term.subs(n, m)
     if value.has(Sum):
         value = value.doit()
@@ -323,7 +323,7 @@ def _check_window(rec: Recurrence, K: int, start: int) -> None:
 
 
 def _first_disagreement(rec: Recurrence, initial: list, claimed: Mapping[int, Any], start: int,
-                        K0) -> tuple[int, Any, Any] | None:
+                        K0: Any) -> tuple[int, Any, Any] | None:
     top = max(claimed) + 1
     derived = rec.terms([K0.to_sympy(v) for v in initial], top)
     for m in range(start, top):
@@ -333,7 +333,7 @@ def _first_disagreement(rec: Recurrence, initial: list, claimed: Mapping[int, An
 
 
 def _search_refutation(rec: Recurrence, initial: list, claimed: Mapping[int, Any], term: Expr,
-                       n: Symbol, start: int, K0) -> tuple[int, Any, Any] | None:
+                       n: Symbol, start: int, K0: Any) -> tuple[int, Any, Any] | None:
     """Unroll the recurrence REFUTATION_SEARCH steps past the claimed values; the first disagreement."""
     more = dict(claimed)
     top = max(claimed, default=start - 1) + 1
@@ -505,8 +505,8 @@ def prove_term(recurrence: Recurrence, term: Expr, n: Symbol, *, initial_terms: 
                             branch, even=False)
 
 
-def _make_term_proof(rec, h, n, term, initial, claimed, start, n_safe, direct, equation, branch,
-                     *, even: bool) -> AllOrderProof:
+def _make_term_proof(rec: Any, h: Any, n: Any, term: Any, initial: Any, claimed: Any, start: Any, n_safe: Any, direct: Any,
+                     equation: Any, branch: Any, *, even: bool) -> AllOrderProof:
     K0 = _base_field(rec.params)
     params = rec.params
     K, r = len(initial), rec.order

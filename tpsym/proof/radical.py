@@ -48,22 +48,22 @@ __all__ = ["prove_generating_function", "generating_function_coefficients"]
 class _Quad:
     """Arithmetic in K[√D] = K[s]/(s² - D): elements are pairs (u, v) meaning u + v s."""
 
-    def __init__(self, K, D) -> None:
+    def __init__(self, K: Any, D: Any) -> None:
         self.K, self.D = K, D
 
-    def add(self, a, b):
+    def add(self, a: Any, b: Any) -> Any:
         return (a[0] + b[0], a[1] + b[1])
 
-    def mul(self, a, b):
+    def mul(self, a: Any, b: Any) -> Any:
         return (a[0] * b[0] + a[1] * b[1] * self.D, a[0] * b[1] + a[1] * b[0])
 
-    def inv(self, a):
+    def inv(self, a: Any) -> Any:
         norm = a[0] ** 2 - a[1] ** 2 * self.D
         if not norm:
             raise ProofFailure(f"division by zero in QQ(z)[√D] (D = {self.K.to_sympy(self.D)})")
         return (a[0] / norm, -a[1] / norm)
 
-    def pow(self, a, e: int):
+    def pow(self, a: Any, e: int) -> Any:
         if e < 0:
             a, e = self.inv(a), -e
         out = (self.K.one, self.K.zero)
@@ -116,7 +116,7 @@ def _unsquare(F: Expr, z: Symbol) -> Expr:
     return F.xreplace(table) if table else F
 
 
-def _split_radical(F: Expr, K, z: Symbol, params: tuple[Symbol, ...]):
+def _split_radical(F: Expr, K: Any, z: Symbol, params: tuple[Symbol, ...]) -> Any:
     """Write F = A + B √D with A, B, D in K = QQ(z, params)."""
     F = _unsquare(F, z)
     radicals = [p for p in F.atoms(Pow) if p.exp.is_Rational and p.exp.q == 2]
@@ -135,7 +135,7 @@ def _split_radical(F: Expr, K, z: Symbol, params: tuple[Symbol, ...]):
     D = bases[0] if bases else K.one
     Q = _Quad(K, D)
 
-    def conv(expr: Expr):
+    def conv(expr: Expr) -> Any:
         if isinstance(expr, Pow) and expr.exp.is_Rational and expr.exp.q == 2:
             e = int(expr.exp.p)
             return Q.mul(Q.pow((D, K.zero), (e - 1) // 2), (K.zero, K.one))
@@ -160,7 +160,7 @@ def _split_radical(F: Expr, K, z: Symbol, params: tuple[Symbol, ...]):
     return Q, A, B, D
 
 
-def _laurent(elem, z: Symbol, K, K0, upto: int) -> tuple[int, list]:
+def _laurent(elem: Any, z: Symbol, K: Any, K0: Any, upto: int) -> tuple[int, list]:
     """Laurent expansion at z = 0 of an element of QQ(params)(z): (valuation v, [c_v, …, c_upto])."""
     num = _z_coeffs(elem.numer.as_expr(), z, K0) if elem else [K0.zero]
     den = _z_coeffs(elem.denom.as_expr(), z, K0)
@@ -180,7 +180,7 @@ def _laurent(elem, z: Symbol, K, K0, upto: int) -> tuple[int, list]:
     return -v, out
 
 
-def _sqrt_series(D, z: Symbol, K, K0, count: int):
+def _sqrt_series(D: Any, z: Symbol, K: Any, K0: Any, count: int) -> Any:
     v, d = _laurent(D, z, K, K0, count)
     if v != 0 or not d or not d[0]:
         raise ProofFailure(f"√D with D = {K.to_sympy(D)} has a branch point at z = 0")
@@ -198,7 +198,7 @@ def _sqrt_series(D, z: Symbol, K, K0, count: int):
     return s0, s
 
 
-def _gf_coefficients(A, B, D, z: Symbol, K, K0, count: int):
+def _gf_coefficients(A: Any, B: Any, D: Any, z: Symbol, K: Any, K0: Any, count: int) -> Any:
     """Coefficients of A + B·√D at z^j for j from the lowest valuation to count - 1."""
     vA, a = _laurent(A, z, K, K0, count - 1)
     vB, b = _laurent(B, z, K, K0, count - 1) if B else (0, [])
@@ -334,7 +334,9 @@ def prove_generating_function(P: Any, z: Symbol, y: Symbol, F: Expr, initial_ter
         even=False, data=json.dumps(data, sort_keys=True, separators=(",", ":")))
 
 
-def _gf_core(poly, z, y, params, Q, A, B, D, initial, K, K0, claim: str):
+def _gf_core(
+    poly: Any, z: Any, y: Any, params: Any, Q: Any, A: Any, B: Any, D: Any, initial: Any, K: Any, K0: Any, claim: str
+) -> Any:
     count = len(initial)
     low, coeffs, s0 = _gf_coefficients(A, B, D, z, K, K0, count)
     for j in range(low, 0):

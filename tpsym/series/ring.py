@@ -284,7 +284,7 @@ class RationalFunctionField:
     def __repr__(self) -> str:
         return f"QQ({', '.join(self.names)})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (RationalFunctionField, (self.names,))
 
     def __eq__(self, other: object) -> bool:
