@@ -140,3 +140,23 @@ def test_a_class_without_the_hooks_is_refused_by_name():
         algebraic_equation(boxplus(NoHooks(), semicircle()))
     with pytest.raises(DomainError, match="no algebraic equation is known for ProductWithoutHook .* no S-transform equation"):
         algebraic_equation(ProductWithoutHook())
+
+
+@dataclass(frozen=True, slots=True)
+class WrongSeed(_TestLaw):
+    """ThreePoints' moments with a seed equation of another law (the uniform law on {0, 1}): one irreducible factor."""
+
+    def _moments(self, ctx: Context, n: int) -> list[Any]:
+        return [ctx.encode(sympy.Rational(1 + 2**k, 3)) for k in range(1, n + 1)]
+
+    def _algebraic_p(self, d: Any) -> Any:
+        z, y = d.ring.a, d.ring.b
+        return 2 * y * (1 - z) - (1 - z) - 1
+
+
+@pytest.mark.parametrize("build", [lambda: WrongSeed(), lambda: boxplus(WrongSeed(), semicircle()), lambda: boxtimes(WrongSeed(), mp(1))])
+def test_a_wrong_seed_equation_is_caught_on_the_series(build):
+    # a single factor is kept by the elimination without a comparison; the derived equation is
+    # checked on the law's own series at the end, so a wrong step is an error, not a wrong equation
+    with pytest.raises(DomainError, match="does not vanish on its series|no factor"):
+        algebraic_equation(build())

@@ -301,6 +301,10 @@ class Deriver(LawSeries):
         return own
 
 
+#: Order to which a derived equation is checked on the law's series.
+_CHECK_ORDER = 16
+
+
 def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str, ...]]:
     """The primitive equation of the ``form`` (``"moment"``, ``"free cumulant"``) and its derivation.
 
@@ -312,10 +316,15 @@ def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str
     """
     symbols, atoms = _parameter_atoms(law)
     d = Deriver(law, symbols, atoms)
-    if form == "moment":
-        E = d.select(d.P(law), lambda n: d.m_series(law, n), "moment")
-    else:
-        E = d.select(d.Q(law), lambda n: d.c_series(law, n), "free cumulant")
+    series = (lambda n: d.m_series(law, n)) if form == "moment" else (lambda n: d.c_series(law, n))
+    E = d.select(d.P(law) if form == "moment" else d.Q(law), series, form)
+    # the equation is checked on the law's own series (computed apart from the elimination), so
+    # that a wrong step of a derivation is an error here, not a wrong equation downstream; a tree
+    # whose series hold an internal generator (a number such as m_1^(1/2) of a fractional ⊠-power,
+    # kept as a symbol in the field) is not: the equation vanishes only at the generator's value
+    internal = any(node._internal_symbols(_CHECK_ORDER) for node in law.walk())
+    if not internal and not _resultant.series_value(d.ring, E, series(_CHECK_ORDER), d.ctx.field, _CHECK_ORDER).is_zero():
+        raise DomainError(f"internal: the derived {form} equation of {law} does not vanish on its series")
     E = _resultant.normalised(d.ring, E)
     if not atoms:
         return d.ring, E, tuple(d.steps)
