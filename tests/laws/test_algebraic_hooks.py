@@ -143,11 +143,8 @@ def test_a_class_without_the_hooks_is_refused_by_name():
 
 
 @dataclass(frozen=True, slots=True)
-class WrongSeed(_TestLaw):
+class WrongSeed(ThreePoints):
     """ThreePoints' moments with a seed equation of another law (the uniform law on {0, 1}): one irreducible factor."""
-
-    def _moments(self, ctx: Context, n: int) -> list[Any]:
-        return [ctx.encode(sympy.Rational(1 + 2**k, 3)) for k in range(1, n + 1)]
 
     def _algebraic_p(self, d: Any) -> Any:
         z, y = d.ring.a, d.ring.b
