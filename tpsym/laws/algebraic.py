@@ -135,22 +135,13 @@ def _check_law(law: Any, what: str) -> Law:
     return law
 
 
-def _parameter_atoms(law: Law) -> tuple[set[sympy.Symbol], dict[sympy.Expr, sympy.Symbol]]:
-    """The symbols of the tree's parameters, and its other atoms (``sqrt(2)``, ``pi``) with their generators.
-
-    The generators are named as the law's :class:`~tpsym.laws.base.Context`
-    names them (:class:`tpsym.series.encode.Encoder`: ``_a0, _a1, ...`` in
-    sympy's default order of the atoms), so the ring and the series field
-    agree; :class:`Deriver` checks that they do.
-    """
+def _parameter_symbols(law: Law) -> set[sympy.Symbol]:
+    """The symbols of the tree's parameters."""
     symbols: set[sympy.Symbol] = set()
-    atoms: set[sympy.Expr] = set()
     for node in law.walk():
         for v in node._params():
-            found, others = atoms_of(v)
-            symbols |= found
-            atoms |= others
-    return symbols, {a: sympy.Symbol(f"_a{i}") for i, a in enumerate(sorted(atoms, key=sympy.default_sort_key))}
+            symbols |= atoms_of(v)[0]
+    return symbols
 
 
 class LawSeries:
@@ -189,14 +180,12 @@ class Deriver(LawSeries):
     only.
     """
 
-    def __init__(self, root: Law, symbols: set[sympy.Symbol], atoms: dict[sympy.Expr, sympy.Symbol] | None = None, order: int = 96):
+    def __init__(self, root: Law, order: int = 96):
         super().__init__(root, order)
-        atoms = atoms or {}
-        decode = self.ctx.encoder.decode_map()
-        for atom, gen in atoms.items():
-            if decode.get(gen) != atom:
-                raise DomainError(f"internal: the generator {gen} of {atom} is not the series field's")
-        self.ring = _resultant.Ring(symbols, atoms)
+        #: the parameters' atoms that are not symbols (``sqrt(2)``, ``pi``) and their generators,
+        #: those of the series field, so that the ring and the series agree
+        self.atoms = self.ctx.encoder.atom_generators()
+        self.ring = _resultant.Ring(_parameter_symbols(root), self.atoms)
         self.steps: list[str] = []
 
     # -- for the hooks ------------------------------------------------------
@@ -314,8 +303,8 @@ def _derive(law: Law, form: str) -> tuple[_resultant.Ring | None, Any, tuple[str
     each such atom is a generic generator in the derivation (as in the
     law's series field) and is put back in the equation at the end.
     """
-    symbols, atoms = _parameter_atoms(law)
-    d = Deriver(law, symbols, atoms)
+    d = Deriver(law)
+    atoms = d.atoms
     series = (lambda n: d.m_series(law, n)) if form == "moment" else (lambda n: d.c_series(law, n))
     E = d.select(d.P(law) if form == "moment" else d.Q(law), series, form)
     # the equation is checked on the law's own series (computed apart from the elimination), so
@@ -345,10 +334,18 @@ def _primitive(expr: sympy.Expr, atoms: Iterable[sympy.Expr]) -> sympy.Expr:
     return sympy.expand(e)
 
 
+def _algebraic(law: Law, form: str) -> AlgebraicEquation:
+    """:func:`_derive` as an :class:`AlgebraicEquation` (irreducible unless a number such as ``sqrt(2)`` was generic)."""
+    ring, E, steps = _derive(law, form)
+    expr = E if ring is None else ring.to_expr(E, Z, Y)
+    params = tuple(sorted(expr.free_symbols - {Z, Y}, key=lambda s: s.name))
+    return AlgebraicEquation(expr, params, steps, irreducible=ring is not None)
+
+
 def _equation(law: Law, form: str) -> tuple[sympy.Expr, tuple[str, ...]]:
     """:func:`_derive` with the equation as a sympy expression in ``z, y``."""
-    ring, E, steps = _derive(law, form)
-    return (E if ring is None else ring.to_expr(E, Z, Y)), steps
+    eq = _algebraic(law, form)
+    return eq.expr, eq.derivation
 
 
 @lru_cache(maxsize=128)
@@ -375,9 +372,7 @@ def algebraic_equation(law: Law) -> AlgebraicEquation:
     c*y**2*z - c*y*z + y*z - y + 1
     """
     _check_law(law, "algebraic_equation")
-    P, steps = _equation(law, "moment")
-    params = tuple(sorted(P.free_symbols - {Z, Y}, key=lambda s: s.name))
-    return AlgebraicEquation(P, params, steps, irreducible=not _parameter_atoms(law)[1])
+    return _algebraic(law, "moment")
 
 
 @lru_cache(maxsize=128)
@@ -393,9 +388,7 @@ def cumulant_equation(law: Law) -> AlgebraicEquation:
     lam*z + y*z - y - z + 1
     """
     _check_law(law, "cumulant_equation")
-    Q, steps = _equation(law, "free cumulant")
-    params = tuple(sorted(Q.free_symbols - {Z, Y}, key=lambda s: s.name))
-    return AlgebraicEquation(Q, params, steps, irreducible=not _parameter_atoms(law)[1])
+    return _algebraic(law, "free cumulant")
 
 
 @lru_cache(maxsize=256)

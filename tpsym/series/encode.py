@@ -220,6 +220,14 @@ class Encoder:
     def _atom_names(self) -> set[str]:
         return {s.name for s in self._atom_to_symbol.values()}
 
+    def atom_generators(self) -> dict[sympy.Expr, sympy.Symbol]:
+        """The atoms that are not symbols (``sqrt(2)``, ``pi``) and the generators that stand for them.
+
+        >>> Encoder(atoms=[sympy.sqrt(2)]).atom_generators()
+        {sqrt(2): _a0}
+        """
+        return dict(self._atom_to_symbol)
+
     def decode_map(self) -> dict[sympy.Symbol, sympy.Expr]:
         """Internal generators and what they stand for."""
         return dict(self._decode_map)
