@@ -116,13 +116,10 @@ class _LawRegistry(MutableMapping[str, Callable[..., Any]]):
     def __init__(self) -> None:
         self._extra: dict[str, Callable[..., Any]] = {}
 
-    def _table(self) -> Mapping[str, Callable[..., Any]]:
-        return _BUILTIN_LAWS
-
     def __getitem__(self, name: str) -> Callable[..., Any]:
         if name in self._extra:
             return self._extra[name]
-        return self._table()[name]
+        return _BUILTIN_LAWS[name]
 
     def __setitem__(self, name: str, constructor: Callable[..., Any]) -> None:
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
@@ -133,10 +130,10 @@ class _LawRegistry(MutableMapping[str, Callable[..., Any]]):
         del self._extra[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter({**self._table(), **self._extra})
+        return iter({**_BUILTIN_LAWS, **self._extra})
 
     def __len__(self) -> int:
-        return len({**self._table(), **self._extra})
+        return len({**_BUILTIN_LAWS, **self._extra})
 
     def __repr__(self) -> str:
         return f"LAW_CONSTRUCTORS({sorted(self)})"

@@ -7,10 +7,9 @@ compute (``binomial(10**6, 5*10**5)`` alone takes sympy most of a minute).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
-
-import math
 
 import sympy
 

@@ -23,9 +23,8 @@ import sympy
 
 from tpsym.certified import zero_test
 from tpsym.errors import SpecError, TpsymError
-from tpsym.language.functions import CONSTANTS, FORMULA_CONSTANTS, FORMULA_FUNCTIONS
+from tpsym.language.functions import CONSTANTS, FORMULA_CONSTANTS, FORMULA_FUNCTIONS, symbol
 from tpsym.language.signatures import ALL_KINDS, EXPR, LAW, STR, TUPLE, Signature, signature
-from tpsym.language.functions import symbol
 
 #: Longest text accepted, in characters.
 MAX_LENGTH = 10_000
