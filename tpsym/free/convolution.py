@@ -134,6 +134,12 @@ def _kreweras_type_pairs(k: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]
 def kreweras_sum(kap: Sequence[Any], b: Sequence[Any], n: int, F: Any) -> list[Any]:
     """``φ((ab)^k) = Σ_{π ∈ NC(k)} κ_π[a] m_{K(π)}[b]`` for k = 1..n, a and b free.
 
+    With a a semicircle and b = 1 this is the semicircle's moments (Catalan numbers, OEIS A000108):
+
+    >>> from tpsym.series import QQ
+    >>> kreweras_sum([QQ.from_int(c) for c in (0, 1, 0, 0)], [QQ.one] * 4, 4, QQ)
+    [0, 1, 0, 2]
+
     Nica–Speicher, Lecture 14 (Theorem 14.4); ``kap`` are the free cumulants
     of a, ``b`` the moments of b, each from order 1. The sum runs over the
     block-type pairs of :func:`_kreweras_type_pairs`.
@@ -153,7 +159,14 @@ def kreweras_sum(kap: Sequence[Any], b: Sequence[Any], n: int, F: Any) -> list[A
 
 
 def boxtimes_kreweras(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
-    """⊠ of laws given by moments, some of mean 0 (no S-transform): pairwise by :func:`_boxtimes_two_series`."""
+    """⊠ of laws given by moments, some of mean 0 (no S-transform): pairwise by :func:`_boxtimes_two_series`.
+
+    A semicircle times the identity is the semicircle:
+
+    >>> from tpsym.series import QQ
+    >>> boxtimes_kreweras([[QQ.from_int(m) for m in (0, 1, 0, 2)], [QQ.one] * 4], QQ)
+    [0, 1, 0, 2]
+    """
     result = list(moment_lists[0])
     for mom in moment_lists[1:]:
         result = _boxtimes_two_series(result, mom, F)
@@ -161,7 +174,15 @@ def boxtimes_kreweras(moment_lists: Sequence[Sequence[Any]], F: Any) -> list[Any
 
 
 def boxtimes_s(s_lists: Sequence[Sequence[Any]], F: Any) -> list[Any]:
-    """⊠ of laws given by their S-transforms s_0..s_{n-1}: moments m_1..m_n."""
+    """⊠ of laws given by their S-transforms s_0..s_{n-1}: moments m_1..m_n.
+
+    MP(1) ⊠ MP(1) (S = 1/(1 + z) each) has the Fuss–Catalan moments 1, 3, 12 (OEIS A001764):
+
+    >>> from tpsym.series import QQ
+    >>> s = [QQ.from_int(c) for c in (1, -1, 1)]
+    >>> boxtimes_s([s, s], QQ)
+    [1, 3, 12]
+    """
     n = min(len(s) for s in s_lists)
     S = Series(list(s_lists[0][:n]), F, n)
     for s in s_lists[1:]:
@@ -181,6 +202,12 @@ def boxtimes_power_in(s: Sequence[Any], t: Any, unit: Any, F: Any) -> list[Any]:
 
     ``unit`` is the field element standing for ``m_1^t``: the law is rescaled
     to mean 1 (``S(0) = 1``), so that ``S^t`` is exact, and rescaled back.
+
+    MP(1)^⊠2 (Fuss–Catalan, OEIS A001764):
+
+    >>> from tpsym.series import QQ
+    >>> boxtimes_power_in([QQ.from_int(c) for c in (1, -1, 1)], 2, QQ.one, QQ)
+    [1, 3, 12]
     """
     n = len(s)
     S = Series(list(s), F, n)

@@ -93,6 +93,13 @@ def type_counts(n: int, kind: CumulantKind) -> tuple[tuple[tuple[tuple[int, int]
 
 
 def check_kind(kind: str) -> None:
+    """Refuse a cumulant kind other than ``"free"``, ``"boolean"``, ``"classical"``.
+
+    >>> check_kind("monotone")
+    Traceback (most recent call last):
+    ...
+    tpsym.errors.InputError: unknown cumulant kind 'monotone': choose one of free, boolean, classical
+    """
     if kind not in _KINDS:
         raise InputError(f"unknown cumulant kind {kind!r}: choose one of {', '.join(_KINDS)}")
 
@@ -112,10 +119,24 @@ def _lattice_sum(n: int, values: Sequence[Any], kind: CumulantKind, F: Any) -> A
 
 
 def moments_from_cumulants_lattice(cum: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+    """``m_1..m_n`` from cumulants ``c_1..c_n`` in the field ``F``, by the sum over the partition lattice.
+
+    The semicircle's free cumulants give the Catalan numbers (OEIS A000108):
+
+    >>> from tpsym.series import QQ
+    >>> moments_from_cumulants_lattice([QQ.from_int(c) for c in (0, 1, 0, 0)], "free", QQ)
+    [0, 1, 0, 2]
+    """
     return [_lattice_sum(n, cum, kind, F) for n in range(1, len(cum) + 1)]
 
 
 def cumulants_from_moments_lattice(mom: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+    """``c_1..c_n`` from moments ``m_1..m_n`` in the field ``F``, by the lattice sum solved triangularly.
+
+    >>> from tpsym.series import QQ
+    >>> cumulants_from_moments_lattice([QQ.from_int(m) for m in (1, 2, 5, 14)], "free", QQ)  # MP(1): kappa_n = 1
+    [1, 1, 1, 1]
+    """
     # m_n = c_n + (sum over partitions with >= 2 blocks), which only needs c_1..c_{n-1}:
     # solve triangularly, c_n = m_n - (lattice sum with c_n set to 0).
     cum: list[Any] = []
@@ -126,6 +147,12 @@ def cumulants_from_moments_lattice(mom: Sequence[Any], kind: CumulantKind, F: An
 
 
 def moments_from_cumulants_series(cum: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+    """``m_1..m_n`` from cumulants ``c_1..c_n`` in the field ``F``, by the generating-function relation.
+
+    >>> from tpsym.series import QQ
+    >>> moments_from_cumulants_series([QQ.from_int(c) for c in (0, 1, 0, 0)], "free", QQ)
+    [0, 1, 0, 2]
+    """
     n = len(cum)
     if kind == "free":
         # z M(z) = reversion of w / C(w); m_k = [z^{k+1}] (z M).
@@ -145,6 +172,12 @@ def moments_from_cumulants_series(cum: Sequence[Any], kind: CumulantKind, F: Any
 
 
 def cumulants_from_moments_series(mom: Sequence[Any], kind: CumulantKind, F: Any) -> list[Any]:
+    """``c_1..c_n`` from moments ``m_1..m_n`` in the field ``F``, by the generating-function relation.
+
+    >>> from tpsym.series import QQ
+    >>> cumulants_from_moments_series([QQ.from_int(m) for m in (0, 1, 0, 2)], "free", QQ)
+    [0, 1, 0, 0]
+    """
     n = len(mom)
     if kind == "free":
         # C(w) = w / f^{-1}(w) with f = z M(z).
@@ -163,12 +196,24 @@ def cumulants_from_moments_series(mom: Sequence[Any], kind: CumulantKind, F: Any
 
 
 def moments_from_cumulants_in(cum: Sequence[Any], kind: CumulantKind, F: Any, method: Method = "series") -> list[Any]:
+    """:func:`moments_from_cumulants_series` or, with ``method="lattice"``, :func:`moments_from_cumulants_lattice`.
+
+    >>> from tpsym.series import QQ
+    >>> moments_from_cumulants_in([QQ.from_int(1)] * 4, "boolean", QQ, "lattice")  # 2^(n-1) compositions
+    [1, 2, 4, 8]
+    """
     if method == "lattice":
         return moments_from_cumulants_lattice(cum, kind, F)
     return moments_from_cumulants_series(cum, kind, F)
 
 
 def cumulants_from_moments_in(mom: Sequence[Any], kind: CumulantKind, F: Any, method: Method = "series") -> list[Any]:
+    """:func:`cumulants_from_moments_series` or, with ``method="lattice"``, :func:`cumulants_from_moments_lattice`.
+
+    >>> from tpsym.series import QQ
+    >>> cumulants_from_moments_in([QQ.from_int(m) for m in (1, 2, 4, 8)], "boolean", QQ)
+    [1, 1, 1, 1]
+    """
     if method == "lattice":
         return cumulants_from_moments_lattice(mom, kind, F)
     return cumulants_from_moments_series(mom, kind, F)

@@ -51,7 +51,14 @@ __all__ = [
 
 # -- field-level kernels ------------------------------------------------------
 def s_transform_in(mom: Sequence[Any], F: Any, order: int) -> list[Any]:
-    """s_0..s_{order-1} from m_1..m_order (needs m_1 invertible)."""
+    """s_0..s_{order-1} from m_1..m_order (needs m_1 invertible).
+
+    MP(1) (Catalan moments) has S(z) = 1/(1 + z):
+
+    >>> from tpsym.series import QQ
+    >>> s_transform_in([QQ.from_int(m) for m in (1, 2, 5)], QQ, 3)
+    [1, -1, 1]
+    """
     if F.is_zero(mom[0]):
         raise DomainError("the S-transform needs a non-zero mean m_1")
     psi = Series([F.zero, *mom[:order]], F, order + 1)

@@ -70,6 +70,9 @@ def parse_expression(
     ------
     SpecError
         If the text is malformed, unknown or unsafe, or compares.
+
+    >>> parse_expression("twice(k) + narayana(4, 2)", functions={"twice": lambda k: 2 * k})
+    2*k + 6
     """
     parser = Parser(text, mode="formula", laws={}, functions=functions, local=locals)
     root = parser.parse()
@@ -91,6 +94,10 @@ def parse_law(
     ------
     SpecError
         If the text is malformed, unknown or unsafe, or is not a law.
+
+    >>> from tpsym.laws import semicircle
+    >>> parse_law("sc(variance=2)", laws={"sc": semicircle}).moments(2)
+    (0, 2)
     """
     parser = Parser(text, mode="spec", laws=laws, law_positions=law_positions, functions=None, local=locals)
     root = parser.parse()

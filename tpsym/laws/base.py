@@ -60,6 +60,7 @@ def spec_constructor(*names: str, laws: str | int | None = None) -> Callable[[_F
     ``laws`` names the positional parameters that take a law (an index, or
     ``"*"`` for every one) when the annotations do not say so.
 
+    >>> import tpsym.laws.catalogue  # the catalogue registers its constructors where they are defined
     >>> spec_constructors()["mp"].__name__
     'marchenko_pastur'
     """
@@ -79,12 +80,22 @@ def spec_constructor(*names: str, laws: str | int | None = None) -> Callable[[_F
 
 
 def spec_constructors() -> Mapping[str, Callable[..., Any]]:
-    """The table spec name -> constructor of every law registered so far (a read-only view)."""
+    """The table spec name -> constructor of every law registered so far (a read-only view).
+
+    >>> import tpsym.laws.catalogue
+    >>> spec_constructors()["semicircle"].__name__
+    'semicircle'
+    """
     return _SPEC_VIEW
 
 
 def spec_law_positions() -> Mapping[str, str | int]:
-    """The table spec name -> positions of the parameters that take a law (a read-only view)."""
+    """The table spec name -> positions of the parameters that take a law (a read-only view).
+
+    >>> import tpsym.laws.operations
+    >>> spec_law_positions()["boxplus"], spec_law_positions()["scale"]
+    ('*', 0)
+    """
     return _POSITIONS_VIEW
 
 CumulantKind = Literal["free", "boolean", "classical"]

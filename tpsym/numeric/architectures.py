@@ -188,7 +188,13 @@ class ResidualSampler(_DenseJacobianTarget):
 
     @classmethod
     def of(cls, law: ResNetLaw) -> ResidualSampler:
-        """The sampler of the real residual network whose Jacobian law is ``law`` (:func:`tpsym.nets.resnet_law`)."""
+        """The sampler of the real residual network whose Jacobian law is ``law`` (:func:`tpsym.nets.resnet_law`).
+
+        >>> from tpsym.nets import resnet_law
+        >>> s = ResidualSampler.of(resnet_law("relu", sigma_w2=2, depth=3, alpha=0.5))
+        >>> s.depth, s.activation, s.sigma_w2, s.alpha
+        (3, 'relu', 2.0, 0.5)
+        """
         for name, v in (("sigma_w2", law.sigma_w2), ("sigma_b2", law.sigma_b2), ("alpha", law.alpha), ("depth", sympy.S(law.depth))):
             if not v.is_number:
                 raise InputError(f"{name}={expr_str(v)} is symbolic; give numbers to sample the network")
@@ -263,6 +269,11 @@ class RecurrentSampler(_DenseJacobianTarget):
 
         ``tied=False`` draws fresh weights at every step: the network that the
         law describes under the untied-weights assumption.
+
+        >>> from tpsym.nets import rnn_law
+        >>> s = RecurrentSampler.of(rnn_law("relu", sigma_w2=2, steps=4), tied=False)
+        >>> s.steps, s.sigma_w2, s.tied
+        (4, 2.0, False)
         """
         for name, v in (("sigma_w2", law.sigma_w2), ("sigma_u2", law.sigma_u2), ("sigma_b2", law.sigma_b2), ("steps", sympy.S(law.steps))):
             if not v.is_number:

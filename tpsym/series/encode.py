@@ -105,7 +105,12 @@ def _power_split(e: sympy.Basic) -> tuple[sympy.Expr, int, int] | None:
 
 
 def replace_atoms(e: sympy.Basic, table: dict[sympy.Expr, sympy.Symbol]) -> sympy.Basic:
-    """Replace every atom by its generator (``b**(c*x + d)`` by ``g**c * b**d`` where ``g`` stands for ``b**x``)."""
+    """Replace every atom by its generator (``b**(c*x + d)`` by ``g**c * b**d`` where ``g`` stands for ``b**x``).
+
+    >>> g = sympy.Symbol("g")
+    >>> replace_atoms(1 + 3*sympy.sqrt(2), {sympy.sqrt(2): g})
+    3*g + 1
+    """
     if e in table:
         return table[e]
     if e.is_Atom:
